@@ -1,0 +1,42 @@
+"""layofflab: does AI capital spending predict tech workforce cuts?
+
+Readers for public layoff, WARN, SEC XBRL and AI-capex sources; cleaning with every
+raw row accounted for; company × period panels; econometrics validated against
+published results; seaborn figures.
+
+The public API is flat: ``layofflab.<name>`` for everything in ``__all__``; the
+estimators live in :mod:`layofflab.models`.
+
+Examples
+--------
+>>> import layofflab
+>>> layofflab.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+from layofflab import config
+from layofflab.errors import (
+    EstimationError,
+    InputFileError,
+    InvalidArgumentError,
+    LayofflabError,
+    LookupMissError,
+    ManifestError,
+    SchemaValidationError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EstimationError",
+    "InputFileError",
+    "InvalidArgumentError",
+    "LayofflabError",
+    "LookupMissError",
+    "ManifestError",
+    "SchemaValidationError",
+    "__version__",
+    "config",
+]

@@ -1,0 +1,126 @@
+"""Named exceptions. Each carries the argument, file, row, column or value at fault.
+
+Every user-facing error derives from :class:`LayofflabError`; the command line turns
+one into a one-line message and exit status 2.
+
+Examples
+--------
+>>> err = InvalidArgumentError("cluster", "frim", expected="a column of the data")
+>>> print(err)
+cluster='frim': expected a column of the data
+>>> err.name, err.value
+('cluster', 'frim')
+>>> print(InputFileError("a.csv", "a header with 'company'", row=3, column="date", value="13/45/2020"))
+a.csv, row 3, column 'date', value '13/45/2020': expected a header with 'company'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "EstimationError",
+    "InputFileError",
+    "InvalidArgumentError",
+    "LayofflabError",
+    "LookupMissError",
+    "ManifestError",
+    "SchemaValidationError",
+]
+
+
+class LayofflabError(Exception):
+    """Base class of every error the toolkit raises on bad input or bad arguments."""
+
+
+class InvalidArgumentError(LayofflabError, ValueError):
+    """A function argument has a value the function cannot use.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name.
+    value : Any
+        The value received.
+    expected : str
+        What would have been accepted.
+    """
+
+    def __init__(self, name: str, value: Any, *, expected: str) -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{name}={value!r}: expected {expected}")
+
+
+class InputFileError(LayofflabError, ValueError):
+    """A raw file cannot be read as the source it claims to be.
+
+    ``row`` is the 1-based data row (header excluded), as in ``source_row``.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        expected: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
+        self.path = Path(path)
+        self.expected = expected
+        self.row = row
+        self.column = column
+        self.value = value
+        where = [str(path)]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        if value is not None:
+            where.append(f"value {value!r}")
+        super().__init__(f"{', '.join(where)}: expected {expected}")
+
+
+class LookupMissError(LayofflabError, KeyError):
+    """A value has no entry in a declarative lookup table (column map, taxonomy, alias table)."""
+
+    def __init__(self, source: str, column: str, value: Any, *, table: str | Path) -> None:
+        self.source = source
+        self.column = column
+        self.value = value
+        self.table = table
+        super().__init__(source, column, value)
+
+    def __str__(self) -> str:
+        return (
+            f"source {self.source!r}, column {self.column!r}: value {self.value!r} "
+            f"has no entry in {self.table}"
+        )
+
+
+class SchemaValidationError(LayofflabError, ValueError):
+    """A processed table does not satisfy its declared schema; nothing was written."""
+
+    def __init__(self, table: str, detail: str) -> None:
+        self.table = table
+        self.detail = detail
+        super().__init__(f"table {table!r} fails its schema: {detail}")
+
+
+class ManifestError(LayofflabError):
+    """A raw file differs from ``data/raw/MANIFEST`` (changed, missing or unlisted)."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(
+            f"{path}: {problem}. Raw data is immutable; if the change is deliberate, "
+            "run `make manifest` and commit the new MANIFEST."
+        )
+
+
+class EstimationError(LayofflabError):
+    """A model cannot be estimated on the data given (e.g. no variation left after fixed effects)."""
