@@ -1,0 +1,222 @@
+"""Reading raw files safely and writing processed files atomically.
+
+Encodings are sniffed, never assumed (UTF-8 with or without BOM, UTF-16, cp1252);
+every column is read as text so that cleaning, not the CSV parser, decides types and
+nothing is coerced away silently.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.csv").write_bytes("company,date\\r\\nZürich AG,3/6/2023\\r\\n".encode("cp1252"))
+>>> sniff_encoding(d / "a.csv")
+'cp1252'
+>>> read_csv_text(d / "a.csv").to_dicts()
+[{'company': 'Zürich AG', 'date': '3/6/2023'}]
+>>> import polars as pl
+>>> out = write_parquet_atomic(pl.DataFrame({"x": [1]}), d / "out" / "x.parquet")
+>>> pl.read_parquet(out)["x"].to_list()
+[1]
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+from charset_normalizer import from_bytes
+
+from layofflab.errors import InputFileError
+
+__all__ = [
+    "read_csv_text",
+    "read_text_bytes",
+    "sniff_encoding",
+    "write_parquet_atomic",
+]
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_SNIFF_BYTES = 1 << 20
+
+
+def _sniff(head: bytes, *, path: Path, complete: bool) -> str:
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    # UTF-16 without BOM: every other byte of ASCII text is NUL.
+    if len(head) >= 4 and head[1:40:2].count(0) >= len(head[1:40:2]) * 0.8:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0:40:2].count(0) >= len(head[0:40:2]) * 0.8:
+        return "utf-16-be"
+    if b"\x00" in head:
+        raise InputFileError(path, "a text file (CSV); found NUL bytes, so it looks binary")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of a partial read is still UTF-8.
+        if not complete and exc.start >= len(head) - 3:
+            return "utf-8"
+    best = from_bytes(head, cp_isolation=["cp1252", "latin_1", "utf_8"]).best()
+    return "cp1252" if best is None or best.encoding in {"latin_1", "ascii"} else best.encoding
+
+
+def sniff_encoding(path: str | Path) -> str:
+    """Return the text encoding of ``path`` (``'utf-8'``, ``'utf-8-sig'``, ``'utf-16'``, ``'cp1252'``, …).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to inspect (the first MiB is read; the whole file is checked
+        later when it is decoded).
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty, or contains NUL bytes outside UTF-16.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "an existing file")
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+        complete = fh.read(1) == b""
+    if not head.strip():
+        raise InputFileError(path, "a non-empty file")
+    return _sniff(head, path=path, complete=complete)
+
+
+def read_text_bytes(path: str | Path) -> bytes:
+    """Return the file's content re-encoded as UTF-8 with ``\\n`` line ends and no BOM.
+
+    UTF-8 files are returned without copying through a ``str`` when possible.
+    Undecodable bytes raise :class:`InputFileError` naming the byte offset.
+    """
+    path = Path(path)
+    encoding = sniff_encoding(path)
+    raw = path.read_bytes()
+    if encoding == "utf-8":
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a later part is not UTF-8 after all
+            encoding = "cp1252"
+            if b"\x81" in raw or b"\x8d" in raw:  # undefined in cp1252
+                raise InputFileError(
+                    path, "text in UTF-8 or cp1252", value=f"undecodable byte at offset {exc.start}"
+                ) from exc
+        else:
+            return raw.replace(b"\r\n", b"\n")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            path, f"text in {encoding}", value=f"undecodable byte at offset {exc.start}"
+        ) from exc
+    return text.lstrip("\ufeff").replace("\r\n", "\n").encode("utf-8")
+
+
+def read_csv_text(
+    path: str | Path,
+    *,
+    required: Iterable[str] = (),
+    separator: str = ",",
+) -> pl.DataFrame:
+    """Read a CSV with every column as ``String``; headers trimmed; empty filler columns dropped.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    required : iterable of str
+        Header names (after trimming, case-sensitive) that must be present.
+    separator : str
+        Field separator.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per data record, in file order; empty cells are null. Columns whose header is blank and
+        whose every value is blank (spreadsheet filler) are dropped; a blank-header
+        column holding any value is kept as ``column_<n>``. Duplicated headers get
+        suffixes ``_2``, ``_3``.
+
+    Raises
+    ------
+    InputFileError
+        Missing, empty, binary, truncated (unterminated quote) or header-less files,
+        and missing required columns.
+    """
+    path = Path(path)
+    content = read_text_bytes(path)
+    try:
+        df = pl.read_csv(
+            io.BytesIO(content),
+            separator=separator,
+            infer_schema=False,
+            has_header=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.NoDataError as exc:
+        raise InputFileError(path, "a CSV with a header row") from exc
+    except pl.exceptions.ComputeError as exc:
+        raise InputFileError(path, f"a well-formed CSV ({str(exc).splitlines()[0]})") from exc
+    if df.height == 0:
+        raise InputFileError(path, "a CSV with a header row")
+    header = _tidy_header(path, df.row(0))
+    df = df.slice(1)
+    df.columns = header
+    blank = [n for n in header if n.startswith("\x00blank")]
+    filler = {n for n in blank if df[n].is_null().all() or df[n].str.strip_chars().eq("").all()}
+    df = df.select([n for n in header if n not in filler])
+    df = df.rename({n: f"column_{header.index(n) + 1}" for n in blank if n not in filler})
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputFileError(
+            path, f"columns {sorted(required)}", column=", ".join(missing), value="missing"
+        )
+    return df
+
+
+def _tidy_header(path: Path, first: tuple[str | None, ...]) -> list[str]:
+    """Header names trimmed, blank ones marked, duplicates suffixed."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw_name in enumerate(first):
+        name = " ".join((raw_name or "").split())
+        if not name:
+            name = f"\x00blank{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        names.append(name)
+    if all(n.startswith("\x00blank") for n in names):
+        raise InputFileError(path, "a header row with column names")
+    return names
+
+
+def write_parquet_atomic(df: pl.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` to ``path`` as Parquet via a temporary file in the same folder, then rename.
+
+    A reader never sees a half-written file; on failure the old file is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        df.write_parquet(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,141 @@
+"""The return type of every reader: clean rows, rejected rows, and the count that ties them.
+
+Every raw row ends up either in ``data`` or in ``rejects`` (with a reason); the
+``rows_in`` mapping records how many data rows each raw file had, so row
+conservation (rows in = clean + rejected) can be checked per file.
+
+Examples
+--------
+>>> import polars as pl
+>>> data = pl.DataFrame({"x": [1], "source_file": ["a.csv"], "source_row": [1]})
+>>> rejects = make_rejects(
+...     pl.DataFrame({"x": ["-5"], "source_file": ["a.csv"], "source_row": [2]}),
+...     reason="negative count",
+... )
+>>> c = Cleaned(source="demo", data=data, rejects=rejects, rows_in={"a.csv": 2})
+>>> c.check_conservation()
+>>> c.summary().select("source_file", "outcome", "reason", "rows").to_dicts()[2]
+{'source_file': 'a.csv', 'outcome': 'rejected', 'reason': 'negative count', 'rows': 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from layofflab.errors import LayofflabError
+
+__all__ = ["REJECTS_SCHEMA", "Cleaned", "RowConservationError", "make_rejects"]
+
+#: Columns of every rejects table: where the row came from, why, and its raw values as JSON.
+REJECTS_SCHEMA: dict[str, pl.DataType] = {
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+    "reason": pl.String(),
+    "raw": pl.String(),
+}
+
+
+class RowConservationError(LayofflabError):
+    """Rows in ≠ rows clean + rows rejected for a file: a reader lost or invented rows."""
+
+
+def make_rejects(raw_rows: pl.DataFrame, *, reason: str | pl.Expr) -> pl.DataFrame:
+    """Turn raw rows (with ``source_file`` and ``source_row``) into the rejects schema.
+
+    Parameters
+    ----------
+    raw_rows : polars.DataFrame
+        Rows as read (all other columns are packed into the ``raw`` JSON text).
+    reason : str or polars.Expr
+        The reason, one for all rows or an expression evaluated per row.
+    """
+    value_cols = [c for c in raw_rows.columns if c not in ("source_file", "source_row", "reason")]
+    reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+    raw = (
+        pl.struct([pl.col(c).cast(pl.String) for c in value_cols]).struct.json_encode()
+        if value_cols
+        else pl.lit("{}")
+    )
+    return raw_rows.select(
+        pl.col("source_file").cast(pl.String),
+        pl.col("source_row").cast(pl.Int64),
+        reason_expr.cast(pl.String).alias("reason"),
+        raw.alias("raw"),
+    )
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A cleaned source: tidy ``data``, ``rejects`` with reasons, and raw row counts per file.
+
+    Attributes
+    ----------
+    source : str
+        ``"tracker"``, ``"warn"``, ``"sec"``, ``"announcements"``, …
+    data : polars.DataFrame
+        The clean table; carries ``source_file`` and ``source_row`` provenance columns.
+    rejects : polars.DataFrame
+        :data:`REJECTS_SCHEMA` rows: ``source_file``, ``source_row`` (1-based data row of
+        the raw file), ``reason``, ``raw`` (JSON of the raw values).
+    rows_in : Mapping[str, int]
+        Number of raw data rows per ``source_file``.
+    """
+
+    source: str
+    data: pl.DataFrame
+    rejects: pl.DataFrame
+    rows_in: Mapping[str, int] = field(default_factory=dict)
+
+    def summary(self) -> pl.DataFrame:
+        """Rows in, clean and rejected (by reason) per file, as a tidy frame."""
+        clean = self.data.group_by("source_file").agg(pl.len().alias("rows")).with_columns(
+            outcome=pl.lit("clean"), reason=pl.lit(None, dtype=pl.String)
+        )
+        rejected = self.rejects.group_by("source_file", "reason").agg(pl.len().alias("rows"))
+        rejected = rejected.with_columns(outcome=pl.lit("rejected"))
+        rows_in = pl.DataFrame(
+            {"source_file": list(self.rows_in), "rows": list(self.rows_in.values())},
+            schema={"source_file": pl.String, "rows": pl.UInt32},
+        ).with_columns(outcome=pl.lit("in"), reason=pl.lit(None, dtype=pl.String))
+        cols = ["source_file", "outcome", "reason", "rows"]
+        order = pl.col("outcome").replace_strict(
+            {"in": 0, "clean": 1, "rejected": 2}, return_dtype=pl.Int8
+        )
+        return (
+            pl.concat([rows_in.select(cols), clean.select(cols), rejected.select(cols)])
+            .with_columns(pl.col("rows").cast(pl.Int64), source=pl.lit(self.source))
+            .sort("source_file", order, "reason", nulls_last=False)
+            .select("source", *cols)
+        )
+
+    def check_conservation(self) -> None:
+        """Raise :class:`RowConservationError` unless rows in = clean + rejected for every file."""
+        clean = dict(self.data.group_by("source_file").len().iter_rows())
+        rejected = dict(self.rejects.group_by("source_file").len().iter_rows())
+        for name in set(self.rows_in) | set(clean) | set(rejected):
+            n_in = self.rows_in.get(name, 0)
+            n_out = clean.get(name, 0) + rejected.get(name, 0)
+            if n_in != n_out:
+                raise RowConservationError(
+                    f"{self.source} {name}: {n_in} rows in, {clean.get(name, 0)} clean + "
+                    f"{rejected.get(name, 0)} rejected = {n_out}"
+                )
+
+    @classmethod
+    def concat(cls, parts: Sequence[Cleaned]) -> Cleaned:
+        """Stack results of the same source (e.g. several files) into one."""
+        if not parts:
+            raise ValueError("Cleaned.concat needs at least one part")
+        rows_in: dict[str, int] = {}
+        for part in parts:
+            for name, n in part.rows_in.items():
+                rows_in[name] = rows_in.get(name, 0) + n
+        return cls(
+            source=parts[0].source,
+            data=pl.concat([p.data for p in parts], how="diagonal_relaxed"),
+            rejects=pl.concat([p.rejects for p in parts], how="vertical_relaxed"),
+            rows_in=rows_in,
+        )
