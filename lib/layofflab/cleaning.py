@@ -1,0 +1,206 @@
+"""Cleaning rules as polars expressions, shared by every source reader.
+
+Each function takes an expression (or column name) and returns an expression, so a
+reader composes them in one ``select`` that polars runs in parallel (and lazily on
+files too large for memory).
+
+Examples
+--------
+>>> import polars as pl
+>>> df = pl.DataFrame({"n": [" 1,200", "~500", "Up to 300", "NULL", "16000.0", "12.5"],
+...                    "d": ["3/6/2023", "2023-03-06", "44991", "Mar 6, 2023", "6/3/23", "TBD"]})
+>>> df.select(
+...     count=parse_count("n"), approx=count_is_approximate("n"), date=parse_date("d")
+... ).to_dicts()[:3]
+[{'count': 1200, 'approx': False, 'date': datetime.date(2023, 3, 6)}, {'count': 500, 'approx': True, 'date': datetime.date(2023, 3, 6)}, {'count': 300, 'approx': True, 'date': datetime.date(2023, 3, 6)}]
+>>> df.select(parse_count("n")).to_series().to_list()[3:]
+[None, 16000, None]
+>>> pl.select(normalize_text(pl.lit("  Ben &amp; Jerry\u2019s \\n Inc  "))).item()
+'Ben & Jerry’s Inc'
+>>> pl.select(strip_trailing_punctuation(pl.lit("United States."))).item()
+'United States'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+
+import polars as pl
+
+__all__ = [
+    "MISSING_MARKERS",
+    "MIN_PLAUSIBLE_DATE",
+    "count_is_approximate",
+    "count_problem",
+    "date_problem",
+    "max_plausible_date",
+    "normalize_text",
+    "null_markers",
+    "parse_count",
+    "parse_date",
+    "parse_float",
+    "strip_trailing_punctuation",
+]
+
+#: Cell values that mean "missing", compared after trimming, case-insensitively.
+MISSING_MARKERS: tuple[str, ...] = (
+    "", "null", "none", "nan", "n/a", "na", "#n/a", "-", "--", "—", "tbd", "unknown", "?",
+)
+#: No WARN notice or tracker event can predate the 1988 WARN Act.
+MIN_PLAUSIBLE_DATE = dt.date(1988, 1, 1)
+#: Largest count accepted as a plausible number of workers in one event.
+MAX_PLAUSIBLE_COUNT = 1_000_000
+
+_APPROX = r"(?i)^(~|≈|about|approx\.?|approximately|around|roughly|circa|ca\.|up to|upto|over|more than|at least|nearly|almost|<|>|≤|≥)\s*"
+_DATE_FORMATS: tuple[tuple[str, str], ...] = (
+    (r"^\d{1,2}/\d{1,2}/\d{4}$", "%m/%d/%Y"),
+    (r"^\d{1,2}/\d{1,2}/\d{2}$", "%m/%d/%y"),
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    (r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "%Y-%m-%d %H:%M"),
+    (r"^\d{1,2}-\d{1,2}-\d{4}$", "%m-%d-%Y"),
+    (r"^[A-Za-z]{3} \d{1,2}, \d{4}$", "%b %d, %Y"),
+    (r"^[A-Za-z]{4,9} \d{1,2}, \d{4}$", "%B %d, %Y"),
+    (r"^\d{1,2} [A-Za-z]{3} \d{4}$", "%d %b %Y"),
+    (r"^\d{1,2}-[A-Za-z]{3}-\d{2}$", "%d-%b-%y"),
+    (r"^\d{1,2}-[A-Za-z]{3}-\d{4}$", "%d-%b-%Y"),
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _col(expr: str | pl.Expr) -> pl.Expr:
+    return pl.col(expr) if isinstance(expr, str) else expr
+
+
+def null_markers(expr: str | pl.Expr, *, markers: Sequence[str] = MISSING_MARKERS) -> pl.Expr:
+    """Trim the text and turn missing markers (``''``, ``NULL``, ``N/A``, ``-``, ``TBD``…) into null."""
+    text = _col(expr).cast(pl.String).str.strip_chars()
+    lowered = [m.lower() for m in markers]
+    return pl.when(text.str.to_lowercase().is_in(lowered)).then(None).otherwise(text)
+
+
+def normalize_text(expr: str | pl.Expr) -> pl.Expr:
+    """Decode HTML entities, apply Unicode NFC, collapse whitespace, trim; missing markers stay text.
+
+    HTML entities are decoded only on values that contain ``&`` (``html.unescape``
+    runs in Python; everything else stays in polars).
+    """
+    text = _col(expr).cast(pl.String)
+    decoded = (
+        pl.when(text.str.contains("&", literal=True))
+        .then(text.map_elements(html.unescape, return_dtype=pl.String, skip_nulls=True))
+        .otherwise(text)
+    )
+    return (
+        decoded.str.normalize("NFC")
+        .str.replace_all(r"[\s\u00a0]+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
+
+
+def strip_trailing_punctuation(expr: str | pl.Expr) -> pl.Expr:
+    """Remove trailing ``.,;:`` and spaces (``'United States.'`` → ``'United States'``)."""
+    return _col(expr).str.strip_chars_end(".,;: ")
+
+
+def _number_text(expr: str | pl.Expr) -> pl.Expr:
+    text = null_markers(expr).str.replace(_APPROX, "")
+    return text.str.replace_all(r"[,\s]", "").str.replace(r"\+$", "")
+
+
+def parse_float(expr: str | pl.Expr) -> pl.Expr:
+    """Parse numbers such as ``'1,200.5'``, ``'$1.2'``, ``'15%'`` (→ 15.0) into ``Float64``; else null."""
+    text = _number_text(expr).str.replace_all(r"^\$|%$", "")
+    return text.cast(pl.Float64, strict=False)
+
+
+def parse_count(expr: str | pl.Expr) -> pl.Expr:
+    """Parse a head count into ``Int64``: ``'1,200'``, ``'16000.0'``, ``'~500'``, ``'Up to 300'``.
+
+    Fractions (``'12.5'``), text, negative and absurd values give null; use
+    :func:`count_problem` to tell those apart from a missing value.
+    """
+    value = _number_text(expr).cast(pl.Float64, strict=False)
+    ok = (value == value.floor()) & (value >= 0) & (value <= MAX_PLAUSIBLE_COUNT)
+    return pl.when(ok).then(value).otherwise(None).cast(pl.Int64)
+
+
+def count_is_approximate(expr: str | pl.Expr) -> pl.Expr:
+    """True where the count was qualified (``~``, ``about``, ``up to``, ``over``, ``+``…)."""
+    text = null_markers(expr)
+    return (text.str.contains(_APPROX) | text.str.contains(r"\+$")).fill_null(False)
+
+
+def count_problem(expr: str | pl.Expr) -> pl.Expr:
+    """A reason text where a non-missing count cannot be accepted, else null.
+
+    Reasons: ``'unparseable count'``, ``'fractional count'``, ``'negative count'``,
+    ``'absurd count (> 1,000,000)'``.
+    """
+    raw = null_markers(expr)
+    value = _number_text(expr).cast(pl.Float64, strict=False)
+    return (
+        pl.when(raw.is_null())
+        .then(None)
+        .when(value.is_null())
+        .then(pl.lit("unparseable count"))
+        .when(value < 0)
+        .then(pl.lit("negative count"))
+        .when(value > MAX_PLAUSIBLE_COUNT)
+        .then(pl.lit("absurd count (> 1,000,000)"))
+        .when(value != value.floor())
+        .then(pl.lit("fractional count"))
+        .otherwise(None)
+    )
+
+
+def parse_date(expr: str | pl.Expr) -> pl.Expr:
+    """Parse m/d/Y, m/d/y, ISO (with or without time), ``'Mar 6, 2023'``, and Excel serials into ``Date``.
+
+    Text that fits no format gives null; :func:`date_problem` gives the reason.
+    """
+    text = null_markers(expr)
+    candidates = [
+        pl.when(text.str.contains(pattern)).then(
+            text.str.slice(0, 16).str.to_datetime(fmt, strict=False).dt.date()
+            if "%H" in fmt
+            else text.str.to_date(fmt, strict=False)
+        )
+        for pattern, fmt in _DATE_FORMATS
+    ]
+    serial = text.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    excel = pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial)
+    return pl.coalesce(*candidates, pl.when(serial.is_between(20000, 80000)).then(excel))
+
+
+def max_plausible_date(today: dt.date | None = None) -> dt.date:
+    """One year after ``today`` (default: the real today): later dates are impossible."""
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=365)
+
+
+def date_problem(
+    expr: str | pl.Expr, *, today: dt.date | None = None, required: bool = False
+) -> pl.Expr:
+    """A reason text where a date cannot be accepted, else null.
+
+    Reasons: ``'unparseable date'``, ``'implausible date (before 1988-01-01)'``,
+    ``'implausible date (after <today + 1 year>)'``, and ``'missing date'`` when
+    ``required``.
+    """
+    raw = null_markers(expr)
+    parsed = parse_date(expr)
+    latest = max_plausible_date(today)
+    return (
+        pl.when(raw.is_null())
+        .then(pl.lit("missing date") if required else None)
+        .when(parsed.is_null())
+        .then(pl.lit("unparseable date"))
+        .when(parsed < MIN_PLAUSIBLE_DATE)
+        .then(pl.lit(f"implausible date (before {MIN_PLAUSIBLE_DATE})"))
+        .when(parsed > latest)
+        .then(pl.lit(f"implausible date (after {latest})"))
+        .otherwise(None)
+    )
