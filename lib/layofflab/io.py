@@ -21,8 +21,10 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -113,14 +115,22 @@ def read_text_bytes(path: str | Path) -> bytes:
                     path, "text in UTF-8 or cp1252", value=f"undecodable byte at offset {exc.start}"
                 ) from exc
         else:
-            return raw.replace(b"\r\n", b"\n")
+            return _unify_line_ends(raw)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputFileError(
             path, f"text in {encoding}", value=f"undecodable byte at offset {exc.start}"
         ) from exc
-    return text.lstrip("\ufeff").replace("\r\n", "\n").encode("utf-8")
+    return _unify_line_ends(text.lstrip("\ufeff").encode("utf-8"))
+
+
+def _unify_line_ends(raw: bytes) -> bytes:
+    """CRLF → LF; a file with bare CR line ends only (classic Mac OS export) → LF."""
+    raw = raw.replace(b"\r\n", b"\n")
+    if b"\n" not in raw and b"\r" in raw:
+        raw = raw.replace(b"\r", b"\n")
+    return raw
 
 
 def read_csv_text(
@@ -163,11 +173,14 @@ def read_csv_text(
             infer_schema=False,
             has_header=False,
             truncate_ragged_lines=False,
+            columns=_leading_columns(content, separator),
         )
     except pl.exceptions.NoDataError as exc:
         raise InputFileError(path, "a CSV with a header row") from exc
     except pl.exceptions.ComputeError as exc:
-        raise InputFileError(path, f"a well-formed CSV ({str(exc).splitlines()[0]})") from exc
+        if "more fields than defined" not in str(exc):
+            raise InputFileError(path, f"a well-formed CSV ({str(exc).splitlines()[0]})") from exc
+        df = _read_ragged(path, content, separator)
     if df.height == 0:
         raise InputFileError(path, "a CSV with a header row")
     header = _tidy_header(path, df.row(0))
@@ -183,6 +196,50 @@ def read_csv_text(
             path, f"columns {sorted(required)}", column=", ".join(missing), value="missing"
         )
     return df
+
+
+#: A header ending in at least this many blank cells is spreadsheet filler worth skipping early.
+_WIDE_FILLER = 64
+_QUOTED = re.compile(rb'"(?:[^"]|"")*"')
+
+
+def _leading_columns(content: bytes, separator: str) -> list[int] | None:
+    """Indices of the columns before a long run of blank trailing header cells, when every
+    record is empty beyond them (16,000 empty Excel columns); ``None`` means "read all".
+
+    Parsing thousands of empty columns is slow, so they are skipped; the check works on the
+    text with quoted fields blanked, so a separator inside quotes cannot fool it.
+    """
+    sep = separator.encode()
+    header = _QUOTED.sub(b'""', content[: content.find(b"\n") if b"\n" in content else None])
+    cells = header.split(sep)
+    keep = len(cells)
+    while keep and not cells[keep - 1].strip(b' "'):
+        keep -= 1
+    if keep == 0 or len(cells) - keep < _WIDE_FILLER:
+        return None
+    for line in _QUOTED.sub(b'""', content).split(b"\n"):
+        if line.rstrip(sep + b" \r").count(sep) >= keep:
+            return None
+    return list(range(keep))
+
+
+def _read_ragged(path: Path, content: bytes, separator: str) -> pl.DataFrame:
+    """Records with more cells than the header: read them all (nothing truncated), padded."""
+    try:
+        reader = csv.reader(io.StringIO(content.decode("utf-8")), delimiter=separator, strict=True)
+        rows = [row for row in reader if row]  # blank lines carry no record, as in polars
+    except csv.Error as exc:
+        raise InputFileError(path, f"a well-formed CSV ({exc})") from exc
+    width = max(len(r) for r in rows)
+    columns = [[None] * len(rows) for _ in range(width)]
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            columns[j][i] = cell if cell != "" else None
+    return pl.DataFrame(
+        {f"column_{j}": col for j, col in enumerate(columns)},
+        schema={f"column_{j}": pl.String for j in range(width)},
+    )
 
 
 def _tidy_header(path: Path, first: tuple[str | None, ...]) -> list[str]:
