@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+from layofflab.models.panel_ols import OLSOptions, panel_ols
+from layofflab.models.ppml import PPMLOptions, ppml
 from layofflab.models.result import (
     EstimationResult,
     ModelInfo,
@@ -23,7 +25,14 @@ from layofflab.models.result import (
 __all__ = [
     "EstimationResult",
     "ModelInfo",
+    "OLSOptions",
+    "PPMLOptions",
     "funnel_frame",
+    "panel_ols",
+    "ppml",
     "regression_table",
     "tidy_table",
 ]
+
+# --- event studies, Callaway-Sant'Anna, specification curve (models/event_study.py,
+# --- models/did.py, models/spec_curve.py): re-exported here once those modules land.

@@ -1,0 +1,234 @@
+"""Engine glue shared by :func:`panel_ols` and :func:`ppml` (not public API).
+
+Without fixed effects the model is fitted by statsmodels (OLS or GLM Poisson) and the
+sandwich comes from ``statsmodels.stats.sandwich_covariance``; with absorbed fixed
+effects by pyfixest (``feols`` / ``fepois``) with the same small-sample switches.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from layofflab.errors import EstimationError, InvalidArgumentError
+from layofflab.models._design import (
+    ROW_ID,
+    Design,
+    Sample,
+    as_names,
+    check_choice,
+    cluster_codes,
+    collinear_columns,
+)
+from layofflab.models._vcov import SSCRule, describe, hetero_factor, statsmodels_vcov
+from layofflab.models.result import EstimationResult, ModelInfo, tidy_table
+
+
+@dataclass(frozen=True)
+class FitHandle:
+    """What a refit (wild bootstrap, randomization inference) needs; kept in ``result.fit``."""
+
+    estimator: Literal["ols", "ppml"]
+    engine: Literal["statsmodels", "pyfixest"]
+    model: Any
+    data: pl.DataFrame  # estimation sample: ROW_ID, FE, cluster and formula columns
+    y: np.ndarray
+    X: np.ndarray  # regressors actually estimated (collinear ones removed)
+    names: tuple[str, ...]
+    fe: tuple[str, ...]
+    cluster: tuple[str, ...]
+    ssc: str
+    rule: SSCRule
+    vcov: str
+    inference: str
+    offset: np.ndarray | None = None
+
+
+def resolve_vcov(vcov: Any, cluster: tuple[str, ...]) -> str:
+    """``None`` → ``"cluster"`` when clustered, else ``"hetero"``; check consistency."""
+    if vcov is None:
+        return "cluster" if cluster else "hetero"
+    check_choice("vcov", vcov, ("cluster", "hetero", "iid"))
+    if (vcov == "cluster") != bool(cluster):
+        raise InvalidArgumentError(
+            "vcov", vcov, expected="'cluster' exactly when cluster= names one or two columns"
+        )
+    return vcov
+
+
+def names_and_checks(
+    df: pl.DataFrame, fe: Any, cluster: Any, inference: Any
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    fe_t = as_names(fe, "fe", df)
+    cl_t = as_names(cluster, "cluster", df, max_len=2)
+    check_choice("inference", inference, ("t", "normal"))
+    return fe_t, cl_t
+
+
+def _pandas_frame(sample: Sample, design: Design, fe: tuple[str, ...],
+                  cluster: tuple[str, ...], offset: np.ndarray | None) -> tuple[Any, list[str]]:
+    """Frame of generated column names for pyfixest (``y_``, ``x_0``…, ``fe_0``…, ``cl_0``…)."""
+    import pandas as pd
+
+    cols: dict[str, Any] = {"y_": design.y}
+    xn = [f"x_{j}" for j in range(design.X.shape[1])]
+    for j, n in enumerate(xn):
+        cols[n] = design.X[:, j]
+    for i, f in enumerate(fe):
+        cols[f"fe_{i}"] = sample.data[f].rank("dense").to_numpy()
+    for i, c in enumerate(cluster):
+        cols[f"cl_{i}"] = sample.data[c].rank("dense").to_numpy()
+    if offset is not None:
+        cols["off_"] = offset
+    return pd.DataFrame(cols), xn
+
+
+def fit_pyfixest(
+    estimator: Literal["ols", "ppml"],
+    sample: Sample,
+    design: Design,
+    *,
+    fe: tuple[str, ...],
+    cluster: tuple[str, ...],
+    vcov: str,
+    rule: SSCRule,
+    offset: np.ndarray | None = None,
+    iwls_tol: float = 1e-8,
+    iwls_maxiter: int = 50,
+) -> tuple[Any, list[str], np.ndarray, np.ndarray, int]:
+    """Fit with pyfixest; return (fit, kept names, coef, vcov, K used in factors)."""
+    import pyfixest as pf
+
+    pdf, xn = _pandas_frame(sample, design, fe, cluster, offset)
+    fml = "y_ ~ " + " + ".join(xn) + " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
+    if vcov == "cluster":
+        vc: Any = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
+        ssc = rule.pyfixest()
+    else:
+        vc = vcov
+        ssc = pf.ssc(k_adj=vcov == "iid", G_adj=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if estimator == "ols":
+            fit = pf.feols(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none", copy_data=False,
+                           store_data=True, lean=False)
+        else:
+            fit = pf.fepois(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none", offset=(
+                "off_" if offset is not None else None), iwls_tol=iwls_tol,
+                iwls_maxiter=iwls_maxiter, separation_check=None, copy_data=False)
+    if fit._N != design.y.size:
+        raise EstimationError(f"pyfixest used {fit._N} of {design.y.size} rows unexpectedly")
+    kept = list(fit._coefnames)
+    V = np.asarray(fit._vcov, dtype=float)
+    K = int(fit._df_k)
+    if vcov == "hetero":
+        V = V * hetero_factor(rule, N=int(fit._N), K=K)
+    if vcov == "iid" and estimator == "ppml":
+        pass  # model-based inverse information, no factor
+    return fit, kept, np.asarray(fit._beta_hat, dtype=float), V, K
+
+
+def fit_statsmodels(
+    estimator: Literal["ols", "ppml"],
+    design: Design,
+    *,
+    codes: tuple[np.ndarray, ...],
+    vcov: str,
+    rule: SSCRule,
+    offset: np.ndarray | None = None,
+    iwls_tol: float = 1e-8,
+    iwls_maxiter: int = 50,
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """Fit with statsmodels; return (fit, coef, vcov)."""
+    import statsmodels.api as sm
+
+    if estimator == "ols":
+        fit = sm.OLS(design.y, design.X).fit()
+    else:
+        fit = sm.GLM(design.y, design.X, family=sm.families.Poisson(), offset=offset).fit(
+            tol=iwls_tol, maxiter=iwls_maxiter
+        )
+        if not fit.converged:
+            raise EstimationError("Poisson IRLS did not converge; raise iwls_maxiter")
+    V = statsmodels_vcov(fit, vcov=vcov, rule=rule, codes=codes, K=design.X.shape[1])
+    return fit, np.asarray(fit.params, dtype=float), V
+
+
+def estimate(
+    estimator: Literal["ols", "ppml"],
+    sample: Sample,
+    design: Design,
+    *,
+    formula: str,
+    fe: tuple[str, ...],
+    cluster: tuple[str, ...],
+    vcov: str,
+    ssc: str,
+    rule: SSCRule,
+    inference: str,
+    alpha: float,
+    offset: np.ndarray | None = None,
+    extra: dict[str, Any] | None = None,
+    iwls_tol: float = 1e-8,
+    iwls_maxiter: int = 50,
+) -> EstimationResult:
+    """Fit, compute the variance, and assemble the :class:`EstimationResult`."""
+    extra = dict(extra or {})
+    codes = cluster_codes(sample.data, cluster)
+    n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
+    if fe:
+        fit, kept, beta, V, _ = fit_pyfixest(
+            estimator, sample, design, fe=fe, cluster=cluster, vcov=vcov, rule=rule,
+            offset=offset, iwls_tol=iwls_tol, iwls_maxiter=iwls_maxiter,
+        )
+        keep_idx = [int(k.split("_")[1]) for k in kept]
+        engine = "pyfixest"
+    else:
+        bad = set(collinear_columns(design.X))
+        keep_idx = [j for j in range(design.X.shape[1]) if j not in bad]
+        if not keep_idx:
+            raise EstimationError("every regressor is collinear or constant zero")
+        fit, beta, V = fit_statsmodels(
+            estimator, Design(design.y, design.X[:, keep_idx], (), design.rows), codes=codes,
+            vcov=vcov, rule=rule, offset=offset, iwls_tol=iwls_tol, iwls_maxiter=iwls_maxiter,
+        )
+        engine = "statsmodels"
+    names = tuple(design.names[j] for j in keep_idx)
+    X_used = design.X[:, keep_idx]
+    dropped = tuple(n for n in design.names if n not in names)
+    if dropped:
+        extra["dropped_collinear"] = dropped
+    N = design.y.size
+    if inference == "normal":
+        df: float | None = None
+    elif cluster:
+        df = float(min(n_clusters.values()) - 1)
+    else:
+        df = float(N - (fit._df_k if fe else X_used.shape[1]))
+    se = np.sqrt(np.clip(np.diag(V), 0, None))
+    table = tidy_table(names, beta, se, df=df, alpha=alpha)
+    info = ModelInfo(
+        estimator=estimator,
+        formula=formula,
+        n_obs=N,
+        n_clusters=n_clusters,
+        fixed_effects=fe,
+        cluster=cluster,
+        se_convention=describe(rule, vcov, ssc, n_clusters, df),
+        df_inference=df,
+        extra={"engine": engine, "vcov": vcov, "ssc": ssc, **extra},
+    )
+    handle = FitHandle(
+        estimator=estimator, engine=engine, model=fit, data=sample.data, y=design.y, X=X_used,
+        names=names, fe=fe, cluster=cluster, ssc=ssc, rule=rule, vcov=vcov,
+        inference=inference, offset=offset,
+    )
+    return EstimationResult(table=table, funnel=sample.funnel, info=info, fit=handle)
+
+
+def row_ids(sample: Sample) -> np.ndarray:
+    return sample.data[ROW_ID].to_numpy()
