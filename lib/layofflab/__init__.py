@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from layofflab import config
+from layofflab.display import show_table
 from layofflab.errors import (
     EstimationError,
     InputFileError,
@@ -26,17 +27,27 @@ from layofflab.errors import (
     ManifestError,
     SchemaValidationError,
 )
+from layofflab.overview import Overview, OverviewOptions, layoff_overview
+from layofflab.sources._base import Cleaned
+from layofflab.summaries import monthly_layoffs, top_companies
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Cleaned",
     "EstimationError",
     "InputFileError",
     "InvalidArgumentError",
     "LayofflabError",
     "LookupMissError",
     "ManifestError",
+    "Overview",
+    "OverviewOptions",
     "SchemaValidationError",
     "__version__",
     "config",
+    "layoff_overview",
+    "monthly_layoffs",
+    "show_table",
+    "top_companies",
 ]

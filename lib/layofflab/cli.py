@@ -1,5 +1,144 @@
-"""Command line (placeholder until the foundation slice lands)."""
+"""The ``layofflab`` command line (also ``python -m layofflab``).
+
+Subcommands follow the pipeline stages: ``data`` (verify raw, build processed),
+``report`` (execute notebooks, render HTML), ``clean`` (clean files of one source
+into Parquet), ``manifest`` (refresh data/raw/MANIFEST on purpose) and
+``refresh-notebook`` (re-execute a notebook, keeping only checked outputs).
+
+A user error prints one line to stderr and exits with status 2, never a traceback.
+
+Examples
+--------
+>>> main(["clean", "tracker", "no/such/file.csv", "--out", "/tmp"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from layofflab import __version__, config
+from layofflab.errors import LayofflabError
+
+__all__ = ["SOURCES", "main"]
+
+#: ``layofflab clean <source>`` → the module whose ``read(paths)`` cleans it.
+SOURCES: dict[str, str] = {
+    "tracker": "layofflab.sources.tracker",
+    "warn": "layofflab.sources.warn",
+    "sec": "layofflab.sources.sec",
+    "announcements": "layofflab.sources.announcements",
+}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _print_table(df: pl.DataFrame) -> None:
+    with pl.Config(tbl_rows=200, tbl_cols=20, fmt_str_lengths=80, tbl_hide_dataframe_shape=True):
+        print(df)
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from layofflab.data import build
+
+    for report in build(force=args.force):
+        totals = report.summary.group_by("outcome").agg(pl.col("rows").sum())
+        counts = dict(totals.iter_rows())
+        print(
+            f"{report.name}: {report.status} — {counts.get('in', 0)} rows in, "
+            f"{counts.get('clean', 0)} clean, {counts.get('rejected', 0)} rejected"
+        )
     return 0
+
+
+def _cmd_manifest(args: argparse.Namespace) -> int:
+    from layofflab.manifest import write_manifest
+
+    path = write_manifest()
+    print(f"wrote {path.relative_to(config.PROJECT_ROOT)}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from layofflab.report import build_reports
+
+    rendered = build_reports(only=args.only)
+    for r in rendered:
+        print(f"{r.html.relative_to(config.PROJECT_ROOT)}  {r.title}")
+    print(f"{(config.REPORTS / 'index.html').relative_to(config.PROJECT_ROOT)}  index")
+    return 0
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from layofflab.io import write_parquet_atomic
+
+    try:
+        module = importlib.import_module(SOURCES[args.source])
+    except ModuleNotFoundError:
+        print(f"layofflab: the {args.source} reader is not available", file=sys.stderr)
+        return 2
+    for path in args.paths:
+        if not Path(path).exists():
+            raise LayofflabError(f"{path}: no such file")
+    cleaned = module.read([Path(p) for p in args.paths])
+    cleaned.check_conservation()
+    out = Path(args.out)
+    write_parquet_atomic(cleaned.data, out / f"{args.source}.parquet")
+    write_parquet_atomic(cleaned.rejects, out / f"{args.source}.rejects.parquet")
+    _print_table(cleaned.summary())
+    print(f"wrote {out / f'{args.source}.parquet'} and {out / f'{args.source}.rejects.parquet'}")
+    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from layofflab.report import refresh_checked_outputs
+
+    for nb in args.notebooks:
+        print(f"refreshed {refresh_checked_outputs(Path(nb))}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="layofflab", description="Does AI capital spending predict tech layoffs? Pipeline commands."
+    )
+    parser.add_argument("--version", action="version", version=f"layofflab {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("data", help="verify data/raw against MANIFEST and build data/processed")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.set_defaults(run=_cmd_data)
+    p = sub.add_parser("manifest", help="rewrite data/raw/MANIFEST after a deliberate raw-data change")
+    p.set_defaults(run=_cmd_manifest)
+    p = sub.add_parser("report", help="execute notebooks and write reports/*.html and index.html")
+    p.add_argument("--only", nargs="*", default=[], metavar="NOTEBOOK", help="notebook stems")
+    p.set_defaults(run=_cmd_report)
+    p = sub.add_parser("clean", help="clean raw files of one source into DIR/<source>.parquet")
+    p.add_argument("source", choices=sorted(SOURCES))
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.set_defaults(run=_cmd_clean)
+    p = sub.add_parser("refresh-notebook", help="re-execute notebooks keeping only checked outputs")
+    p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    p.set_defaults(run=_cmd_refresh)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 success, 2 user error)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LayofflabError as exc:
+        print(f"layofflab {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"layofflab {args.command}: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

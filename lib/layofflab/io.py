@@ -39,6 +39,7 @@ __all__ = [
     "read_text_bytes",
     "sniff_encoding",
     "write_parquet_atomic",
+    "write_text_atomic",
 ]
 
 _BOMS = (
@@ -272,6 +273,21 @@ def write_parquet_atomic(df: pl.DataFrame, path: str | Path) -> Path:
     os.close(fd)
     try:
         df.write_parquet(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text_atomic(text: str, path: str | Path) -> Path:
+    """Write UTF-8 text to ``path`` via a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

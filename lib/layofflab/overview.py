@@ -1,0 +1,112 @@
+"""The layoff overview analysis behind ``notebooks/01_layoffs_overview.ipynb``.
+
+The notebook's parameters cell feeds :class:`OverviewOptions`; :func:`layoff_overview`
+does the work and the notebook only shows the result.
+
+Examples
+--------
+>>> from layofflab import config
+>>> opts = OverviewOptions(tracker_paths=(str(config.FIXTURES / "tracker" / "layoffs_2026_format.csv"),),
+...                        start="2020-01-01", top_n=2)
+>>> ov = layoff_overview(opts)
+>>> ov.top["company"].to_list()
+['Acme Robotics', 'Globex']
+>>> print(ov.headline())
+7 events kept of 7 raw rows (0 rejected); 17,345 workers in 6 events with a reported count, 2023-03-06 to 2026-01-28.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from layofflab import config
+from layofflab.errors import InvalidArgumentError
+from layofflab.sources import tracker
+from layofflab.sources._base import Cleaned
+from layofflab.summaries import monthly_layoffs, top_companies
+
+__all__ = ["Overview", "OverviewOptions", "layoff_overview"]
+
+
+@dataclass(frozen=True)
+class OverviewOptions:
+    """Run options of the layoff overview (the notebook's parameters).
+
+    Attributes
+    ----------
+    tracker_paths : tuple of str
+        Tracker exports to read; empty means the shipped ``data/raw/layoff_events.csv``.
+    start, end : str
+        ISO dates bounding the events shown (inclusive); ``end`` empty means no bound.
+    top_n : int
+        How many companies to rank.
+    """
+
+    tracker_paths: tuple[str, ...] = ()
+    start: str = "2022-01-01"
+    end: str = ""
+    top_n: int = 10
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise InvalidArgumentError(name, value, expected="an ISO date YYYY-MM-DD") from None
+        if not isinstance(self.top_n, int) or self.top_n < 1:
+            raise InvalidArgumentError("top_n", self.top_n, expected="a positive integer")
+        if isinstance(self.tracker_paths, str):
+            raise InvalidArgumentError(
+                "tracker_paths", self.tracker_paths, expected="a tuple or list of paths"
+            )
+
+    def paths(self) -> list[Path]:
+        """The input files, defaulting to the shipped raw facts."""
+        if not self.tracker_paths:
+            return [config.DATA_RAW / "layoff_events.csv"]
+        return [Path(p) for p in self.tracker_paths]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Result of :func:`layoff_overview`: the cleaned source and the tables the notebook shows."""
+
+    options: OverviewOptions
+    cleaned: Cleaned
+    events: pl.DataFrame
+    monthly: pl.DataFrame
+    top: pl.DataFrame = field(repr=False)
+
+    def headline(self) -> str:
+        """One sentence: rows kept and rejected, workers covered, date span."""
+        n_in = sum(self.cleaned.rows_in.values())
+        n_rej = self.cleaned.rejects.height
+        counted = self.events.filter(pl.col("laid_off").is_not_null())
+        span = f"{self.events['date'].min()} to {self.events['date'].max()}"
+        return (
+            f"{self.cleaned.data.height:,} events kept of {n_in:,} raw rows ({n_rej:,} rejected); "
+            f"{counted['laid_off'].sum():,} workers in {counted.height:,} events with a reported "
+            f"count, {span}."
+        )
+
+
+def layoff_overview(options: OverviewOptions = OverviewOptions()) -> Overview:  # noqa: B008
+    """Clean the tracker files, filter the period, and compute monthly totals and the top companies."""
+    cleaned = tracker.read(options.paths())
+    window = pl.col("date") >= dt.date.fromisoformat(options.start)
+    if options.end:
+        window &= pl.col("date") <= dt.date.fromisoformat(options.end)
+    events = cleaned.data.filter(window)
+    return Overview(
+        options=options,
+        cleaned=cleaned,
+        events=events,
+        monthly=monthly_layoffs(events),
+        top=top_companies(events, n=options.top_n),
+    )

@@ -1,0 +1,30 @@
+"""Shared figure set-up: one seaborn style, applied per figure, never globally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["figure_and_axes", "style"]
+
+_RC = {"figure.dpi": 100, "savefig.dpi": 100, "svg.hashsalt": "layofflab", "axes.titleweight": "bold"}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Apply the toolkit's seaborn style inside the block only."""
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"), plt.rc_context(_RC):
+        yield
+
+
+def figure_and_axes(ax: Axes | None, *, figsize: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
+    """The figure of ``ax``, or a new figure and axes when ``ax`` is None."""
+    if ax is not None:
+        return ax.figure, ax
+    fig, new_ax = plt.subplots(figsize=figsize, layout="constrained")
+    return fig, new_ax
