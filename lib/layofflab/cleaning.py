@@ -35,6 +35,8 @@ __all__ = [
     "count_is_approximate",
     "count_problem",
     "date_problem",
+    "first_date_text",
+    "first_number_text",
     "max_plausible_date",
     "normalize_text",
     "null_markers",
@@ -156,10 +158,14 @@ def count_problem(expr: str | pl.Expr) -> pl.Expr:
     )
 
 
-def parse_date(expr: str | pl.Expr) -> pl.Expr:
+def parse_date(
+    expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()
+) -> pl.Expr:
     """Parse m/d/Y, m/d/y, ISO (with or without time), ``'Mar 6, 2023'``, and Excel serials into ``Date``.
 
-    Text that fits no format gives null; :func:`date_problem` gives the reason.
+    ``formats`` adds ``(regex, strptime format)`` pairs tried after the shared ones, e.g.
+    ``[(r"^\\d{4}/\\d{1,2}/\\d{1,2}$", "%Y/%m/%d")]``. Text that fits no format gives null;
+    :func:`date_problem` gives the reason.
     """
     text = null_markers(expr)
     candidates = [
@@ -168,7 +174,7 @@ def parse_date(expr: str | pl.Expr) -> pl.Expr:
             if "%H" in fmt
             else text.str.to_date(fmt, strict=False)
         )
-        for pattern, fmt in _DATE_FORMATS
+        for pattern, fmt in (*_DATE_FORMATS, *formats)
     ]
     serial = text.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
     excel = pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial)
@@ -182,7 +188,11 @@ def max_plausible_date(today: dt.date | None = None) -> dt.date:
 
 
 def date_problem(
-    expr: str | pl.Expr, *, today: dt.date | None = None, required: bool = False
+    expr: str | pl.Expr,
+    *,
+    today: dt.date | None = None,
+    required: bool = False,
+    formats: Sequence[tuple[str, str]] = (),
 ) -> pl.Expr:
     """A reason text where a date cannot be accepted, else null.
 
@@ -191,7 +201,7 @@ def date_problem(
     ``required``.
     """
     raw = null_markers(expr)
-    parsed = parse_date(expr)
+    parsed = parse_date(expr, formats=formats)
     latest = max_plausible_date(today)
     return (
         pl.when(raw.is_null())
@@ -204,3 +214,43 @@ def date_problem(
         .then(pl.lit(f"implausible date (after {latest})"))
         .otherwise(None)
     )
+
+
+_FIRST_DATE = (
+    r"(?:^|[^\d/-])("
+    r"\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
+    r"|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})|\d{1,2}-[A-Za-z]{3}-(?:\d{4}|\d{2})"
+    r"|[A-Za-z]{3,9} \d{1,2}, \d{4}"
+    r")(?:[^\d]|$)"
+)
+
+
+def first_date_text(expr: str | pl.Expr) -> pl.Expr:
+    """The first date-looking token of a text holding a range or a list of dates, else null.
+
+    ``'4/7/20 to 5/31/20'`` → ``'4/7/20'``; ``'Beginning:  March 15, 2023; Ending: ...'`` →
+    ``'March 15, 2023'``. Feed the result to :func:`parse_date`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> d = pl.DataFrame({"d": ["06/04/2020 (updated 06/08/2020)", "10-15-21 thru 10-28-21", "TBD"]})
+    >>> d.select(first_date_text("d")).to_series().to_list()
+    ['06/04/2020', '10-15-21', None]
+    """
+    return null_markers(expr).str.replace_all(r"\s+", " ").str.extract(_FIRST_DATE, 1)
+
+
+def first_number_text(expr: str | pl.Expr) -> pl.Expr:
+    """The first whole number (``'1,200'`` style allowed) in a text, else null.
+
+    ``'81 Total -- 13 of which reside in PA'`` → ``'81'``. Feed the result to :func:`parse_count`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> n = pl.DataFrame({"n": ["8 additional", "9,236 Nationwide", "unknown"]})
+    >>> n.select(first_number_text("n")).to_series().to_list()
+    ['8', '9,236', None]
+    """
+    return null_markers(expr).str.extract(r"(?:^|[^\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:[^\d]|$)", 1)
