@@ -170,7 +170,8 @@ def callaway_santanna(
     method : {"dr", "ipw", "reg"}
         Doubly robust, inverse probability weighting or outcome regression.
     covariates : sequence of str, optional
-        Time-invariant covariates (their first-period values are used).
+        Covariates; as in R ``did`` with panel data they are treated as time-invariant
+        (each unit's first-period values are used).
     aggregate : {"simple", "dynamic", "group", "calendar"}
         Aggregation reported in ``table``: terms ``ATT`` (overall) plus ``rel_<e>``,
         ``group_<g>`` or ``time_<t>``.
@@ -226,7 +227,6 @@ def callaway_santanna(
     )
     xformla = "_y ~ " + (" + ".join(f"_x{j}" for j in range(len(covariates))) or "1")
     pdf = data.to_pandas()
-    n_units = data["_id"].n_unique()
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink):
@@ -244,10 +244,11 @@ def callaway_santanna(
         raise EstimationError(f"csdid failed: {exc}") from exc
 
     n_used = int(model.dp["n"])
-    if n_used < n_units:
-        n_t = data["_t"].n_unique()
-        steps.append(("dropped by csdid", (n_units - n_used) * n_t,
-                      "units csdid excluded (e.g. treated in the first period)"))
+    rows_used = len(model.dp["data"])
+    if rows_used < data.height:
+        steps.append(("dropped by csdid", data.height - rows_used,
+                      "units treated in the first period; without never-treated units, "
+                      "periods from the last cohort's adoption on (its units become controls)"))
 
     att_gt = _att_gt_frame(model.results, alpha)
     atte = model.atte
@@ -280,7 +281,7 @@ def callaway_santanna(
         estimator="callaway_santanna",
         formula=f"{outcome} ~ ATT(g, t) | group={group}" + (
             " + " + " + ".join(covariates) if covariates else ""),
-        n_obs=data.height,
+        n_obs=rows_used,
         n_clusters=n_clusters,
         fixed_effects=(),
         cluster=(cluster,) if cluster else (unit,),
