@@ -12,6 +12,13 @@ True
 
 from __future__ import annotations
 
+from layofflab.models.inference import (
+    BootstrapResult,
+    RandomizationResult,
+    randomization_inference,
+    wild_bootstrap,
+)
+from layofflab.models.multiple_testing import adjust_pvalues, romano_wolf, romano_wolf_bootstrap
 from layofflab.models.panel_ols import OLSOptions, panel_ols
 from layofflab.models.ppml import PPMLOptions, ppml
 from layofflab.models.result import (
@@ -23,15 +30,22 @@ from layofflab.models.result import (
 )
 
 __all__ = [
+    "BootstrapResult",
     "EstimationResult",
     "ModelInfo",
     "OLSOptions",
     "PPMLOptions",
+    "RandomizationResult",
+    "adjust_pvalues",
     "funnel_frame",
     "panel_ols",
     "ppml",
+    "randomization_inference",
     "regression_table",
+    "romano_wolf",
+    "romano_wolf_bootstrap",
     "tidy_table",
+    "wild_bootstrap",
 ]
 
 # --- event studies, Callaway-Sant'Anna, specification curve (models/event_study.py,
