@@ -76,16 +76,21 @@ def _execute(
 ) -> nbformat.NotebookNode:
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.tmp.ipynb")
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    papermill.execute_notebook(
-        str(notebook),
-        str(tmp),
-        parameters=dict(parameters or {}),
-        kernel_name=config.KERNEL_NAME,
-        cwd=str(notebook.parent),
-        progress_bar=False,
-        log_output=False,
-    )
+    # The kernel inherits our environment; a non-inline MPLBACKEND would hide every figure.
+    backend = os.environ.pop("MPLBACKEND", None)
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(tmp),
+            parameters=dict(parameters or {}),
+            kernel_name=config.KERNEL_NAME,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     os.replace(tmp, output)
     return nbformat.read(output, as_version=4)
 

@@ -58,7 +58,7 @@ _FIELDS = (
     "company", "location", "industry", "laid_off", "pct_laid_off", "date", "stage",
     "country", "funds_raised_musd", "source_url", "date_added",
 )
-_NON_US_SUFFIX = r",\s*Non-U\.S\.$"
+_NON_US_SUFFIX = r"(^|,\s*)Non-U\.S\.$"
 
 
 def _detect_format(path: Path, header: Sequence[str]) -> tuple[str, dict[str, str]]:

@@ -1,0 +1,96 @@
+"""Notebook hygiene and the ``report`` stage.
+
+Mechanism (documented in README): committed notebooks carry no outputs except the
+cells nbval checks, which are tagged ``keep_output`` and start with
+``# NBVAL_CHECK_OUTPUT``. ``nbstripout`` (which honours ``keep_output``) must leave
+every committed notebook unchanged; ``layofflab refresh-notebook`` produces that form.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbstripout import strip_output
+
+from layofflab import config
+from layofflab.report import CHECK_MARKER, build_reports, notebooks
+
+NOTEBOOKS = notebooks()
+RESTYLING = re.compile(r"\b(plt\.|sns\.set|rcParams|matplotlib\.pyplot|\.set_title\(|\.set_xlabel\()")
+
+
+def test_there_are_notebooks():
+    assert [p.name for p in NOTEBOOKS][:1] == ["01_layoffs_overview.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stripped_except_checked_cells(path):
+    nb = nbformat.read(path, as_version=4)
+    stripped = strip_output(copy.deepcopy(nb), keep_output=False, keep_count=True, keep_id=True)
+    assert stripped == nb, f"{path.name}: run `layofflab refresh-notebook {path}` (or nbstripout)"
+    checked = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        has_marker = cell.source.lstrip().startswith(CHECK_MARKER)
+        kept = "keep_output" in cell.metadata.get("tags", [])
+        assert has_marker == kept, f"{path.name}: checked cells are exactly the keep_output cells"
+        if kept:
+            checked += 1
+            assert cell.outputs, f"{path.name}: a checked cell has no expected output"
+        else:
+            assert not cell.outputs and cell.execution_count is None
+    assert checked >= 1
+    assert "papermill" not in nb.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_structure(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == config.KERNEL_NAME
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one papermill parameters cell"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not RESTYLING.search(cell.source), f"{path.name}: style inside plot functions, not inline"
+
+
+def test_nbval_fails_when_a_checked_output_changes(tmp_path):
+    source = config.NOTEBOOKS / "01_layoffs_overview.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    checked = next(c for c in nb.cells if "keep_output" in c.metadata.get("tags", []))
+    checked.outputs[0]["text"] = checked.outputs[0]["text"].replace("161", "162", 1)
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
+         "--nbval-sanitize-with", str(config.TESTS / "nbval_sanitize.cfg"),
+         "-o", "addopts=", "--rootdir", str(tmp_path), str(broken)],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "1 failed" in proc.stdout
+
+
+def test_build_reports_writes_html_with_a_figure_and_an_index(tmp_path):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    shutil.copy(config.NOTEBOOKS / "01_layoffs_overview.ipynb", nb_dir)
+    rendered = build_reports(notebook_dir=nb_dir, report_dir=tmp_path / "reports",
+                             parameters={"01_layoffs_overview": {"top_n": 3}})
+    assert [r.html.name for r in rendered] == ["01_layoffs_overview.html"]
+    page = rendered[0].html.read_text()
+    assert page.count("data:image/png;base64") >= 2
+    assert "Amazon" in page
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert 'href="01_layoffs_overview.html"' in index
+    assert rendered[0].title in index
+    executed = nbformat.read(tmp_path / "reports" / "executed" / "01_layoffs_overview.ipynb", as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
