@@ -42,7 +42,12 @@ class RowConservationError(LayofflabError):
     """Rows in ≠ rows clean + rows rejected for a file: a reader lost or invented rows."""
 
 
-def make_rejects(raw_rows: pl.DataFrame, *, reason: str | pl.Expr) -> pl.DataFrame:
+def make_rejects(
+    raw_rows: pl.DataFrame,
+    *,
+    reason: str | pl.Expr,
+    values: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """Turn raw rows (with ``source_file`` and ``source_row``) into the rejects schema.
 
     Parameters
@@ -51,8 +56,15 @@ def make_rejects(raw_rows: pl.DataFrame, *, reason: str | pl.Expr) -> pl.DataFra
         Rows as read (all other columns are packed into the ``raw`` JSON text).
     reason : str or polars.Expr
         The reason, one for all rows or an expression evaluated per row.
+    values : sequence of str, optional
+        The columns packed into ``raw`` (default: all but ``source_file``, ``source_row`` and
+        ``reason``); name them when a raw file has its own ``reason`` column.
     """
-    value_cols = [c for c in raw_rows.columns if c not in ("source_file", "source_row", "reason")]
+    value_cols = (
+        [c for c in raw_rows.columns if c not in ("source_file", "source_row", "reason")]
+        if values is None
+        else list(values)
+    )
     reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
     raw = (
         pl.struct([pl.col(c).cast(pl.String) for c in value_cols]).struct.json_encode()
