@@ -1,0 +1,303 @@
+"""Reader for SEC XBRL companyfacts JSON: a tidy discrete-quarter series per company × concept.
+
+XBRL traps handled here (see ``resources/sec_concepts.csv`` and ``sec_companies.csv``):
+
+* 10-Q cash-flow values are **year-to-date** (3, 6, 9 months; the 10-K gives 12):
+  quarters 2-4 are derived by differencing (``derived`` says how).
+* The same period is reported in several filings (duplicates) and sometimes
+  **restated**: per period the highest-priority tag wins, then the latest ``filed``.
+* ``fy``/``fp`` in companyfacts describe the *filing*, not the fact: the fiscal year and
+  quarter are computed from each period's end date and the company's fiscal-year-end
+  month (Microsoft: June). Calendar year/quarter come from ``period_end``.
+
+**Row accounting.** Every fact in the file is a row in: ``rows_in`` counts *all* facts
+(``source_row`` = 1-based position in the flattened list facts → taxonomy → tag → unit
+→ entry, in file order). Each fact is either the source of one output row or a reject
+with a reason: ``not a requested concept``, ``duplicate of source_row N``, ``restated:
+superseded by source_row N …``, ``alternative tag …``, ``year-to-date total …`` (an
+input to the differencing, not itself a quarter), ``malformed fact …``, ``unit …``,
+``unsupported period …``. Superseded and year-to-date facts are not errors; they are
+accounted for. A requested concept a company never reports gives no rows
+(``on_missing="raise"`` turns that into :class:`~layofflab.errors.LookupMissError`).
+
+Files ending in ``.csv`` are read as the transcribed quarterly table
+``data/raw/capex_quarterly.csv`` (see :func:`transcribe`).
+
+Examples
+--------
+>>> from layofflab import config
+>>> cleaned = read(config.FIXTURES / "sec" / "calendar_companyfacts.json", concepts={"capex": []})
+>>> cleaned.data.filter(pl.col("fiscal_year") == 2024).select(
+...     "company_id", "fiscal_period", "value", "derived").rows()  # doctest: +NORMALIZE_WHITESPACE
+[('AMZN', 'Q1', 1200.0, 'reported quarter'), ('AMZN', 'Q2', 1900.0, 'YTD difference'),
+ ('AMZN', 'Q3', 1900.0, 'YTD difference'), ('AMZN', 'Q4', 3000.0, 'FY minus 9M')]
+>>> cleaned.check_conservation()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
+from layofflab.io import read_text_bytes
+from layofflab.lookups import load_table
+from layofflab.sources import _sec_derive as derive
+from layofflab.sources._base import Cleaned
+
+__all__ = [
+    "COLUMNS",
+    "DERIVATIONS",
+    "TRANSCRIBED_COLUMNS",
+    "concept_table",
+    "load_facts",
+    "read",
+    "transcribe",
+]
+
+SOURCE = "sec"
+#: Output columns, in order.
+COLUMNS: tuple[str, ...] = derive.COLUMNS
+#: Values of ``derived``.
+DERIVATIONS: tuple[str, ...] = derive.DERIVATIONS
+#: Columns of the transcribed quarterly table (``data/raw/capex_quarterly.csv``).
+TRANSCRIBED_COLUMNS: tuple[str, ...] = derive.TRANSCRIBED_COLUMNS
+_FACT_KEYS = ("start", "end", "val", "accn", "fy", "fp", "form", "filed", "frame")
+_RAW_COLUMNS = ("cik", "entity_name", "taxonomy", "xbrl_tag", "unit", *_FACT_KEYS)
+_MIN_FILED = dt.date(1993, 1, 1)  # EDGAR electronic filing began in 1993
+
+
+def concept_table(concepts: Mapping[str, Sequence[str]] | None = None) -> pl.DataFrame:
+    """The concept → tag table in force: ``resources/sec_concepts.csv`` or ``concepts``.
+
+    Parameters
+    ----------
+    concepts : mapping of str to sequence of str, optional
+        Our concept name → XBRL tags in priority order (``"Tag"`` or ``"dei:Tag"``;
+        default taxonomy ``us-gaap``; unit USD). An empty sequence means "the tags
+        declared for that name in the table". Company-specific rows of the table
+        (Amazon's capex tag) still apply to names given here.
+
+    Examples
+    --------
+    >>> concept_table({"capex": []}).select("company_id", "xbrl_tag").rows()
+    [('*', 'PaymentsToAcquirePropertyPlantAndEquipment'),
+     ('AMZN', 'PaymentsToAcquireProductiveAssets')]
+    """
+    table = load_table("sec_concepts.csv").with_columns(pl.col("priority").cast(pl.Int64))
+    if concepts is None:
+        return table
+    if isinstance(concepts, (str, bytes)) or not isinstance(concepts, Mapping):
+        raise InvalidArgumentError("concepts", concepts, expected="a mapping name -> [xbrl tags]")
+    rows = []
+    for name, tags in concepts.items():
+        if isinstance(tags, str):
+            raise InvalidArgumentError(f"concepts[{name!r}]", tags, expected="a list of tags")
+        declared = table.filter(pl.col("concept") == name)
+        if not tags:
+            if declared.is_empty():
+                known = sorted(set(table["concept"]))
+                raise LookupMissError(SOURCE, "concept", name, table=f"sec_concepts.csv {known}")
+            rows.append(declared)
+            continue
+        ns_tags = [t.split(":", 1) if ":" in t else ("us-gaap", t) for t in tags]
+        rows.append(
+            pl.DataFrame(
+                {
+                    "concept": name,
+                    "company_id": "*",
+                    "priority": range(1, len(tags) + 1),
+                    "taxonomy": [ns for ns, _ in ns_tags],
+                    "xbrl_tag": [t for _, t in ns_tags],
+                    "unit": "USD",
+                    "period_type": None,
+                    "note": "requested",
+                },
+                schema_overrides={"priority": pl.Int64},
+            )
+        )
+        rows.append(declared.filter(pl.col("company_id") != "*"))
+    out = pl.concat(rows, how="vertical_relaxed")
+    clash = out.group_by("company_id", "taxonomy", "xbrl_tag").agg(pl.col("concept").n_unique())
+    clash = clash.filter(pl.col("concept") > 1)
+    if clash.height:
+        raise InvalidArgumentError(
+            "concepts",
+            dict(concepts),
+            expected=f"each XBRL tag in one concept ({clash['xbrl_tag'][0]})",
+        )
+    return out
+
+
+def load_facts(path: str | Path) -> pl.DataFrame:
+    """Flatten one companyfacts JSON into one row per fact, every value as text.
+
+    Columns: ``source_file``, ``source_row`` (1-based), ``cik`` (10-digit text),
+    ``entity_name``, ``taxonomy``, ``xbrl_tag``, ``unit``, and the fact fields
+    ``start``, ``end``, ``val``, ``accn``, ``fy``, ``fp``, ``form``, ``filed``, ``frame``
+    (null where absent). A fact that is not a JSON object keeps only its position.
+
+    Raises
+    ------
+    InputFileError
+        Missing, empty, binary, non-JSON or truncated files, and JSON that is not a
+        companyfacts document (top-level ``cik`` and ``facts`` → taxonomy → tag →
+        ``units`` → unit → list of facts).
+    """
+    path = Path(path)
+    expected = (
+        "SEC companyfacts JSON ({'cik', 'entityName', 'facts': {taxonomy: {tag: {'units'}}}})"
+    )
+    try:
+        doc = json.loads(read_text_bytes(path))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            path,
+            f"{expected}; invalid or truncated JSON ({exc.msg} at "
+            f"line {exc.lineno}, column {exc.colno})",
+        ) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("facts"), dict) or "cik" not in doc:
+        found = sorted(doc)[:6] if isinstance(doc, dict) else type(doc).__name__
+        raise InputFileError(path, expected, value=f"top level: {found}")
+    try:
+        cik = f"{int(doc['cik']):010d}"
+    except (TypeError, ValueError) as exc:
+        raise InputFileError(path, expected, column="cik", value=doc["cik"]) from exc
+    cols: dict[str, list] = {c: [] for c in _RAW_COLUMNS}
+    for taxonomy, tags in doc["facts"].items():
+        if not isinstance(tags, dict):
+            raise InputFileError(
+                path, expected, column=f"facts.{taxonomy}", value=type(tags).__name__
+            )
+        for tag, body in tags.items():
+            units = body.get("units") if isinstance(body, dict) else None
+            if not isinstance(units, dict):
+                raise InputFileError(
+                    path, expected, column=f"facts.{taxonomy}.{tag}.units", value="missing"
+                )
+            for unit, facts in units.items():
+                if not isinstance(facts, list):
+                    raise InputFileError(
+                        path,
+                        expected,
+                        column=f"facts.{taxonomy}.{tag}.units.{unit}",
+                        value=type(facts).__name__,
+                    )
+                for fact in facts:
+                    entry = fact if isinstance(fact, dict) else {}
+                    for key, value in (
+                        ("cik", cik),
+                        ("entity_name", doc.get("entityName")),
+                        ("taxonomy", taxonomy),
+                        ("xbrl_tag", tag),
+                        ("unit", unit),
+                    ):
+                        cols[key].append(value)
+                    for key in _FACT_KEYS:
+                        value = entry.get(key)
+                        cols[key].append(None if value is None else str(value))
+    schema = dict.fromkeys(_RAW_COLUMNS, pl.String)
+    return pl.DataFrame(cols, schema=schema).select(
+        pl.lit(path.name).alias("source_file"),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("source_row"),
+        *_RAW_COLUMNS,
+    )
+
+
+def read(
+    path_or_paths: str | Path | Sequence[str | Path],
+    *,
+    concepts: Mapping[str, Sequence[str]] | None = None,
+    today: dt.date | None = None,
+    on_missing: Literal["empty", "raise"] = "empty",
+) -> Cleaned:
+    """Read companyfacts JSON files (or transcribed ``.csv`` tables) into discrete quarters.
+
+    Parameters
+    ----------
+    path_or_paths : path or sequence of paths
+        ``*.json`` companyfacts documents (several companies, or several vintages of one,
+        are cleaned together: duplicates across files are resolved like duplicates within
+        one) or ``*.csv`` tables in the :func:`transcribe` format.
+    concepts : mapping of str to sequence of str, optional
+        Concepts to extract (see :func:`concept_table`); default: every concept in
+        ``resources/sec_concepts.csv`` (capex, revenue, operating_cash_flow, …).
+    today : datetime.date, optional
+        Reference date: facts filed or ending more than a year after it are rejected.
+    on_missing : {"empty", "raise"}
+        A requested concept that a company's file never reports: no rows, or
+        :class:`~layofflab.errors.LookupMissError`.
+
+    Returns
+    -------
+    Cleaned
+        ``data`` with :data:`COLUMNS`, one row per company × concept × fiscal quarter;
+        ``rejects`` with a reason for every other fact; ``rows_in`` = facts per file.
+
+    Raises
+    ------
+    InputFileError
+        Unreadable or non-companyfacts files, or two inputs with the same file name.
+    """
+    paths = (
+        [Path(path_or_paths)]
+        if isinstance(path_or_paths, (str, Path))
+        else list(map(Path, path_or_paths))
+    )
+    if on_missing not in ("empty", "raise"):
+        raise InvalidArgumentError("on_missing", on_missing, expected="'empty' or 'raise'")
+    if not paths:
+        raise InvalidArgumentError("path_or_paths", [], expected="at least one file")
+    names = [p.name for p in paths]
+    for p in paths:
+        if names.count(p.name) > 1:
+            raise InputFileError(p, "file names that are unique among the inputs")
+    csvs = [p for p in paths if p.suffix.lower() == ".csv"]
+    parts = [derive.read_transcribed(p, today=today) for p in csvs]
+    jsons = [p for p in paths if p.suffix.lower() != ".csv"]
+    if jsons:
+        facts = pl.concat([load_facts(p) for p in jsons], how="vertical")
+        table = concept_table(concepts)
+        data, rejects = derive.quarters(facts, table, today=today)
+        rows_in = dict(facts.group_by("source_file").len().iter_rows())
+        rows_in.update({n: 0 for n in (p.name for p in jsons) if n not in rows_in})
+        if on_missing == "raise":
+            _raise_missing(facts, table)
+        parts.append(Cleaned(SOURCE, data, rejects, rows_in))
+    return Cleaned.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _raise_missing(facts: pl.DataFrame, table: pl.DataFrame) -> None:
+    tagged = derive.attach_concepts(facts, table).filter(pl.col("concept").is_not_null())
+    for cik, file in facts.select("cik", "source_file").unique(maintain_order=True).rows():
+        company = derive.company_of(cik)
+        wanted = table.filter(pl.col("company_id").is_in(["*", company]))
+        found = set(tagged.filter(pl.col("cik") == cik)["concept"])
+        for concept in sorted(set(wanted["concept"]) - found):
+            tags = derive.tags_for(table, concept, company)
+            raise LookupMissError(
+                SOURCE, "concept", f"{concept} (tags {tags}) for CIK {cik}", table=file
+            )
+
+
+def transcribe(cleaned: Cleaned, *, concepts: Sequence[str] = ("capex",)) -> pl.DataFrame:
+    """The quarterly table shipped as ``data/raw/capex_quarterly.csv`` (one-off, documented).
+
+    ``data/raw/capex_quarterly.csv`` was written once with
+    ``transcribe(read([<googl, meta, msft companyfacts JSON>])).write_csv(...)`` from the
+    SEC companyfacts documents (data.sec.gov, public domain); each row cites its
+    filing by ``accession``. Nothing in the build reads the companyfacts files.
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> c = read(config.FIXTURES / "sec" / "calendar_companyfacts.json", concepts={"capex": []})
+    >>> transcribe(c).columns[:6]
+    ['company_id', 'cik', 'concept', 'xbrl_tag', 'fiscal_year', 'fiscal_period']
+    """
+    return derive.to_transcribed(cleaned.data.filter(pl.col("concept").is_in(list(concepts))))
