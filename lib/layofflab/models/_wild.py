@@ -9,7 +9,7 @@ wildboottest 0.3.2: identical scores, small-sample factors, weights and two-tail
 p-value ``mean(|t| < |t*|)``) written with numpy matrix products; the weights are drawn
 by ``wildboottest.weights.draw_weights`` from the same seeded generator, so both engines
 return identical t* (checked in tests/test_models_inference.py). CRV3 variants (types
-"13", "33") are delegated to wildboottest.
+"13", "33") are not implemented (wildboottest 0.3.2's own CRV3 code fails under numpy 2).
 """
 
 from __future__ import annotations
