@@ -547,7 +547,7 @@ def quarters(
 
 
 def to_transcribed(data: pl.DataFrame) -> pl.DataFrame:
-    """Reader output → the transcribed-table columns (values as whole dollars)."""
+    """Reader output → the transcribed-table columns (whole dollars) and the ``source_url`` cited."""
     return data.select(
         "company_id",
         "cik",
@@ -563,6 +563,7 @@ def to_transcribed(data: pl.DataFrame) -> pl.DataFrame:
         filed="filed",
         form="form",
         first_filed="first_filed",
+        source_url=pl.format("https://data.sec.gov/api/xbrl/companyfacts/CIK{}.json", "cik"),
     ).sort("company_id", "concept", "period_end")
 
 
