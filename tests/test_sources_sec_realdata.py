@@ -1,14 +1,13 @@
 """SEC reader on the real files in ../shared/data/sec (every file: a reader or a documented check).
 
-| file | handled by |
-|---|---|
-| companyfacts_trimmed/{googl,meta,msft}_companyfacts_trimmed.json | ``sec.read`` (conservation, YTD, restatements, MSFT June year) |
-| companyfacts_trimmed/manifest.json | sha256 and CIK of each JSON checked |
-| companyfacts_trimmed/example_googl_2025fy/facts.parquet | FY totals = sum of our quarters; instants equal |
-| companyfacts_trimmed/example_googl_2025fy/calculations.parquet | capex intensity and net investment recomputed |
-| companyfacts_trimmed/example_googl_2025fy/sources.json | accession → form agrees with ours |
-| capex_quarterly_derived/capex_history_quarterly.csv | overlapping calendar quarters equal ours |
-| */PROVENANCE.md | documentation (no data) |
+* companyfacts_trimmed/{googl,meta,msft}_companyfacts_trimmed.json: ``sec.read``
+  (conservation, YTD differencing, restatements, Microsoft's June year);
+* companyfacts_trimmed/manifest.json: sha256 and CIK of each JSON;
+* example_googl_2025fy/facts.parquet: FY totals = sum of our quarters, instants equal;
+* example_googl_2025fy/calculations.parquet: capex intensity and net investment recomputed;
+* example_googl_2025fy/sources.json: accession → form agrees with ours;
+* capex_quarterly_derived/capex_history_quarterly.csv: overlapping calendar quarters equal ours;
+* */PROVENANCE.md: documentation (no data).
 
 Plus ../shared/data/curated/capex_from_pages.csv (figures quoted in news pages) where comparable,
 and data/raw/capex_quarterly.csv (our transcription) against the JSON.

@@ -547,7 +547,7 @@ def quarters(
 
 
 def to_transcribed(data: pl.DataFrame) -> pl.DataFrame:
-    """Reader output → the transcribed-table columns (whole dollars) and the ``source_url`` cited."""
+    """Reader output → transcribed-table columns (whole dollars) and the ``source_url`` cited."""
     return data.select(
         "company_id",
         "cik",
