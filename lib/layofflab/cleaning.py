@@ -223,6 +223,8 @@ _FIRST_DATE = (
     r"|[A-Za-z]{3,9} \d{1,2}, \d{4}"
     r")(?:[^\d]|$)"
 )
+#: An ISO date inside a path or file name ('.../2025/2025-05-15_WARN-Notice_Acme.pdf').
+_ISO_ANYWHERE = r"(?:^|[^\d])(\d{4}-\d{2}-\d{2})(?:[^\d]|$)"
 
 
 def first_date_text(expr: str | pl.Expr) -> pl.Expr:
@@ -234,11 +236,13 @@ def first_date_text(expr: str | pl.Expr) -> pl.Expr:
     Examples
     --------
     >>> import polars as pl
-    >>> d = pl.DataFrame({"d": ["06/04/2020 (updated 06/08/2020)", "10-15-21 thru 10-28-21", "TBD"]})
+    >>> d = pl.DataFrame({"d": ["06/04/2020 (updated 06/08/2020)", "10-15-21 thru 10-28-21", "TBD",
+    ...                         "https://x.gov/2025/2025-05-15_WARN-Notice_Acme.pdf"]})
     >>> d.select(first_date_text("d")).to_series().to_list()
-    ['06/04/2020', '10-15-21', None]
+    ['06/04/2020', '10-15-21', None, '2025-05-15']
     """
-    return null_markers(expr).str.replace_all(r"\s+", " ").str.extract(_FIRST_DATE, 1)
+    text = null_markers(expr).str.replace_all(r"\s+", " ")
+    return pl.coalesce(text.str.extract(_FIRST_DATE, 1), text.str.extract(_ISO_ANYWHERE, 1))
 
 
 def first_number_text(expr: str | pl.Expr) -> pl.Expr:

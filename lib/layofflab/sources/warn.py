@@ -175,6 +175,9 @@ def detect_layout(
         raise InputFileError(path, f"a WARN file with the headers of a declared layout ({expected})",
                              value=",".join(header))
     lay = scored[0][2]
+    if st is None and not lay.state_from_column:
+        stem = path.stem.upper()
+        st = lay.states[0] if len(lay.states) == 1 else stem if stem in lay.states else None
     for h in header:
         if h not in lay.columns:
             sample = raw.get_column(h).drop_nulls().head(1).to_list()
@@ -183,14 +186,8 @@ def detect_layout(
     if lay.state_from_column:
         return lay, None
     if st is None:
-        stem = path.stem.upper()
-        if len(lay.states) == 1:
-            st = lay.states[0]
-        elif stem in lay.states:
-            st = stem
-        else:
-            raise InvalidArgumentError("state", None, expected=f"one of {lay.states} for {path.name} "
-                                       f"(layout {lay.name!r} is shared by several states)")
+        raise InvalidArgumentError("state", None, expected=f"one of {lay.states} for {path.name} "
+                                   f"(layout {lay.name!r} is shared by several states)")
     return lay, st
 
 

@@ -1,0 +1,312 @@
+"""WARN reader on hand-written fixtures in the real layouts (tests/fixtures/warn)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from layofflab.cleaning import first_date_text, parse_count, parse_date
+from layofflab.errors import (
+    InputFileError,
+    InvalidArgumentError,
+    LookupMissError,
+    SchemaValidationError,
+)
+from layofflab.io import read_csv_text
+from layofflab.sources import warn
+from layofflab.sources._base import Cleaned
+from layofflab.sources.warn_dedup import count_once
+from layofflab.sources.warn_schema import validate_warn
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def fx(fixtures_dir):
+    return fixtures_dir / "warn"
+
+
+def _read(path, **kw):
+    c = warn.read(path, today=TODAY, resolve_entities=False, **kw)
+    c.check_conservation()
+    return c
+
+
+def _row(c: Cleaned, n: int) -> dict:
+    return c.data.filter(pl.col("source_row") == n).to_dicts()[0]
+
+
+def _reasons(c: Cleaned) -> dict[int, str]:
+    return dict(c.rejects.select("source_row", "reason").iter_rows())
+
+
+# --- layouts and encodings -------------------------------------------------------------------
+
+def test_every_declared_layout_maps_to_known_fields_and_covers_44_states():
+    states = {s for lay in warn.layouts().values() for s in lay.states}
+    assert len(states) == 44
+    assert {"WA", "NY", "NJ", "CA", "TX"} <= states
+    assert warn.layouts()["register"].state_from_column
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "state", "rows_in"),
+    [
+        ("ny_dol_annual.csv", "ny_dol_annual", "NY", 11),
+        ("ny_tableau.csv", "ny_tableau", "NY", 3),
+        ("wa.csv", "wa", "WA", 6),
+        ("nj.csv", "nj", "NJ", 3),
+        ("ca.csv", "ca", "CA", 4),
+        ("tx.csv", "tx", "TX", 3),
+        ("ks.csv", "joblink", "KS", 2),
+        ("mo.csv", "mo", "MO", 3),
+        ("pa.csv", "pa", "PA", 3),
+        ("register.csv", "register", None, 7),
+    ],
+)
+def test_layout_detected_and_rows_conserved(fx, name, layout, state, rows_in):
+    c = _read(fx / name)
+    assert c.rows_in == {name: rows_in}
+    assert c.data.height + c.rejects.height == rows_in
+    assert set(c.data["layout"]) <= {layout}
+    if state:
+        assert set(c.data["state"]) == {state}
+    assert c.data.columns == list(warn.COLUMNS)
+
+
+def test_encodings_cp1252_utf16_bom_and_crlf(fx):
+    assert _row(_read(fx / "wa.csv"), 1)["employer"] == "Café Cascade"  # cp1252 + CRLF
+    assert _row(_read(fx / "nj.csv"), 1)["employer"] == "Garden State Printing"  # UTF-16 BOM
+    ca = _read(fx / "ca.csv")  # UTF-8 BOM: first header must not carry it
+    assert _row(ca, 1)["notice_date"] == dt.date(2021, 6, 25)
+
+
+def test_trailing_header_spaces_duplicated_columns_and_excel_filler(fx):
+    raw = read_csv_text(fx / "ny_dol_annual.csv")
+    assert "Date of WARN Notice" in raw.columns
+    assert "Number of Affected Workers_2" in raw.columns
+    assert read_csv_text(fx / "tx.csv").width == 8  # 200 empty Excel columns dropped
+    assert _row(_read(fx / "tx.csv"), 1)["employees_affected"] == 10
+
+
+def test_ragged_rows_and_bare_cr_line_ends(fx):
+    mo = _read(fx / "mo.csv")
+    assert _row(mo, 3)["notes"] == "330 remote workers (18 located in Missouri)"
+    pa = _read(fx / "pa.csv")
+    assert pa.data.height == 3
+    assert _row(pa, 1)["effective_date"] == dt.date(2023, 1, 23)
+
+
+# --- cleaning rules --------------------------------------------------------------------------
+
+def test_counts_thousands_float_approximate_and_missing(fx):
+    ny, wa = _read(fx / "ny_dol_annual.csv"), _read(fx / "wa.csv")
+    assert _row(ny, 7)["employees_affected"] == 1200
+    assert (_row(ny, 9)["employees_affected"], _row(ny, 9)["employees_approximate"]) == (30, True)
+    assert _row(wa, 1)["employees_affected"] == 16000
+    assert (_row(wa, 3)["employees_affected"], _row(wa, 3)["employees_approximate"]) == (300, True)
+    assert _row(wa, 4)["employees_affected"] is None  # 'NULL'
+    nj = _read(fx / "nj.csv")
+    assert (_row(nj, 2)["employees_affected"], _row(nj, 2)["employees_approximate"]) == (229, True)
+    pa = _read(fx / "pa.csv")
+    assert (_row(pa, 3)["employees_affected"], _row(pa, 3)["employees_approximate"]) == (81, True)
+
+
+def test_negative_count_rejected_with_raw_values(fx):
+    ny = _read(fx / "ny_dol_annual.csv")
+    bad = ny.rejects.filter(pl.col("source_row") == 11).to_dicts()[0]
+    assert bad["reason"] == "negative count"
+    assert bad["source_file"] == "ny_dol_annual.csv"
+    assert json.loads(bad["raw"])["Business Legal Name"] == "Lumen Labs"
+
+
+def test_date_formats(fx):
+    wa = _read(fx / "wa.csv")
+    assert _row(wa, 3)["effective_date"] == dt.date(2026, 3, 1)  # m/d/y
+    assert _row(wa, 4)["notice_date"] == dt.date(2025, 6, 1)  # ISO
+    assert _row(wa, 5)["effective_date"] == dt.date(2023, 3, 6)  # Excel serial 44991
+    assert _row(wa, 5)["notice_date"] == dt.date(2023, 3, 6)  # 'Mar 6, 2023'
+    assert _row(_read(fx / "mo.csv"), 2)["effective_date"] == dt.date(2021, 5, 31)  # first of two
+
+
+def test_impossible_dates_rejected(fx):
+    assert _reasons(_read(fx / "ny_dol_annual.csv"))[10] == "implausible notice_date (after 2027-11-28)"
+    assert _reasons(_read(fx / "ca.csv"))[4] == "implausible effective_date (after 2027-11-28)"
+    assert _reasons(_read(fx / "tx.csv"))[3] == "implausible effective_date (before 1988-01-01)"
+    assert _reasons(_read(fx / "register.csv"))[7] == "implausible notice_date (before 1988-01-01)"
+
+
+def test_unreadable_secondary_date_kept_in_notes(fx):
+    tx = _read(fx / "tx.csv")
+    row = _row(tx, 2)
+    assert row["received_date"] is None
+    assert row["notes"] == "received_date not understood: 15855"
+
+
+def test_missing_employer_and_missing_date_rejected(fx):
+    assert _reasons(_read(fx / "wa.csv"))[6] == "missing employer"
+    assert _reasons(_read(fx / "nj.csv"))[3] == "missing date"
+
+
+def test_text_html_entities_nfc_and_whitespace(fx):
+    ny = _read(fx / "ny_dol_annual.csv")
+    assert _row(ny, 9)["employer"] == "Ben & Jerry’s Fixtures"
+    assert _row(ny, 1)["site_address"] == "10 Hudson Yards New York, NY, 10001"
+    assert _row(_read(fx / "ca.csv"), 1)["employer"] == "Bridal Boutique’s Inc."
+
+
+def test_layoff_types_canonical(fx):
+    ny = _read(fx / "ny_dol_annual.csv")
+    assert (_row(ny, 9)["layoff_type"], _row(ny, 9)["layoff_type_raw"]) == ("temporary_layoff", "Layoff Temporary")
+    assert _row(_read(fx / "wa.csv"), 5)["layoff_type"] == "temporary_closure"
+    assert _row(_read(fx / "register.csv"), 2)["layoff_type"] == "layoff"  # mass_layoff
+
+
+# --- notices: sites, re-postings, amendments, rescissions -----------------------------------
+
+def test_sites_of_one_notice_are_kept_and_counted(fx):
+    ny = _read(fx / "ny_dol_annual.csv")
+    zenith = ny.data.filter(pl.col("employer") == "Zenith Widgets")
+    assert zenith["source_row"].to_list() == [1, 2, 3]
+    assert zenith["notice_id"].n_unique() == 1
+    assert zenith["counted"].all()
+    assert count_once(zenith)["employees_affected"].sum() == 59
+
+
+def test_exact_reposting_rejected_as_duplicate(fx):
+    assert _reasons(_read(fx / "ny_dol_annual.csv"))[4] == "duplicate of source_row 3"
+    assert _reasons(_read(fx / "ny_tableau.csv"))[2] == "duplicate of source_row 1"
+
+
+def test_reposting_on_layoff_date_rejected(fx):
+    assert _reasons(_read(fx / "wa.csv"))[2] == "duplicate of source_row 1"
+    assert _reasons(_read(fx / "register.csv"))[3] == "duplicate of source_row 2"
+
+
+def test_duplicate_across_files_names_the_first_file(fx, tmp_path):
+    copy = tmp_path / "ny_copy.csv"
+    shutil.copy(fx / "ny_dol_annual.csv", copy)
+    c = _read([fx / "ny_dol_annual.csv", copy])
+    again = c.rejects.filter(pl.col("source_file") == "ny_copy.csv")
+    assert again.filter(pl.col("source_row") == 1)["reason"].item() == (
+        "duplicate of ny_dol_annual.csv source_row 1"
+    )
+    assert c.rows_in == {"ny_dol_annual.csv": 11, "ny_copy.csv": 11}
+
+
+def test_amendment_linked_and_counted_once(fx):
+    ny = _read(fx / "ny_dol_annual.csv")
+    orig, amended = _row(ny, 7), _row(ny, 8)
+    assert amended["is_amendment"] and not orig["is_amendment"]
+    assert (amended["amends_source_file"], amended["amends_source_row"]) == ("ny_dol_annual.csv", 7)
+    assert amended["notice_id"] == orig["notice_id"]
+    assert (orig["counted"], amended["counted"]) == (False, True)
+
+
+def test_rescinded_notice_not_counted(fx):
+    ny = _read(fx / "ny_dol_annual.csv")
+    rescission, original = _row(ny, 5), _row(ny, 6)
+    assert rescission["is_rescission"] and rescission["amends_source_row"] == 6
+    assert not rescission["counted"] and not original["counted"]
+    ca = _read(fx / "ca.csv")
+    assert _row(ca, 3)["is_rescission"] and not _row(ca, 3)["counted"]
+
+
+def test_register_flags_and_extra_columns(fx):
+    reg = _read(fx / "register.csv")
+    assert (_row(reg, 5)["register_is_amended"], _row(reg, 5)["counted"]) == (True, False)
+    assert _row(reg, 6)["amends_source_row"] == 5
+    assert _row(reg, 4)["notice_date"] is None and _row(reg, 4)["naics"] == "322211"
+    assert (_row(reg, 1)["register_cik"], _row(reg, 1)["register_ticker"]) == ("999001", "ZNTH")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def test_shared_layout_needs_a_state(fx, tmp_path):
+    other = tmp_path / "joblink_export.csv"
+    shutil.copy(fx / "ks.csv", other)
+    with pytest.raises(InvalidArgumentError, match="state"):
+        warn.read(other, resolve_entities=False)
+    assert set(_read(other, state="me").data["state"]) == {"ME"}
+
+
+def test_unknown_header_of_a_known_layout_is_a_lookup_miss(fx, tmp_path):
+    text = (fx / "wa.csv").read_bytes().decode("cp1252").replace("Received Date", "Received Date,Shift")
+    lines = text.split("\r\n")
+    lines[1] += ",night"
+    bad = tmp_path / "wa.csv"
+    bad.write_text("\r\n".join(lines), encoding="utf-8")
+    with pytest.raises(LookupMissError) as err:
+        warn.read(bad)
+    assert (err.value.source, err.value.column, err.value.value) == ("warn WA", "Shift", "night")
+
+
+def test_headers_of_no_layout_name_file_and_expected(tmp_path):
+    bad = tmp_path / "mystery.csv"
+    bad.write_text("alpha,beta,gamma\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"mystery\.csv.*expected a WARN file.*wa: Company"):
+        warn.read(bad)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "non-empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b'Company,Location\n"Acme,Seattle\n', "well-formed"),
+    ],
+)
+def test_bad_files_raise_input_file_error(tmp_path, content, message):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    with pytest.raises(InputFileError, match=message):
+        warn.read(bad)
+
+
+def test_bad_format_argument(fx):
+    with pytest.raises(InvalidArgumentError, match="format"):
+        warn.read(fx / "wa.csv", format="excel")  # type: ignore[arg-type]
+    with pytest.raises(InputFileError):
+        warn.read(fx / "wa.csv", format="register")
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+def test_output_validates_and_a_broken_table_does_not(fx):
+    c = _read(fx / "ny_dol_annual.csv")
+    assert validate_warn(c) is c
+    broken = Cleaned("warn", c.data.with_columns(state=pl.lit("New York")), c.rejects, c.rows_in)
+    with pytest.raises(SchemaValidationError, match="state"):
+        validate_warn(broken)
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_FORMATS = ["{:,}", "{}.0", "~{}", "Up to {:,}", " {} "]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1_000_000), st.sampled_from(_FORMATS)), min_size=1, max_size=50))
+def test_parse_count_round_trips_formatted_integers(cases):
+    texts = [template.format(n) for n, template in cases]
+    parsed = pl.DataFrame({"t": texts}).select(parse_count("t")).to_series().to_list()
+    assert parsed == [n for n, _ in cases]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(2027, 12, 31)), min_size=1, max_size=50),
+    st.sampled_from(["%m/%d/%Y", "%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d 00:00:00"]),
+)
+def test_parse_date_round_trips_and_first_date_picks_the_start(days, fmt):
+    texts = [d.strftime(fmt) for d in days]
+    df = pl.DataFrame({"t": texts, "r": [f"{t} thru 01/02/2028" for t in texts]})
+    out = df.select(whole=parse_date("t"), first=parse_date(first_date_text("r")))
+    assert out["whole"].to_list() == days
+    assert out["first"].to_list() == days
