@@ -1,0 +1,239 @@
+"""Reader for the curated AI-capex announcements table (one dated, cited event per row).
+
+Raw headers are mapped by ``resources/announcement_columns.csv`` (``ticker`` →
+``company_id``, ``date`` → ``announce_date``, …) and event types are checked against
+``resources/announcement_event_types.csv``. Every raw row ends up in ``data`` or in
+``rejects`` with a reason (unknown event type, missing or non-http(s) ``source_url``,
+impossible date, negative amount, duplicate of an earlier row, …).
+
+Output columns: company_id (ticker, upper case), cik (10 digits, from the alias table;
+null for tickers not in it), announce_date (Date), event_type, is_capex_guidance,
+amount_usd_bn (Float64; null = qualitative statement; a range is stored as its
+midpoint), horizon, description, source_url, verified (Boolean; missing = False),
+source_file, source_row.
+
+Examples
+--------
+>>> from layofflab import config
+>>> c = read(config.FIXTURES / "announcements" / "announcements_curated_format.csv",
+...          today=dt.date(2026, 11, 28))
+>>> c.data.select("company_id", "announce_date", "event_type", "verified").row(0)
+('META', datetime.date(2024, 4, 24), 'guidance_raise', True)
+>>> c.rejects.select("source_row", "reason").row(0)
+(3, "unknown event_type 'rumour' (expected one of guidance, guidance_raise, partnership, project)")
+>>> c.check_conservation()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from layofflab.cleaning import date_problem, normalize_text, null_markers, parse_date, parse_float
+from layofflab.errors import InputFileError
+from layofflab.io import read_csv_text
+from layofflab.lookups import load_table
+from layofflab.sources._base import Cleaned, make_rejects
+
+__all__ = ["ANNOUNCEMENTS", "COLUMNS", "event_types", "read"]
+
+SOURCE = "announcements"
+COLUMNS: tuple[str, ...] = (
+    "company_id", "cik", "announce_date", "event_type", "is_capex_guidance", "amount_usd_bn",
+    "horizon", "description", "source_url", "verified", "source_file", "source_row",
+)
+_REQUIRED = ("company_id", "announce_date", "event_type", "source_url")
+_OPTIONAL = ("amount_usd_bn", "horizon", "description", "verified")
+_TICKER = r"^[A-Z][A-Z0-9.\-]{0,9}$"
+_TRUE = ("yes", "y", "true", "t", "1")
+_FALSE = ("no", "n", "false", "f", "0")
+#: Largest amount accepted (USD bn): the biggest pledges are ~$600bn.
+MAX_AMOUNT_BN = 10_000.0
+
+#: Declared schema of the cleaned table (pandera, polars backend).
+ANNOUNCEMENTS = pa.DataFrameSchema(
+    {
+        "company_id": pa.Column(pl.String, pa.Check.str_matches(_TICKER)),
+        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), nullable=True),
+        "announce_date": pa.Column(pl.Date),
+        "event_type": pa.Column(pl.String),
+        "is_capex_guidance": pa.Column(pl.Boolean),
+        "amount_usd_bn": pa.Column(pl.Float64, pa.Check.in_range(0, MAX_AMOUNT_BN), nullable=True),
+        "horizon": pa.Column(pl.String, nullable=True),
+        "description": pa.Column(pl.String, nullable=True),
+        "source_url": pa.Column(pl.String, pa.Check.str_matches(r"^https?://\S+\.\S+$")),
+        "verified": pa.Column(pl.Boolean),
+        "source_file": pa.Column(pl.String),
+        "source_row": pa.Column(pl.Int64, pa.Check.ge(1)),
+    },
+    strict=True,
+    ordered=True,
+    name="announcements",
+    unique=["source_file", "source_row"],
+)
+
+
+def event_types() -> pl.DataFrame:
+    """The event-type table: event_type, is_capex_guidance (Boolean), description."""
+    table = load_table("announcement_event_types.csv")
+    return table.with_columns(pl.col("is_capex_guidance") == "true")
+
+
+def _mapped(path: Path) -> pl.DataFrame:
+    raw = read_csv_text(path)
+    mapping = dict(load_table("announcement_columns.csv").iter_rows())
+    renames: dict[str, str] = {}
+    for name in raw.columns:
+        target = mapping.get(name.strip().lower())
+        if target is None:
+            continue
+        if target in renames.values():
+            raise InputFileError(path, f"one column for {target!r}", column=name,
+                                 value="mapped twice")
+        renames[name] = target
+    missing = [c for c in _REQUIRED if c not in renames.values()]
+    if missing:
+        synonyms = {c: sorted(k for k, v in mapping.items() if v == c) for c in missing}
+        raise InputFileError(path, f"columns for {missing} (headers {synonyms})",
+                             value=",".join(raw.columns))
+    keep = [c for c in raw.columns if c not in renames]
+    df = raw.select(*(pl.col(c).alias(renames[c]) for c in renames), *keep)
+    return df.with_columns(*(pl.lit(None, dtype=pl.String).alias(c)
+                             for c in _OPTIONAL if c not in df.columns))
+
+
+def _problems(today: dt.date | None) -> pl.Expr:
+    types = event_types()["event_type"].sort().to_list()
+    ticker = null_markers("company_id").str.to_uppercase()
+    event = _event("event_type")
+    amount_raw = null_markers("amount_usd_bn")
+    amount = parse_float("amount_usd_bn")
+    url = null_markers("source_url")
+    verified = null_markers("verified").str.to_lowercase()
+    date_issue = date_problem("announce_date", today=today, required=True)
+    checks = [
+        (ticker.is_null(), pl.lit("missing ticker")),
+        (~ticker.str.contains(_TICKER), pl.format("malformed ticker '{}'", ticker)),
+        (date_issue.is_not_null(), pl.format("announce_date: {}", date_issue)),
+        (event.is_null(), pl.lit("missing event_type")),
+        (~event.is_in(types),
+         pl.format("unknown event_type '{}' (expected one of {})", event, pl.lit(", ".join(types))),
+         ),
+        (amount_raw.is_not_null() & amount.is_null(),
+         pl.format("unparseable amount_usd_bn '{}'", amount_raw)),
+        (amount < 0, pl.lit("negative amount_usd_bn")),
+        (amount > MAX_AMOUNT_BN, pl.lit(f"absurd amount_usd_bn (> {MAX_AMOUNT_BN:,.0f})")),
+        (url.is_null(), pl.lit("missing source_url")),
+        (~url.str.contains(r"^https?://\S+\.\S+$"),
+         pl.format("source_url is not an http(s) URL: '{}'", url)),
+        (verified.is_not_null() & ~verified.is_in([*_TRUE, *_FALSE]),
+         pl.format("unrecognised verified value '{}' (expected yes/no/true/false)", verified)),
+    ]
+    expr = pl.when(checks[0][0]).then(checks[0][1])
+    for cond, text in checks[1:]:
+        expr = expr.when(cond).then(text)
+    return expr.otherwise(None)
+
+
+def _event(column: str) -> pl.Expr:
+    return null_markers(column).str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
+
+
+def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    raw = _mapped(path).with_columns(
+        source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    )
+    values = [c for c in raw.columns if c not in ("source_file", "source_row")]
+    tagged = raw.with_columns(
+        _reason=_problems(today),
+        _raw=pl.struct([pl.col(c).cast(pl.String) for c in values]).struct.json_encode(),
+    )
+    clean = tagged.filter(pl.col("_reason").is_null()).select(
+        company_id=null_markers("company_id").str.to_uppercase(),
+        announce_date=parse_date("announce_date"),
+        event_type=_event("event_type"),
+        amount_usd_bn=parse_float("amount_usd_bn"),
+        horizon=normalize_text(null_markers("horizon")),
+        description=normalize_text(null_markers("description")),
+        source_url=null_markers("source_url"),
+        verified=null_markers("verified").str.to_lowercase().is_in(_TRUE).fill_null(False),
+        source_file="source_file",
+        source_row="source_row",
+        _raw="_raw",
+    )
+    bad = tagged.filter(pl.col("_reason").is_not_null()).drop("_raw")
+    rejects = make_rejects(bad.rename({"_reason": "reason"}), reason=pl.col("reason"))
+    return clean, rejects, raw.height
+
+
+def _drop_duplicates(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Same ticker, date, type and amount as an earlier row (any file) → reject naming it."""
+    key = ["company_id", "announce_date", "event_type", "amount_usd_bn"]
+    marked = df.sort("source_file", "source_row").with_columns(
+        _first=pl.col("source_row").first().over(key),
+        _first_file=pl.col("source_file").first().over(key),
+    )
+    other_file = pl.col("_first_file") != pl.col("source_file")
+    dup = (pl.col("_first") != pl.col("source_row")) | other_file
+    where = pl.when(other_file).then(pl.format("{} ", "_first_file")).otherwise(pl.lit(""))
+    rejects = marked.filter(dup).select(
+        "source_file", "source_row",
+        reason=pl.format("duplicate of {}source_row {}", where, "_first"), raw="_raw",
+    )
+    return marked.filter(~dup).drop("_first", "_first_file", "_raw"), rejects
+
+
+def read(paths: str | Path | Sequence[str | Path], *, today: dt.date | None = None) -> Cleaned:
+    """Read and clean one or more announcement tables.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        CSV files whose headers map through ``resources/announcement_columns.csv``.
+    today : datetime.date, optional
+        Reference date: announcements more than a year after it are impossible.
+
+    Returns
+    -------
+    Cleaned
+        ``data`` with :data:`COLUMNS` (valid against :data:`ANNOUNCEMENTS`), ``rejects``
+        with reasons, ``rows_in`` per file.
+
+    Raises
+    ------
+    InputFileError
+        Missing, empty or binary files; no column for a required field; two columns
+        mapping to one field; two inputs with the same file name.
+    """
+    paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    cleans, rejects, rows_in = [], [], {}
+    for path in paths:
+        if path.name in rows_in:
+            raise InputFileError(path, "file names that are unique among the inputs")
+        clean, bad, n = _read_one(path, today=today)
+        cleans.append(clean)
+        rejects.append(bad)
+        rows_in[path.name] = n
+    clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical"))
+    types = event_types().select("event_type", "is_capex_guidance")
+    from layofflab.entities import load_aliases
+
+    ciks = load_aliases().drop_nulls("cik").unique("company_id").select("company_id", "cik")
+    data = (
+        clean.join(types, on="event_type", how="left", maintain_order="left")
+        .join(ciks, on="company_id", how="left", maintain_order="left")
+        .select(COLUMNS)
+        .sort("announce_date", "company_id", "source_file", "source_row")
+    )
+    return Cleaned(
+        source=SOURCE,
+        data=data,
+        rejects=pl.concat([*rejects, dups], how="vertical_relaxed").sort(
+            "source_file", "source_row"
+        ),
+        rows_in=rows_in,
+    )
