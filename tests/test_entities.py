@@ -58,6 +58,7 @@ def test_known_answers(name, company_id, method):
 @pytest.mark.parametrize(
     "name",
     ["Amazonas Bakery", "Whole Foods Market", "Twitter", "Snap-on Incorporated", "Metal Fab Inc",
+     "Orion Logistics LLC - Amazon Delivery Service Partner", "Eurest Services (at Google)",
      "Googel", "Intelsat", "Applebee's", "Ring Power Corporation", "", None],
 )
 def test_unmatched_names_are_never_guessed(name):
@@ -67,8 +68,14 @@ def test_unmatched_names_are_never_guessed(name):
 
 
 def test_substring_scorers_are_dangerous_and_not_default():
-    assert resolve_one("Amazonas Bakery", scorer="partial_ratio")["company_id"] == "AMZN"
-    assert resolve_one("Amazonas Bakery")["company_id"] is None
+    assert resolve_one("Amazon Bakery", scorer="partial_ratio")["company_id"] == "AMZN"
+    assert resolve_one("Amazon Bakery")["company_id"] is None
+
+
+def test_fuzzy_needs_the_brand_word():
+    # 'applied computer' vs 'apple computer' scores 93 > 92, but 'apple' is not in the name
+    assert resolve_one("Applied Computer Services, Inc")["match_method"] == "unmatched"
+    assert resolve_one("Apple Computr Inc")["company_id"] == "AAPL"
 
 
 def test_threshold_decides_fuzzy_matches():
@@ -208,3 +215,25 @@ def test_any_text_gives_a_known_company_or_unmatched(name):
     assert got["company_id"] is None or got["company_id"] in set(ALIASES["company_id"])
     assert normalize_name(name) is None or normalize_name(name) == normalize_name(name.upper()) \
         or not name.isascii()
+
+
+# --- real data: the WARN register carries SEC CIK/ticker enrichment to check against --------
+
+@pytest.mark.realdata
+def test_ciks_and_matches_agree_with_the_warn_register(shared_data):
+    files = sorted((shared_data / "warn" / "register").glob("*.csv"))
+    assert len(files) >= 40
+    reg = pl.concat([pl.read_csv(f, infer_schema=False, columns=["employer_name", "cik", "ticker"])
+                     for f in files])
+    ours = ALIASES.unique("company_id").select("company_id", "cik")
+    pairs = reg.drop_nulls("ticker").select("ticker", "cik").unique().join(
+        ours, left_on="ticker", right_on="company_id")
+    assert pairs.select("ticker").n_unique() >= 25
+    assert (pairs["cik"].str.zfill(10) == pairs["cik_right"]).all(), pairs
+    out = resolve_companies(reg, column="employer_name")
+    both = out.drop_nulls(["ticker", "company_id"])
+    assert both.height >= 200
+    assert (both["ticker"] == both["company_id"]).all(), both.filter(
+        pl.col("ticker") != pl.col("company_id"))
+    covered = out.filter(pl.col("ticker").is_in(ours["company_id"].implode()))
+    assert (covered["company_id"] == covered["ticker"]).mean() >= 0.95

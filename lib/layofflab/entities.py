@@ -5,10 +5,12 @@ steps, each recorded in ``match_method``:
 
 1. ``"alias"`` — the name equals an alias, ignoring case and repeated whitespace;
 2. ``"normalized_alias"`` — the :func:`normalize_name` forms are equal (accents,
-   punctuation, ``.com``, parenthesised site codes and trailing legal or generic
-   suffixes such as Inc, LLC, Corp, Ltd, Services, Technologies are dropped);
-3. ``"fuzzy"`` — the best rapidfuzz score of the normalized name against every
-   normalized alias reaches ``threshold`` and no alias of *another* company ties it.
+   punctuation, ``.com``, parenthesised text, a trailing `` - site`` part, and trailing
+   legal or generic suffixes such as Inc, LLC, Corp, Ltd, Services, Technologies are
+   dropped);
+3. ``"fuzzy"`` — the best rapidfuzz score of the normalized name against the normalized
+   aliases whose first word it contains reaches ``threshold``, and no alias of *another*
+   company ties it ("Applied Computer Services" is not "Apple Computer").
 
 Anything else is ``"unmatched"`` with null ``company_id``, ``cik`` and ``match_score``:
 a name is never guessed. Work is done once per *unique* name, then joined back.
@@ -82,6 +84,7 @@ def normalize_name_expr(expr: str | pl.Expr) -> pl.Expr:
         .str.replace_all(r"\p{M}", "")
         .str.to_lowercase()
         .str.replace_all(r"\([^)]*\)", " ")
+        .str.replace(r"\s[-–—]+\s.*$", "")
         .str.replace_all(r"\.com\b", " ")
         .str.replace_all(r"['’`]", "")
         .str.replace_all("&", " and ", literal=True)
@@ -100,6 +103,8 @@ def normalize_name(name: str | None) -> str | None:
     --------
     >>> normalize_name("Über Technologies, Inc.")
     'uber'
+    >>> normalize_name("Orion Logistics LLC - Amazon Delivery Service Partner")  # a contractor
+    'orion logistics'
     >>> normalize_name("The Services Company")  # the first word is never stripped
     'services'
     """
@@ -188,16 +193,38 @@ def load_aliases(path: str | Path | None = None) -> pl.DataFrame:
     return _load_aliases_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
-def _fuzzy(queries: list[str], choices: list[str], codes: np.ndarray, *, scorer, threshold: float):
-    """Best score and winning choice per query (-1: below threshold, or a tie across companies)."""
+def _first_word_present(queries: pl.Series, choices: pl.Series) -> np.ndarray:
+    """Boolean [query, choice]: the choice's first word is one of the query's words."""
+    first = choices.str.split(" ").list.first()
+    words = first.unique().sort()
+    word_idx = first.to_frame("w").join(words.to_frame("w").with_row_index("i"), on="w",
+                                        how="left", maintain_order="left")["i"].to_numpy()
+    hits = (
+        queries.str.split(" ").to_frame("w").with_row_index("q").explode("w")
+        .join(words.to_frame("w").with_row_index("i"), on="w", how="inner")
+    )
+    present = np.zeros((len(queries), len(words)), dtype=bool)
+    present[hits["q"].to_numpy(), hits["i"].to_numpy()] = True
+    return present[:, word_idx]
+
+
+def _fuzzy(queries: pl.Series, choices: pl.Series, codes: np.ndarray, *, scorer, threshold: float):
+    """Best score and winning choice per query (-1: below threshold, or a tie across companies).
+
+    A choice competes only if its first word appears in the query ("Applied Computer" never
+    fuzzy-matches "Apple Computer"): typos are tolerated in the other words, not the brand.
+    """
     best_idx = np.full(len(queries), -1, dtype=np.int64)
     best_score = np.zeros(len(queries), dtype=np.float64)
-    if not queries or not choices:
+    if not len(queries) or not len(choices):
         return best_idx, best_score
+    allowed = _first_word_present(queries, choices)
+    names = choices.to_list()
     for lo in range(0, len(queries), _CHUNK):
-        block = queries[lo : lo + _CHUNK]
-        scores = process.cdist(block, choices, scorer=scorer, score_cutoff=threshold,
+        block = queries.slice(lo, _CHUNK).to_list()
+        scores = process.cdist(block, names, scorer=scorer, score_cutoff=threshold,
                                dtype=np.float32, workers=-1)
+        scores = np.where(allowed[lo : lo + len(block)], scores, 0)
         top = scores.max(axis=1)
         arg = scores.argmax(axis=1)
         at_top = (scores == top[:, None]) & (top[:, None] > 0)
@@ -279,7 +306,7 @@ def resolve_companies(
     todo = names.filter(unresolved).select("_norm").unique()
     choices = by_norm.sort("_norm")
     codes = choices["_id2"].rank("dense").cast(pl.Int64).to_numpy()
-    idx, score = _fuzzy(todo["_norm"].to_list(), choices["_norm"].to_list(), codes,
+    idx, score = _fuzzy(todo["_norm"], choices["_norm"], codes,
                         scorer=_SCORERS[scorer], threshold=float(threshold))
     fuzzy = (
         todo.with_columns(_idx=pl.Series(idx), _score=pl.Series(score, dtype=pl.Float64))
