@@ -170,6 +170,27 @@ def prepare_sample(
     return sample
 
 
+def dense_codes(series: pl.Series) -> np.ndarray:
+    """Integer codes 0..L-1 in sorted order of the values (fast path for integer columns).
+
+    Examples
+    --------
+    >>> dense_codes(pl.Series([30, 10, 30, 20])).tolist()
+    [2, 0, 2, 1]
+    >>> dense_codes(pl.Series(["b", "a", "b"])).tolist()
+    [1, 0, 1]
+    """
+    if series.dtype.is_integer() and series.len() and series.null_count() == 0:
+        a = series.to_numpy()
+        lo, hi = int(a.min()), int(a.max())
+        if hi - lo <= 4 * a.size + 1024:
+            shifted = (a - lo).astype(np.int64)
+            present = np.zeros(hi - lo + 1, dtype=bool)
+            present[shifted] = True
+            return (np.cumsum(present) - 1)[shifted]
+    return series.rank("dense").to_numpy().astype(np.int64) - 1
+
+
 def drop_fe_groups(sample: Sample, fe: tuple[str, ...], zero_outcome: str | None) -> None:
     """Iteratively drop singleton FE groups (and all-zero outcome groups when given)."""
     if not fe:
@@ -178,11 +199,16 @@ def drop_fe_groups(sample: Sample, fe: tuple[str, ...], zero_outcome: str | None
         changed = 0
         if zero_outcome is not None:
             for f in fe:
-                allzero = (pl.col(zero_outcome) == 0).all().over(f)
-                changed += sample.drop(allzero, "all-zero outcome groups", f"fe {f!r}")
+                codes = dense_codes(sample.data[f])
+                nonzero = np.bincount(codes, weights=(sample.data[zero_outcome] != 0).to_numpy())
+                mask = nonzero[codes] == 0
+                if mask.any():
+                    changed += sample.drop(pl.Series(mask), "all-zero outcome groups", f"fe {f!r}")
         for f in fe:
-            single = pl.len().over(f) == 1
-            changed += sample.drop(single, "singletons", f"fe {f!r}")
+            codes = dense_codes(sample.data[f])
+            mask = np.bincount(codes)[codes] == 1
+            if mask.any():
+                changed += sample.drop(pl.Series(mask), "singletons", f"fe {f!r}")
         if not changed or len(fe) == 1:
             break
     if sample.data.height == 0:
@@ -206,8 +232,34 @@ class Design:
         return Design(self.y[keep], self.X[keep], self.names, self.rows[keep])
 
 
+def _plain_design(data: pl.DataFrame, spec: FormulaSpec, absorb: bool) -> Design | None:
+    """Fast path for ``y ~ a + b`` with numeric columns only (same result as formulaic)."""
+    try:
+        terms = [str(t) for t in Formula(spec.formula).rhs]
+    except Exception:
+        return None
+    cols = [t for t in terms if t != "1"]
+    numeric = all(
+        c in data.columns and (data.schema[c].is_float() or data.schema[c].is_integer())
+        for c in [spec.lhs, *cols]
+    )
+    if not numeric or len(set(cols)) != len(cols) or terms.count("1") > 1:
+        return None
+    names = ([INTERCEPT] if "1" in terms and not absorb else []) + cols
+    if not names:
+        return None
+    X = np.empty((data.height, len(names)))
+    for j, n in enumerate(names):
+        X[:, j] = 1.0 if n == INTERCEPT else data[n].to_numpy()
+    y = data[spec.lhs].cast(pl.Float64).to_numpy()
+    return Design(y=y, X=X, names=tuple(names), rows=data[ROW_ID].to_numpy())
+
+
 def build_design(data: pl.DataFrame, spec: FormulaSpec, *, absorb: bool) -> Design:
     """Model matrix via formulaic; drop the intercept when fixed effects absorb it."""
+    fast = _plain_design(data, spec, absorb)
+    if fast is not None:
+        return fast
     pdf = data.select(list(spec.variables)).to_pandas()
     try:
         mm = model_matrix(spec.formula, pdf, na_action="ignore")
@@ -271,7 +323,7 @@ def cluster_codes(data: pl.DataFrame, cluster: tuple[str, ...]) -> tuple[np.ndar
     """Integer codes 0..G-1 per cluster variable; raise if a variable has one group."""
     codes = []
     for c in cluster:
-        code = data[c].rank("dense").to_numpy().astype(np.int64) - 1
+        code = dense_codes(data[c])
         if code.max() < 1:
             raise InvalidArgumentError(
                 "cluster", c, expected="a cluster variable with at least two groups in the sample"

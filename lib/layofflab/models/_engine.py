@@ -23,6 +23,7 @@ from layofflab.models._design import (
     check_choice,
     cluster_codes,
     collinear_columns,
+    dense_codes,
 )
 from layofflab.models._vcov import SSCRule, describe, hetero_factor, statsmodels_vcov
 from layofflab.models.result import EstimationResult, ModelInfo, tidy_table
@@ -69,6 +70,13 @@ def names_and_checks(
     return fe_t, cl_t
 
 
+def _raw_or_codes(series: pl.Series) -> np.ndarray:
+    """Integer columns as they are (pyfixest factorises them); others as dense codes."""
+    if series.dtype.is_integer():
+        return series.to_numpy()
+    return dense_codes(series)
+
+
 def _pandas_frame(sample: Sample, design: Design, fe: tuple[str, ...],
                   cluster: tuple[str, ...], offset: np.ndarray | None) -> tuple[Any, list[str]]:
     """Frame of generated column names for pyfixest (``y_``, ``x_0``…, ``fe_0``…, ``cl_0``…)."""
@@ -79,9 +87,11 @@ def _pandas_frame(sample: Sample, design: Design, fe: tuple[str, ...],
     for j, n in enumerate(xn):
         cols[n] = design.X[:, j]
     for i, f in enumerate(fe):
-        cols[f"fe_{i}"] = sample.data[f].rank("dense").to_numpy()
+        cols[f"fe_{i}"] = _raw_or_codes(sample.data[f])
     for i, c in enumerate(cluster):
-        cols[f"cl_{i}"] = sample.data[c].rank("dense").to_numpy()
+        cols[f"cl_{i}"] = (
+            cols[f"fe_{fe.index(c)}"] if c in fe else _raw_or_codes(sample.data[c])
+        )
     if offset is not None:
         cols["off_"] = offset
     return pd.DataFrame(cols), xn
@@ -178,8 +188,17 @@ def estimate(
 ) -> EstimationResult:
     """Fit, compute the variance, and assemble the :class:`EstimationResult`."""
     extra = dict(extra or {})
-    codes = cluster_codes(sample.data, cluster)
-    n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
+    if fe:  # pyfixest needs only the counts
+        n_clusters = {c: int(sample.data[c].n_unique()) for c in cluster}
+        for c, g in n_clusters.items():
+            if g < 2:
+                raise InvalidArgumentError(
+                    "cluster", c, expected="a cluster variable with at least two groups"
+                )
+        codes: tuple[np.ndarray, ...] = ()
+    else:
+        codes = cluster_codes(sample.data, cluster)
+        n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
     if fe:
         fit, kept, beta, V, _ = fit_pyfixest(
             estimator, sample, design, fe=fe, cluster=cluster, vcov=vcov, rule=rule,

@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from layofflab.errors import EstimationError, InvalidArgumentError
-from layofflab.models._design import check_choice
+from layofflab.models._design import check_choice, dense_codes
 from layofflab.models._engine import FitHandle
 from layofflab.models._wild import wild_kernel
 from layofflab.models.result import EstimationResult
@@ -109,7 +109,7 @@ def bootstrap_design(
     from pyfixest.estimation import demean
 
     data = h.data
-    codes = data[cluster].rank("dense").to_numpy().astype(np.int64) - 1
+    codes = dense_codes(data[cluster])
     X, y, names = h.X, h.y, h.names
     if not h.fe:
         return X, y, codes, names
@@ -121,7 +121,7 @@ def bootstrap_design(
         (nested if n_pairs == data[f].n_unique() else other).append(f)
     dummies = []
     for f in other:
-        c = data[f].rank("dense").to_numpy().astype(np.int64) - 1
+        c = dense_codes(data[f])
         L = int(c.max()) + 1
         if L - 1 + len(dummies) > _MAX_DUMMIES:
             raise EstimationError(
@@ -134,7 +134,7 @@ def bootstrap_design(
     M = np.column_stack([X, *dummies]) if dummies else X
     if nested:
         flist = np.column_stack(
-            [data[f].rank("dense").to_numpy() for f in nested]
+            [dense_codes(data[f]) for f in nested]
         ).astype(np.uint64)
         both, ok = demean(np.column_stack([y, M]), flist, np.ones(y.size), tol=1e-10)
         if not ok:

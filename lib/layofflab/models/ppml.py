@@ -16,6 +16,7 @@ from layofflab.models._design import (
     as_names,
     build_design,
     check_choice,
+    dense_codes,
     describe_rows,
     drop_fe_groups,
     drop_nonfinite,
@@ -161,7 +162,7 @@ def ppml(
         if "ir" not in opts.separation:
             break
         flist = (
-            np.column_stack([sample.data[f].rank("dense").to_numpy() for f in fe_t]).astype(
+            np.column_stack([dense_codes(sample.data[f]) for f in fe_t]).astype(
                 np.uint64
             )
             if fe_t

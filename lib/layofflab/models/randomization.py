@@ -38,7 +38,7 @@ import numpy as np
 import polars as pl
 
 from layofflab.errors import InvalidArgumentError
-from layofflab.models._design import ROW_ID, SSC, check_choice, to_polars
+from layofflab.models._design import ROW_ID, SSC, check_choice, dense_codes, to_polars
 from layofflab.models._wild import cluster_sums
 from layofflab.models.panel_ols import panel_ols
 
@@ -73,8 +73,8 @@ def _draw_assignments(
     n = d.size
     if scheme == "permute":
         return d[np.argsort(rng.random((n, reps)), axis=0)]
-    u = frame[unit].rank("dense").to_numpy().astype(np.int64) - 1
-    t = frame[time].rank("dense").to_numpy().astype(np.int64) - 1
+    u = dense_codes(frame[unit])
+    t = dense_codes(frame[time])
     n_u, n_t = int(u.max()) + 1, int(t.max()) + 1
     if scheme == "permute_units":
         grid = np.zeros((n_u, n_t))
@@ -166,7 +166,7 @@ def randomization_inference(
     if h.fe:
         from pyfixest.estimation import demean
 
-        flist = np.column_stack([h.data[f].rank("dense").to_numpy() for f in h.fe]).astype(
+        flist = np.column_stack([dense_codes(h.data[f]) for f in h.fe]).astype(
             np.uint64
         )
         dm, _ = demean(np.column_stack([y, W, D]), flist, np.ones(y.size), tol=1e-10)
@@ -183,7 +183,7 @@ def randomization_inference(
         E = y[:, None] - D * beta[None, :]
         S = D * E
         if cluster is not None:
-            codes = h.data[cluster].rank("dense").to_numpy().astype(np.int64) - 1
+            codes = dense_codes(h.data[cluster])
             S = cluster_sums(S, codes, int(codes.max()) + 1)
         stats_ = beta / (np.sqrt(np.einsum("gb,gb->b", S, S)) / dd)
     obs, dist = float(stats_[0]), stats_[1:]
