@@ -1,17 +1,20 @@
 """Estimators: panel OLS, PPML, few-cluster inference, multiple testing, event studies.
 
 Every estimator returns an :class:`EstimationResult` (tidy ``table``, sample ``funnel``,
-``info`` metadata) that renders as a regression table.
+``info`` metadata) that renders as a regression table; :func:`regression_table` puts
+several side by side.
 
 Examples
 --------
 >>> from layofflab import models
->>> "EstimationResult" in models.__all__
+>>> "EstimationResult" in models.__all__ and "wild_bootstrap" in models.__all__
 True
 """
 
 from __future__ import annotations
 
+from layofflab.models.did import DiDResult, callaway_santanna
+from layofflab.models.event_study import EventStudyResult, event_study
 from layofflab.models.inference import (
     BootstrapResult,
     RandomizationResult,
@@ -28,15 +31,21 @@ from layofflab.models.result import (
     regression_table,
     tidy_table,
 )
+from layofflab.models.spec_curve import SpecGrid, spec_curve
 
 __all__ = [
     "BootstrapResult",
+    "DiDResult",
     "EstimationResult",
+    "EventStudyResult",
     "ModelInfo",
     "OLSOptions",
     "PPMLOptions",
     "RandomizationResult",
+    "SpecGrid",
     "adjust_pvalues",
+    "callaway_santanna",
+    "event_study",
     "funnel_frame",
     "panel_ols",
     "ppml",
@@ -44,9 +53,7 @@ __all__ = [
     "regression_table",
     "romano_wolf",
     "romano_wolf_bootstrap",
+    "spec_curve",
     "tidy_table",
     "wild_bootstrap",
 ]
-
-# --- event studies, Callaway-Sant'Anna, specification curve (models/event_study.py,
-# --- models/did.py, models/spec_curve.py): re-exported here once those modules land.
