@@ -178,3 +178,35 @@ def test_options_validation_and_all_zero():
         PPMLOptions(iwls_maxiter=0)
     with pytest.raises(EstimationError):
         ppml(pd.DataFrame({"y": [0.0, 0.0, 0.0], "x": [1.0, 2.0, 3.0]}), "y ~ x")
+
+
+def test_vcov_variants_match_statsmodels_and_pyfixest():
+    df = _counts(5)
+    pdf = df.to_pandas()
+    n = len(pdf)
+    dummies = "y ~ x + z + C(firm) + C(q)"
+    iid = smf.glm(dummies, pdf, family=sm.families.Poisson()).fit(tol=1e-12)
+    hc0 = smf.glm(dummies, pdf, family=sm.families.Poisson()).fit(tol=1e-12, cov_type="HC0")
+    r_iid = ppml(df, "y ~ x + z", fe=["firm", "q"], vcov="iid")
+    r_het = ppml(df, "y ~ x + z", fe=["firm", "q"])  # default: hetero, Stata N/(N-1)
+    assert r_het.info.extra["vcov"] == "hetero"
+    for t in ("x", "z"):
+        assert r_iid.se(t) == pytest.approx(iid.bse[t], rel=1e-6)
+        assert r_het.se(t) == pytest.approx(hc0.bse[t] * np.sqrt(n / (n - 1)), rel=1e-6)
+    two = ppml(df, "y ~ x + z", fe=["firm"], cluster=["firm", "q"])
+    fit = pf.fepois("y ~ x + z | firm", pdf, vcov={"CRV1": "firm+q"}, ssc=pf.ssc(k_adj=False))
+    np.testing.assert_allclose(two.table["std_error"].to_numpy(), fit.se().to_numpy(), rtol=1e-6)
+    assert two.info.n_clusters == {"firm": 25, "q": 8} and two.info.df_inference == 7
+
+
+def test_nonfinite_offset_counts_as_missing():
+    df = _counts(6).with_columns(
+        pl.when(pl.int_range(pl.len()) < 2).then(float("-inf")).otherwise(pl.col("log_head"))
+        .alias("log_head")
+    )
+    res = ppml(df, "y ~ x", offset="log_head")
+    row = res.funnel.row(1, named=True)
+    assert (row["step"], row["rows_dropped"], row["detail"]) == (
+        "missing values", 2, "column 'log_head'"
+    )
+    assert res.info.extra["offset"] == "log_head"

@@ -120,7 +120,8 @@ def fit_pyfixest(
         ssc = rule.pyfixest()
     else:
         vc = vcov
-        ssc = pf.ssc(k_adj=vcov == "iid", G_adj=False)
+        # iid: OLS s² uses N-K; Poisson's inverse information has no factor
+        ssc = pf.ssc(k_adj=vcov == "iid" and estimator == "ols", G_adj=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if estimator == "ols":
@@ -137,8 +138,6 @@ def fit_pyfixest(
     K = int(fit._df_k)
     if vcov == "hetero":
         V = V * hetero_factor(rule, N=int(fit._N), K=K)
-    if vcov == "iid" and estimator == "ppml":
-        pass  # model-based inverse information, no factor
     return fit, kept, np.asarray(fit._beta_hat, dtype=float), V, K
 
 
