@@ -285,3 +285,14 @@ def test_no_fe_equals_statsmodels_ols_cluster():
     res = panel_ols(df, "y ~ x1 + x2", cluster="firm")
     np.testing.assert_allclose(res.table["std_error"].to_numpy(), ref.bse.to_numpy(), rtol=1e-10)
     np.testing.assert_allclose(res.table["p_value"].to_numpy(), ref.pvalues.to_numpy(), rtol=1e-8)
+
+
+def test_everything_absorbed_raises_estimation_error():
+    rng = np.random.default_rng(0)
+    df = pl.DataFrame({"firm": np.repeat(np.arange(10), 5),
+                       "x": np.repeat(rng.normal(size=10), 5), "y": rng.normal(size=50)})
+    with pytest.raises(EstimationError, match="collinear"):
+        panel_ols(df, "y ~ x", fe=["firm"], cluster="firm")
+    with pytest.raises(InvalidArgumentError) as err:
+        panel_ols(df, "y ~ x", alpha=2.0)
+    assert err.value.name == "alpha"

@@ -62,11 +62,13 @@ def resolve_vcov(vcov: Any, cluster: tuple[str, ...]) -> str:
 
 
 def names_and_checks(
-    df: pl.DataFrame, fe: Any, cluster: Any, inference: Any
+    df: pl.DataFrame, fe: Any, cluster: Any, inference: Any, alpha: Any
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     fe_t = as_names(fe, "fe", df)
     cl_t = as_names(cluster, "cluster", df, max_len=2)
     check_choice("inference", inference, ("t", "normal"))
+    if not isinstance(alpha, float | int) or isinstance(alpha, bool) or not 0 < alpha < 1:
+        raise InvalidArgumentError("alpha", alpha, expected="a number strictly between 0 and 1")
     return fe_t, cl_t
 
 
@@ -97,6 +99,16 @@ def _pandas_frame(sample: Sample, design: Design, fe: tuple[str, ...],
     return pd.DataFrame(cols), xn
 
 
+def _pyfixest_call(pf: Any, estimator: str, fml: str, pdf: Any, vc: Any, ssc: Any,
+                   offset: np.ndarray | None, iwls_tol: float, iwls_maxiter: int) -> Any:
+    if estimator == "ols":
+        return pf.feols(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none", copy_data=False,
+                        store_data=True, lean=False)
+    return pf.fepois(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none",
+                     offset="off_" if offset is not None else None, iwls_tol=iwls_tol,
+                     iwls_maxiter=iwls_maxiter, separation_check=None, copy_data=False)
+
+
 def fit_pyfixest(
     estimator: Literal["ols", "ppml"],
     sample: Sample,
@@ -124,13 +136,14 @@ def fit_pyfixest(
         ssc = pf.ssc(k_adj=vcov == "iid" and estimator == "ols", G_adj=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if estimator == "ols":
-            fit = pf.feols(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none", copy_data=False,
-                           store_data=True, lean=False)
-        else:
-            fit = pf.fepois(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none", offset=(
-                "off_" if offset is not None else None), iwls_tol=iwls_tol,
-                iwls_maxiter=iwls_maxiter, separation_check=None, copy_data=False)
+        try:
+            fit = _pyfixest_call(pf, estimator, fml, pdf, vc, ssc, offset, iwls_tol, iwls_maxiter)
+        except ValueError as exc:
+            if "collinear" in str(exc):
+                raise EstimationError(
+                    "every regressor is collinear with the fixed effects"
+                ) from exc
+            raise EstimationError(f"pyfixest failed: {exc}") from exc
     if fit._N != design.y.size:
         raise EstimationError(f"pyfixest used {fit._N} of {design.y.size} rows unexpectedly")
     kept = list(fit._coefnames)

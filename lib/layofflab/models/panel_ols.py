@@ -126,7 +126,7 @@ def panel_ols(
         fe, cluster, ssc, vcov = kw["fe"], kw["cluster"], kw["ssc"], kw["vcov"]
         inference, alpha = kw["inference"], kw["alpha"]
     data = to_polars(df)
-    fe_t, cl_t = names_and_checks(data, fe, cluster, inference)
+    fe_t, cl_t = names_and_checks(data, fe, cluster, inference, alpha)
     rule = ssc_rule(ssc, "ols")
     vc = resolve_vcov(vcov, cl_t)
     spec = parse_formula(formula, data)

@@ -140,7 +140,7 @@ def ppml(
     if not isinstance(opts, PPMLOptions):
         raise InvalidArgumentError("options", options, expected="a PPMLOptions instance")
     data = to_polars(df)
-    fe_t, cl_t = names_and_checks(data, fe, cluster, inference)
+    fe_t, cl_t = names_and_checks(data, fe, cluster, inference, alpha)
     off_t = as_names(offset, "offset", data, max_len=1)
     rule = ssc_rule(ssc, "ppml")
     vc = resolve_vcov(vcov, cl_t)
