@@ -187,13 +187,13 @@ def _drop_duplicates(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return marked.filter(~dup).drop("_first", "_first_file", "_raw"), rejects
 
 
-def read(paths: str | Path | Sequence[str | Path], *, today: dt.date | None = None) -> Cleaned:
+def read(path: str | Path | Sequence[str | Path], *, today: dt.date | None = None) -> Cleaned:
     """Read and clean one or more announcement tables.
 
     Parameters
     ----------
-    paths : path or sequence of paths
-        CSV files whose headers map through ``resources/announcement_columns.csv``.
+    path : path or sequence of paths
+        CSV file(s) whose headers map through ``resources/announcement_columns.csv``.
     today : datetime.date, optional
         Reference date: announcements more than a year after it are impossible.
 
@@ -209,15 +209,15 @@ def read(paths: str | Path | Sequence[str | Path], *, today: dt.date | None = No
         Missing, empty or binary files; no column for a required field; two columns
         mapping to one field; two inputs with the same file name.
     """
-    paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
     cleans, rejects, rows_in = [], [], {}
-    for path in paths:
-        if path.name in rows_in:
-            raise InputFileError(path, "file names that are unique among the inputs")
-        clean, bad, n = _read_one(path, today=today)
+    for one in paths:
+        if one.name in rows_in:
+            raise InputFileError(one, "file names that are unique among the inputs")
+        clean, bad, n = _read_one(one, today=today)
         cleans.append(clean)
         rejects.append(bad)
-        rows_in[path.name] = n
+        rows_in[one.name] = n
     clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical"))
     types = event_types().select("event_type", "is_capex_guidance")
     from layofflab.entities import load_aliases
