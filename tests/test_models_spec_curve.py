@@ -15,6 +15,10 @@ from layofflab.models.spec_curve import SPEC_COLUMNS, SpecGrid, spec_curve
 from layofflab.simulate import simulate_panel
 
 SEED = 99
+#: Serial, loky and dask runs agree to the demeaning tolerance of pyfixest (MAP, 1e-6): the
+#: estimates to ~1e-13, the standard errors to ~1e-7 relative (not bit for bit: the
+#: alternating projections stop at a tolerance and worker processes may take another path).
+SAME = {"check_exact": False, "rel_tol": 1e-6, "abs_tol": 1e-12}
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +150,8 @@ def test_parallel_local_processes_give_the_same_answer(
     panel: pl.DataFrame, grid: SpecGrid, serial: pl.DataFrame
 ) -> None:
     par = spec_curve(panel, grid=grid, unit="firm", time="period", cluster="firm", n_jobs=2)
-    assert_frame_equal(par, serial, check_exact=True)
+    assert_frame_equal(par, serial, **SAME)
+    assert (par["estimate"] - serial["estimate"]).abs().max() < 1e-10
 
 
 def test_dask_client_gives_the_same_answer(
@@ -158,7 +163,7 @@ def test_dask_client_gives_the_same_answer(
             distributed.Client(cluster) as client:
         out = spec_curve(panel, grid=grid, unit="firm", time="period", cluster="firm",
                          client=client)
-    assert_frame_equal(out, serial, check_exact=True)
+    assert_frame_equal(out, serial, **SAME)
 
 
 @pytest.mark.slow
@@ -171,7 +176,7 @@ def test_dask_process_cluster_gives_the_same_answer(
             distributed.Client(cluster) as client:
         out = spec_curve(panel, grid=grid, unit="firm", time="period", cluster="firm",
                          client=client)
-    assert_frame_equal(out, serial, check_exact=True)
+    assert_frame_equal(out, serial, **SAME)
 
 
 @pytest.mark.parametrize(
