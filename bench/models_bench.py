@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sm-mem-gb", type=float, default=4.0,
                     help="largest dense dummy design statsmodels may build")
-    ap.add_argument("--sm-firms", type=int, default=300,
+    ap.add_argument("--sm-firms", type=int, default=200,
                     help="firms in the statsmodels subsample when the full design is too big")
     args = ap.parse_args()
 
