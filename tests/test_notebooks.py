@@ -87,10 +87,31 @@ def test_build_reports_writes_html_with_a_figure_and_an_index(tmp_path):
                              parameters={"01_layoffs_overview": {"top_n": 3}})
     assert [r.html.name for r in rendered] == ["01_layoffs_overview.html"]
     page = rendered[0].html.read_text()
-    assert page.count("data:image/png;base64") >= 2
+    assert page.count("<img ") == 2  # both figure cells
     assert "Amazon" in page
     index = (tmp_path / "reports" / "index.html").read_text()
     assert 'href="01_layoffs_overview.html"' in index
     assert rendered[0].title in index
     executed = nbformat.read(tmp_path / "reports" / "executed" / "01_layoffs_overview.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+def test_every_plot_function_displays_inline_in_a_kernel():
+    """Figures made inside the style context must still reach Jupyter's inline display."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "layofflab", "language": "python"}
+    setup = (
+        "import datetime as dt\nimport polars as pl\n"
+        "from layofflab.plots import plot_monthly_layoffs, plot_top_companies\n"
+        "m = pl.DataFrame({'month': [dt.date(2025, 1, 1)], 'events': [1], 'events_with_count': [1], 'laid_off': [5]})\n"
+        "t = pl.DataFrame({'company': ['a'], 'events': [1], 'laid_off': [5]})"
+    )
+    plots = ["fig = plot_monthly_layoffs(m)", "fig = plot_top_companies(t)", "fig = plot_monthly_layoffs(m)"]
+    nb.cells = [nbformat.v4.new_code_cell(setup)] + [nbformat.v4.new_code_cell(p) for p in plots]
+    NotebookClient(nb, kernel_name=config.KERNEL_NAME, timeout=120).execute()
+    images = [
+        sum("image/png" in o.get("data", {}) for o in cell.outputs) for cell in nb.cells[1:]
+    ]
+    assert images == [1, 1, 1]

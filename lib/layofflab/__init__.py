@@ -28,6 +28,7 @@ from layofflab.errors import (
     SchemaValidationError,
 )
 from layofflab.overview import Overview, OverviewOptions, layoff_overview
+from layofflab.panel import Panel, build_panel
 from layofflab.sources._base import Cleaned
 from layofflab.summaries import monthly_layoffs, top_companies
 
@@ -43,11 +44,27 @@ __all__ = [
     "ManifestError",
     "Overview",
     "OverviewOptions",
+    "Panel",
+    "Study",
+    "StudyOptions",
     "SchemaValidationError",
     "__version__",
+    "build_panel",
     "config",
     "layoff_overview",
     "monthly_layoffs",
+    "run_study",
     "show_table",
     "top_companies",
 ]
+
+
+_LAZY = {"Study", "StudyOptions", "run_study"}  # import the estimators only when asked for
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from layofflab import capex_study
+
+        return getattr(capex_study, name)
+    raise AttributeError(f"module 'layofflab' has no attribute {name!r}")

@@ -26,8 +26,10 @@ import polars as pl
 from layofflab import config, schemas
 from layofflab.io import write_parquet_atomic, write_text_atomic
 from layofflab.manifest import sha256_file, verify_manifest
-from layofflab.sources import tracker
+from layofflab.sources import announcements, sec, tracker
 from layofflab.sources._base import Cleaned
+from layofflab.sources.announcements import ANNOUNCEMENTS
+from layofflab.sources.sec_schema import SEC
 
 __all__ = ["TABLES", "BuildReport", "TableSpec", "build", "build_table"]
 
@@ -53,6 +55,13 @@ class BuildReport:
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("layoffs", lambda paths: tracker.read(paths), ("layoff_events.csv",), schemas.TRACKER),
+    TableSpec(
+        "announcements",
+        lambda paths: announcements.read(paths),
+        ("ai_capex_announcements.csv",),
+        ANNOUNCEMENTS,
+    ),
+    TableSpec("capex", lambda paths: sec.read(paths), ("capex_quarterly.csv",), SEC),
 )
 
 

@@ -6,6 +6,15 @@ notebooks call them and never restyle inline.
 
 from __future__ import annotations
 
+from layofflab.plots.estimates import plot_coefficients, plot_event_study, plot_spec_curve
 from layofflab.plots.layoffs import plot_monthly_layoffs, plot_top_companies
+from layofflab.plots.panel import plot_panel_timeline
 
-__all__ = ["plot_monthly_layoffs", "plot_top_companies"]
+__all__ = [
+    "plot_coefficients",
+    "plot_event_study",
+    "plot_monthly_layoffs",
+    "plot_panel_timeline",
+    "plot_spec_curve",
+    "plot_top_companies",
+]

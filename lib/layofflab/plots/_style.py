@@ -18,6 +18,10 @@ _RC = {"figure.dpi": 100, "savefig.dpi": 100, "svg.hashsalt": "layofflab", "axes
 @contextmanager
 def style() -> Iterator[None]:
     """Apply the toolkit's seaborn style inside the block only."""
+    # Load the backend before entering the rc contexts: the Jupyter inline backend configures
+    # rcParams when it loads, and a context restoring rcParams on exit would undo that, so no
+    # later figure would be displayed. pyplot's own figure() does the same call on first use.
+    plt._get_backend_mod()
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook"), plt.rc_context(_RC):
         yield
 
