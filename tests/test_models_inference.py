@@ -282,3 +282,20 @@ def test_ri_validation(kwargs, name):
     with pytest.raises(InvalidArgumentError) as err:
         randomization_inference(df, "y ~ d", **call)
     assert err.value.name == name
+
+
+@pytest.mark.parametrize("statistic", ["coef", "t"])
+def test_ri_draws_equal_refits_with_panel_ols(statistic):
+    """The vectorised FWL statistics equal panel_ols refits on the same placebo data."""
+    df = _ri_panel(4, effect=0.4)
+    ri = randomization_inference(df, "y ~ d + w", treatment="d", unit="firm", time="q",
+                                 fe=["firm", "q"], cluster="firm", reps=12, seed=9,
+                                 scheme="shift_within_unit", statistic=statistic, ssc="none")
+    frame = df.with_row_index("__row_id__")
+    draws = _draw_assignments(frame, df["d"].to_numpy(), "shift_within_unit", "firm", "q", 12,
+                              np.random.default_rng(9))
+    col = "estimate" if statistic == "coef" else "statistic"
+    for b in range(12):
+        fit = panel_ols(df.with_columns(d=pl.Series(draws[:, b])), "y ~ d + w",
+                        fe=["firm", "q"], cluster="firm", ssc="none")
+        assert ri.distribution[b] == pytest.approx(fit.table[col][0], rel=1e-7, abs=1e-12)

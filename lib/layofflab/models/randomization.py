@@ -125,7 +125,9 @@ def randomization_inference(
     fe, cluster, ssc
         As in :func:`panel_ols` (``cluster`` one-way, used by ``statistic="t"``).
     statistic : {"coef", "t"}
-        Compare coefficients ("randomization-c") or cluster-robust t's ("randomization-t").
+        Compare coefficients ("randomization-c") or cluster-robust t's
+        ("randomization-t"; CRV0 scale, i.e. without the constant small-sample factor,
+        which cancels in the comparison; heteroskedasticity-robust when unclustered).
 
     Returns
     -------
