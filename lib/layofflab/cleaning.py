@@ -43,6 +43,7 @@ __all__ = [
     "parse_count",
     "parse_date",
     "parse_float",
+    "parsed_date_problem",
     "strip_trailing_punctuation",
 ]
 
@@ -200,8 +201,29 @@ def date_problem(
     ``'implausible date (after <today + 1 year>)'``, and ``'missing date'`` when
     ``required``.
     """
+    return parsed_date_problem(expr, parse_date(expr, formats=formats), today=today, required=required)
+
+
+def parsed_date_problem(
+    expr: str | pl.Expr,
+    parsed: str | pl.Expr,
+    *,
+    today: dt.date | None = None,
+    required: bool = False,
+) -> pl.Expr:
+    """:func:`date_problem` for a date already parsed (``parsed``) from the text ``expr``.
+
+    Saves parsing twice when a reader needs both the date and the reason.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"t": ["3/6/2023", "13/45/2020", "1/1/1950"]})
+    >>> df.with_columns(d=parse_date("t")).select(parsed_date_problem("t", "d")).to_series().to_list()
+    [None, 'unparseable date', 'implausible date (before 1988-01-01)']
+    """
     raw = null_markers(expr)
-    parsed = parse_date(expr, formats=formats)
+    parsed = _col(parsed)
     latest = max_plausible_date(today)
     return (
         pl.when(raw.is_null())

@@ -41,19 +41,19 @@ from layofflab import config
 from layofflab.cleaning import (
     count_is_approximate,
     count_problem,
-    date_problem,
     first_date_text,
     first_number_text,
     normalize_text,
     null_markers,
     parse_count,
     parse_date,
+    parsed_date_problem,
 )
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml
 from layofflab.sources._base import Cleaned, make_rejects
-from layofflab.sources.warn_dedup import resolve_versions, with_keys
+from layofflab.sources.warn_dedup import employer_key, resolve_versions, site_key, with_keys
 
 __all__ = ["COLUMNS", "Format", "Layout", "detect_layout", "layouts", "read"]
 
@@ -191,129 +191,188 @@ def detect_layout(
     return lay, st
 
 
-def _field_text(lay: Layout, target: str, present: Sequence[str]) -> pl.Expr | None:
-    """One String expression for ``target`` from the raw columns mapped to it."""
+#: Below this many rows a rule runs on every row; above, once per distinct raw value.
+_PER_VALUE_MIN = 20_000
+
+
+Stages = Sequence[dict[str, pl.Expr]]
+
+
+def _evaluate(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
+    """Run ``stages`` one after the other (each may use the columns of the previous ones) and
+    keep the columns they made whose names do not start with ``_t``."""
+    made: list[str] = []
+    for stage in stages:
+        df = df.with_columns(**stage)
+        made += [k for k in stage if k not in made]
+    return df.select([k for k in made if not k.startswith("_t")])
+
+
+def _per_value(df: pl.DataFrame, columns: Sequence[str], stages: Stages) -> pl.DataFrame:
+    """Evaluate ``stages`` (over ``columns``) once per distinct combination, aligned with ``df``.
+
+    Raw WARN columns repeat a few thousand values over millions of rows, so parsing dates or
+    decoding entities per distinct value is much cheaper. Values are grouped by a 64-bit hash
+    and every row is checked against its group's representative; on a collision the rules run
+    row by row instead, so the result never depends on the hash.
+    """
+    keys = df.select(columns)
+    if df.height < _PER_VALUE_MIN:
+        return _evaluate(keys, stages)
+    h = keys.hash_rows()
+    firsts = h.to_frame("_h").with_row_index("_i").unique("_h", keep="first")
+    reps = keys[firsts["_i"]]
+    values = pl.concat([_evaluate(reps, stages), reps.rename({c: f"_rep_{c}" for c in columns}),
+                        firsts.select("_h")], how="horizontal")
+    out = h.to_frame("_h").join(values, on="_h", how="left", maintain_order="left")
+    ok = all(out[f"_rep_{c}"].eq_missing(keys[c]).all() for c in columns)
+    if not ok:  # a hash collision
+        return _evaluate(keys, stages)
+    return out.drop("_h", *(f"_rep_{c}" for c in columns))
+
+
+def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[str], pl.Expr]:
+    """The raw columns feeding ``target`` and one String expression combining them."""
     cols = [c for c, t in lay.columns.items() if t == target and c in present]
     if not cols:
-        return None
-    if target in _JOIN:
-        parts = [null_markers(normalize_text(c)) for c in cols]
-        joined = pl.concat_str(parts, separator=_JOIN[target], ignore_nulls=True)
-        return pl.when(joined != "").then(joined)
-    return pl.coalesce([null_markers(c) for c in cols])
+        return [], pl.lit(None, dtype=pl.String)
+    if len(cols) == 1:
+        text = null_markers(normalize_text(cols[0]))
+    elif target in _JOIN:
+        joined = pl.concat_str([null_markers(normalize_text(c)) for c in cols], separator=_JOIN[target],
+                               ignore_nulls=True)
+        text = pl.when(joined != "").then(joined)
+    else:
+        text = pl.coalesce([null_markers(normalize_text(c)) for c in cols])
+    fixes = lay.corrections.get(target)
+    return cols, text.replace(fixes) if fixes else text
 
 
-def _fields(raw: pl.DataFrame, lay: Layout, state: str | None) -> pl.DataFrame:
-    """Raw columns → our String fields (nulls for fields the layout lacks), corrections applied."""
-    exprs = {}
-    for target in sorted(_FIELDS):
-        expr = _field_text(lay, target, raw.columns)
-        exprs[target] = pl.lit(None, dtype=pl.String) if expr is None else expr
-    if state is not None:
-        exprs["state"] = pl.lit(state)
-    out = raw.select(**exprs, source_row=pl.col("source_row"))
-    for src, dst in lay.split_lines.items():
-        lines = pl.col(src).str.strip_chars().str.split("\n")
-        rest = lines.list.slice(1).list.join(" ")
-        out = out.with_columns(
-            lines.list.first().alias(src),
-            pl.concat_str([pl.when(rest.str.strip_chars() != "").then(rest), pl.col(dst)],
-                          separator=_JOIN.get(dst, " "), ignore_nulls=True).alias(dst),
-        )
-    for target, fixes in lay.corrections.items():
-        out = out.with_columns(pl.col(target).replace(fixes))
-    return out
+def _markers(prefix: str) -> dict[str, pl.Expr]:
+    rules, text = _rules(), pl.col(f"_t_{prefix}")
+    return {f"_amend_{prefix}": text.str.contains(rules["amendment"]).fill_null(False),
+            f"_rescind_{prefix}": text.str.contains(rules["rescission"]).fill_null(False)}
 
 
-def _date_text(lay: Layout, name: str) -> pl.Expr:
-    text = null_markers(name)
-    if name not in lay.first_date:
-        return text
-    whole = parse_date(text, formats=lay.date_formats)
-    return pl.when(whole.is_null()).then(pl.coalesce(first_date_text(text), text)).otherwise(text)
+def _field_stages(lay: Layout, target: str, text: pl.Expr, *, state: str | None,
+                  today: dt.date | None, has_cols: bool) -> list[dict[str, pl.Expr]]:
+    """Stages of expressions cleaning one field; ``_t_<field>`` holds its combined raw text."""
+    t = pl.col(f"_t_{target}")
+    marks = _markers(target) if has_cols and target in set(_rules()["marker_fields"]) else {}
+    first: dict[str, pl.Expr] = {f"_t_{target}": text}
+    if target == "state":
+        return [first, {"state": pl.lit(state) if state else t.str.to_uppercase()}]
+    if target == "employer":
+        if "employer" in lay.split_lines:
+            lines = t.str.split("\n")
+            rest = {"_rest": null_markers(normalize_text(lines.list.slice(1).list.join(" ")))}
+            name = {"employer": null_markers(normalize_text(lines.list.first()))}
+        else:
+            rest, name = {}, {"employer": t}
+        return [first, {**name, **rest, **marks}, {"employer_key": employer_key("employer")}]
+    if target in _DATES:
+        fmts = lay.date_formats
+        whole = pl.col(f"_tw_{target}")
+        steps = [first, {f"_tw_{target}": parse_date(t, formats=fmts), **marks}]
+        if target in lay.first_date:  # the first date inside a longer text, when the whole is none
+            part = pl.when(whole.is_null()).then(first_date_text(t))
+            steps.append({f"_tf_{target}": part})
+            steps.append({f"_tp_{target}": parse_date(f"_tf_{target}", formats=fmts)})
+            used = pl.coalesce(f"_tf_{target}", t)
+            parsed = pl.coalesce(whole, f"_tp_{target}")
+        else:
+            used, parsed = t, whole
+        steps.append({f"_date_text_{target}": used, target: parsed})
+        steps.append({f"_p_{target}": parsed_date_problem(f"_date_text_{target}", target, today=today)
+                      .str.replace("date", target)})
+        return steps
+    if target == "employees_affected":
+        has_digit = t.str.contains(r"\d").fill_null(False)
+        used = t
+        if lay.first_count:  # never from a cell holding a date: that row is misaligned
+            prose = parse_count(t).is_null() & has_digit & first_date_text(t).is_null()
+            used = pl.when(prose).then(first_number_text(t)).otherwise(t)
+        u = pl.col("_tu_count")
+        return [first, {"_tu_count": used, "_t_digit": has_digit},
+                {"employees_affected": pl.when("_t_digit").then(parse_count(u)),
+                 "employees_approximate": count_is_approximate(t) | (pl.col("_t_digit") & (u != t)).fill_null(False),
+                 "_p_count": pl.when("_t_digit").then(count_problem(u))}]
+    if target == "layoff_type":
+        return [first, {"layoff_type_raw": t, "layoff_type": _layoff_type(t), **marks}]
+    if target == "amendment_flag":
+        return [first, {"_amend_flag": t.str.contains(_TRUE).fill_null(False)}]
+    if target == "register_is_amended":
+        return [first, {target: t.str.contains(_TRUE)}]
+    return [first, {target: t, **marks}]
 
 
-def _parse(fields: pl.DataFrame, lay: Layout, today: dt.date | None) -> pl.DataFrame:
-    """Typed values and ``_reason`` (null for a clean row).
+def _parse(raw: pl.DataFrame, lay: Layout, state: str | None, today: dt.date | None) -> pl.DataFrame:
+    """Typed fields, comparison keys, markers and ``_reason`` (null for a clean row).
 
-    Built in stages of materialized columns: nesting the date expressions inside each other
-    would multiply the expression tree (and polars' optimizer time) instead.
+    Each field is cleaned once per distinct raw value (:func:`_per_value`), in stages of
+    materialized columns: nesting the date rules inside each other would multiply the
+    expression tree (and polars' optimizer time).
     """
-    rules = _rules()
-    fmts = lay.date_formats
-    count_raw = null_markers("employees_affected")
-    has_digit = count_raw.str.contains(r"\d").fill_null(False)
-    count_text = count_raw
-    if lay.first_count:  # never from a cell holding a date: that row is misaligned
-        prose = parse_count(count_raw).is_null() & has_digit & first_date_text(count_raw).is_null()
-        count_text = pl.when(prose).then(first_number_text(count_raw)).otherwise(count_raw)
-    stage1 = fields.with_columns(
-        **{f"_{d}": _date_text(lay, d) for d in _DATES},
-        _count_text=count_text,
-        _has_digit=has_digit,
-        _employer=normalize_text("employer"),
-        _amend=pl.any_horizontal(pl.col(f).str.contains(rules["amendment"]) for f in rules["marker_fields"])
-        .fill_null(False) | pl.col("amendment_flag").str.contains(_TRUE).fill_null(False),
-        _rescind=pl.any_horizontal(pl.col(f).str.contains(rules["rescission"]) for f in rules["marker_fields"])
-        .fill_null(False),
-    )
-    problems = {d: date_problem(f"_{d}", today=today, formats=fmts).str.replace("date", d) for d in _DATES}
-    stage2 = stage1.with_columns(
-        **{f"_p_{d}": problems[d] for d in _DATES},
-        **{d: parse_date(f"_{d}", formats=fmts) for d in _DATES},
-    )
+    parts: list[pl.DataFrame] = []
+    for target in sorted(_FIELDS):
+        cols, text = _field_text(lay, target, raw.columns)
+        stages = _field_stages(lay, target, text, state=state, today=today, has_cols=bool(cols))
+        if cols:
+            parts.append(_per_value(raw, cols, stages))
+        else:  # a field this layout lacks: evaluate once, repeat
+            one = _evaluate(raw.head(1).select("source_row"), stages).drop("source_row", strict=False)
+            parts.append(one.select(pl.all().gather(pl.repeat(0, raw.height))) if raw.height else one.clear())
+    df = pl.concat([*parts, raw.select("source_row")], how="horizontal")
+    if "employer" in lay.split_lines:
+        dst = lay.split_lines["employer"]
+        df = df.with_columns(pl.concat_str(["_rest", dst], separator=_JOIN.get(dst, " "),
+                                           ignore_nulls=True).replace("", None).alias(dst)).drop("_rest")
+    df = df.with_columns(_site=pl.coalesce("site_address", "location"))
+    df = df.with_columns(
+        location=pl.coalesce("location", "site_address"),
+        site_key=_per_value(df, ["_site"], [{"site_key": site_key("_site")}])["site_key"],
+    ).drop("_site")
+    return _reasons(df, lay)
+
+
+def _reasons(df: pl.DataFrame, lay: Layout) -> pl.DataFrame:
     order = [lay.primary_date, *(d for d in _DATES if d != lay.primary_date)]
     # An unreadable date is kept as text in notes and the row stays, as long as some date of
     # the row can be read; an impossible date rejects the row.
     kept_text = [
-        pl.when(pl.col(f"_p_{d}") == f"unparseable {d}").then(pl.format(f"{d} not understood: {{}}", f"_{d}"))
+        pl.when(pl.col(f"_p_{d}") == f"unparseable {d}").then(pl.format(f"{d} not understood: {{}}", f"_date_text_{d}"))
         for d in order
     ]
     no_date = pl.all_horizontal(pl.col(d).is_null() for d in _DATES)
     reason = pl.coalesce(
-        pl.when(null_markers("_employer").is_null()).then(pl.lit("missing employer")),
+        pl.when(pl.col("employer").is_null()).then(pl.lit("missing employer")),
         pl.when(pl.col("state").is_null() | ~pl.col("state").str.contains(r"^[A-Z]{2}$"))
         .then(pl.format("invalid state {}", pl.col("state").fill_null("(missing)"))),
         *(pl.when(pl.col(f"_p_{d}").str.starts_with("implausible")).then(f"_p_{d}") for d in order),
         pl.when(no_date).then(pl.coalesce(*(f"_p_{d}" for d in order), pl.lit("missing date"))),
-        pl.when("_has_digit").then(count_problem("_count_text")),
+        pl.col("_p_count"),
     )
-    parsed = stage2.select(
-        state=pl.col("state").str.strip_chars().str.to_uppercase(),
-        employer="_employer",
-        **{d: d for d in _DATES},
-        employees_affected=pl.when("_has_digit").then(parse_count("_count_text")),
-        employees_approximate=count_is_approximate("employees_affected")
-        | (pl.col("_has_digit") & (pl.col("_count_text") != null_markers("employees_affected"))).fill_null(False),
-        location=pl.coalesce("location", "site_address"),
-        site_address="site_address",
-        county="county",
-        layoff_type_raw="layoff_type",
-        is_amendment="_amend",
-        is_rescission="_rescind",
-        notes=pl.concat_str(["notes", *kept_text], separator="; ", ignore_nulls=True).replace("", None),
-        naics=null_markers(normalize_text("naics")),
-        industry=null_markers(normalize_text("industry")),
-        source_notice_id=null_markers(normalize_text("source_notice_id")),
-        register_cik=null_markers("register_cik"),
-        register_ticker=null_markers("register_ticker"),
-        register_is_amended=null_markers("register_is_amended").str.contains(_TRUE),
-        register_dedupe_key=null_markers("register_dedupe_key"),
-        source_row="source_row",
+    amend = [c for c in df.columns if c.startswith("_amend")]
+    rescind = [c for c in df.columns if c.startswith("_rescind")]
+    notes = pl.concat_str(["notes", *kept_text], separator="; ", ignore_nulls=True)
+    return df.with_columns(
+        is_amendment=pl.any_horizontal(amend) if amend else pl.lit(False),
+        is_rescission=pl.any_horizontal(rescind) if rescind else pl.lit(False),
+        notes=pl.when(pl.any_horizontal(pl.col(f"_p_{d}").is_not_null() for d in _DATES))
+        .then(notes.replace("", None)).otherwise("notes"),
         _reason=reason,
-    )
-    return parsed.with_columns(layoff_type=_layoff_type("layoff_type_raw"))
+    ).drop(*amend, *rescind, *(f"_date_text_{d}" for d in _DATES), *(f"_p_{d}" for d in _DATES), "_p_count")
 
 
 def _rules() -> dict[str, Any]:
     return load_toml(TABLE)["rules"]
 
 
-def _layoff_type(column: str) -> pl.Expr:
+def _layoff_type(text: pl.Expr) -> pl.Expr:
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for entry in load_toml(TABLE)["layoff_types"]:
-        expr = expr.when(pl.col(column).str.contains(entry["pattern"])).then(pl.lit(entry["type"]))
-    return expr.when(pl.col(column).is_not_null()).then(pl.lit("other")).otherwise(None)
+        expr = expr.when(text.str.contains(entry["pattern"])).then(pl.lit(entry["type"]))
+    return expr.when(text.is_not_null()).then(pl.lit("other")).otherwise(None)
 
 
 @dataclass
@@ -338,7 +397,7 @@ def _read_one(
     raw = raw.with_columns(
         source_file=pl.lit(name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
-    parsed = _parse(_fields(raw, lay, st), lay, today)
+    parsed = _parse(raw, lay, st, today)
     bad = parsed.filter(pl.col("_reason").is_not_null()).select("source_row", "_reason")
     rejects = _rejects(raw, bad)
     clean = parsed.filter(pl.col("_reason").is_null()).drop("_reason").with_columns(

@@ -50,6 +50,7 @@ from layofflab.lookups import load_toml
 __all__ = [
     "count_once",
     "employer_key",
+    "site_key",
     "link_amendments",
     "mark_counted",
     "reject_repostings",
@@ -81,8 +82,15 @@ def employer_key(expr: str | pl.Expr) -> pl.Expr:
     return pl.when(key == "").then(fallback.str.strip_chars()).otherwise(key)
 
 
+def site_key(expr: str | pl.Expr) -> pl.Expr:
+    """Site text reduced for comparing rows: lower case, letters and digits only ('' when null)."""
+    text = pl.col(expr) if isinstance(expr, str) else expr
+    key = text.cast(pl.String).str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ")
+    return key.str.strip_chars().fill_null("")
+
+
 def with_keys(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the comparison keys: ``employer_key``, ``site_key``, ``date_key``, ``_order``.
+    """Add the comparison keys ``employer_key``, ``site_key`` (unless present), ``date_key``, ``_order``.
 
     Missing optional columns (``is_amendment``, ``is_rescission``, ``layoff_type_raw``, dates,
     ``location``, ``source_notice_id``) are added as null / False.
@@ -98,10 +106,13 @@ def with_keys(df: pl.DataFrame) -> pl.DataFrame:
         "register_is_amended": pl.lit(None, dtype=pl.Boolean),
     }
     df = df.with_columns(**{k: v for k, v in defaults.items() if k not in df.columns})
-    site = pl.coalesce("site_address", "location").str.to_lowercase()
+    keys = {}
+    if "employer_key" not in df.columns:
+        keys["employer_key"] = employer_key("employer")
+    if "site_key" not in df.columns:
+        keys["site_key"] = site_key(pl.coalesce("site_address", "location"))
     return df.with_columns(
-        employer_key=employer_key("employer"),
-        site_key=site.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars().fill_null(""),
+        **keys,
         date_key=pl.coalesce("notice_date", "received_date", "effective_date"),
         _order=pl.int_range(pl.len(), dtype=pl.Int64),
     )
@@ -126,22 +137,29 @@ def reject_repostings(
     dups = []
     for rule in rules:
         same = list(rule["same"])
+        # Group on a 64-bit hash of the key fields; a hit is confirmed field by field below.
+        narrow = df.select("_order", "notice_date", "effective_date", _k=df.select(same).hash_rows())
         if rule.get("only_if_notice_date_is_effective_date"):
-            repost = pl.col("notice_date") == pl.col("effective_date")
-            first = pl.when(~repost.fill_null(False)).then("_order").min().over(same)
-            is_dup = repost.fill_null(False) & first.is_not_null()
+            repost = (pl.col("notice_date") == pl.col("effective_date")).fill_null(False)
+            first = pl.when(~repost).then("_order").min().over("_k")
+            is_dup = repost & first.is_not_null()
         else:
-            first = pl.col("_order").min().over(same)
+            first = pl.col("_order").min().over("_k")
             is_dup = first != pl.col("_order")
-        tagged = df.with_columns(_ref=pl.when(is_dup).then(first))
-        idx = tagged["_ref"]
-        hit = tagged.filter(idx.is_not_null())
-        ref = df.select("_order", "source_file", "source_row").rename(
-            {"source_file": "_rf", "source_row": "_rr"}
-        )
-        hit = hit.join(ref, left_on="_ref", right_on="_order", how="left", maintain_order="left")
-        dups.append(hit.select("source_file", "source_row", reason=_dup_reason(pl.col("_rf"), pl.col("_rr"))))
-        df = tagged.filter(idx.is_null()).drop("_ref")
+        refs = narrow.select(pl.when(is_dup).then(first))[:, 0]
+        rows = refs.is_not_null().arg_true()
+        if rows.is_empty():
+            continue
+        # _order is the row position, so the first row of a group is found by gather.
+        hit = df[rows]
+        ref = df.select(*same, "source_file", "source_row")[refs.gather(rows)]
+        confirmed = pl.repeat(True, hit.height, eager=True)
+        for c in same:
+            confirmed = confirmed & hit[c].eq_missing(ref[c])
+        ok = hit.with_columns(_rf=ref["source_file"], _rr=ref["source_row"]).filter(confirmed)
+        dups.append(ok.select("source_file", "source_row", reason=_dup_reason(pl.col("_rf"), pl.col("_rr"))))
+        keep = pl.repeat(True, df.height, eager=True).scatter(ok["_order"], False)
+        df = df.filter(keep).with_columns(_order=pl.int_range(pl.len(), dtype=pl.Int64))
     schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
     out = pl.concat([d.cast(schema) for d in dups]) if dups else pl.DataFrame(schema=schema)
     return df, out
@@ -158,14 +176,24 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
 
     An amendment takes the ``notice_id`` of the latest earlier original of the same state and
     ``employer_key`` within ``window_days`` (default from the rules) and records
-    ``amends_source_file`` / ``amends_source_row`` (the original's first row).
+    ``amends_source_file`` / ``amends_source_row`` (the original's first row). ``_order`` must
+    be the row position (as :func:`with_keys` and :func:`reject_repostings` leave it).
     """
     window = _rules()["amendment_window_days"] if window_days is None else window_days
-    df = df.with_columns(notice_id=_own_notice_id())
+    df = df.with_columns(
+        notice_id=_own_notice_id(),
+        amends_source_file=pl.lit(None, dtype=pl.String),
+        amends_source_row=pl.lit(None, dtype=pl.Int64),
+    )
     version = pl.col("is_amendment") | pl.col("is_rescission")
+    changes = df.filter(version & pl.col("date_key").is_not_null()).select(
+        "_order", "state", "employer_key", "date_key")
+    if changes.is_empty():
+        return df
+    candidates = df.filter(~version & pl.col("date_key").is_not_null()).join(
+        changes.select("state", "employer_key").unique(), on=["state", "employer_key"], how="semi")
     originals = (
-        df.filter(~version & pl.col("date_key").is_not_null())
-        .group_by("notice_id")
+        candidates.group_by("notice_id")
         .agg(
             pl.col("state", "employer_key", "date_key").first(),
             _of=pl.col("source_file").first(),
@@ -173,7 +201,6 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
         )
         .sort("date_key")
     )
-    changes = df.filter(version & pl.col("date_key").is_not_null()).select("_order", "state", "employer_key", "date_key")
     linked = changes.sort("date_key").join_asof(
         originals.rename({"notice_id": "_orig"}),
         on="date_key",
@@ -181,39 +208,43 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
         strategy="backward",
         tolerance=f"{window}d",
         check_sortedness=False,
-    )
-    linked = linked.select("_order", "_orig", "_of", "_or")
-    df = df.join(linked, on="_order", how="left", maintain_order="left")
+    ).filter(pl.col("_orig").is_not_null())
+    pos = linked["_order"]
     return df.with_columns(
-        notice_id=pl.coalesce("_orig", "notice_id"),
-        amends_source_file=pl.col("_of"),
-        amends_source_row=pl.col("_or").cast(pl.Int64),
-    ).drop("_orig", "_of", "_or")
+        df["notice_id"].scatter(pos, linked["_orig"]),
+        df["amends_source_file"].scatter(pos, linked["_of"]),
+        df["amends_source_row"].scatter(pos, linked["_or"].cast(pl.Int64)),
+    )
 
 
 def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
     """Add ``counted``: True on exactly the rows whose workers enter a total.
 
-    Within a ``notice_id`` each ``site_key`` counts in its latest version (by ``date_key``
-    then file order); an amendment whose site matches no original site supersedes every
-    earlier row of the notice; rows the register marks as amended later
-    (``register_is_amended``) are superseded; a notice with a rescission counts nothing.
+    Only amendments and rescissions supersede: an original row is superseded by a later
+    amendment of the same notice and site (``site_key``), or by a later amendment naming no
+    site of its original (it restates the whole notice); an amendment by a later one of the
+    same site. Rows the register marks as amended later (``register_is_amended``) are
+    superseded; a notice with a rescission counts nothing. Distinct rows of one notice
+    (its sites) all count.
     """
-    ver = pl.struct("date_key", "_order").rank("ordinal").cast(pl.Int64)
-    df = df.with_columns(_ver=ver)
     version = pl.col("is_amendment") | pl.col("is_rescission")
-    orig_sites = df.filter(~version).select("notice_id", "site_key").unique().with_columns(_site_known=pl.lit(True))
-    df = df.join(orig_sites, on=["notice_id", "site_key"], how="left", maintain_order="left")
-    whole = version & pl.col("amends_source_row").is_not_null() & pl.col("_site_known").is_null()
-    whole_max = pl.when(whole).then("_ver").max().over("notice_id")
-    latest_of_site = pl.col("_ver") == pl.col("_ver").max().over("notice_id", "site_key")
-    superseded = (
-        ~latest_of_site
-        | (whole_max.is_not_null() & (pl.col("_ver") < whole_max))
-        | pl.col("register_is_amended").fill_null(False)
-    )
+    base = ~pl.col("register_is_amended").fill_null(False)
+    touched = df.filter(version)["notice_id"].unique()
+    if touched.is_empty():
+        return df.with_columns(counted=base)
+    pos = pl.int_range(pl.len(), dtype=pl.Int64)
+    sub = df.with_columns(_pos=pos).filter(pl.col("notice_id").is_in(touched.implode()))
+    orig_sites = sub.filter(~version).select("notice_id", "site_key").unique().with_columns(_known=pl.lit(True))
+    sub = sub.join(orig_sites, on=["notice_id", "site_key"], how="left", maintain_order="left")
+    sub = sub.with_columns(_ver=pl.struct("date_key", "_order").rank("ordinal").cast(pl.Int64))
+    whole = version & pl.col("amends_source_row").is_not_null() & pl.col("_known").is_null()
+    later_site = pl.when(version).then("_ver").max().over("notice_id", "site_key")
+    later_whole = pl.when(whole).then("_ver").max().over("notice_id")
+    superseded = (later_site > pl.col("_ver")).fill_null(False) | (later_whole > pl.col("_ver")).fill_null(False)
     rescinded = pl.col("is_rescission").any().over("notice_id")
-    return df.with_columns(counted=~superseded & ~rescinded).drop("_ver", "_site_known")
+    sub = sub.with_columns(_counted=base & ~superseded & ~rescinded)
+    counted = df.select(base.alias("counted"))["counted"].scatter(sub["_pos"], sub["_counted"])
+    return df.with_columns(counted=counted)
 
 
 def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
