@@ -48,6 +48,7 @@ def _reasons(c: Cleaned) -> dict[int, str]:
 
 # --- layouts and encodings -------------------------------------------------------------------
 
+
 def test_every_declared_layout_maps_to_known_fields_and_covers_44_states():
     states = {s for lay in warn.layouts().values() for s in lay.states}
     assert len(states) == 44
@@ -105,6 +106,7 @@ def test_ragged_rows_and_bare_cr_line_ends(fx):
 
 # --- cleaning rules --------------------------------------------------------------------------
 
+
 def test_counts_thousands_float_approximate_and_missing(fx):
     ny, wa = _read(fx / "ny_dol_annual.csv"), _read(fx / "wa.csv")
     assert _row(ny, 7)["employees_affected"] == 1200
@@ -136,7 +138,10 @@ def test_date_formats(fx):
 
 
 def test_impossible_dates_rejected(fx):
-    assert _reasons(_read(fx / "ny_dol_annual.csv"))[10] == "implausible notice_date (after 2027-11-28)"
+    assert (
+        _reasons(_read(fx / "ny_dol_annual.csv"))[10]
+        == "implausible notice_date (after 2027-11-28)"
+    )
     assert _reasons(_read(fx / "ca.csv"))[4] == "implausible effective_date (after 2027-11-28)"
     assert _reasons(_read(fx / "tx.csv"))[3] == "implausible effective_date (before 1988-01-01)"
     assert _reasons(_read(fx / "register.csv"))[7] == "implausible notice_date (before 1988-01-01)"
@@ -163,12 +168,16 @@ def test_text_html_entities_nfc_and_whitespace(fx):
 
 def test_layoff_types_canonical(fx):
     ny = _read(fx / "ny_dol_annual.csv")
-    assert (_row(ny, 9)["layoff_type"], _row(ny, 9)["layoff_type_raw"]) == ("temporary_layoff", "Layoff Temporary")
+    assert (_row(ny, 9)["layoff_type"], _row(ny, 9)["layoff_type_raw"]) == (
+        "temporary_layoff",
+        "Layoff Temporary",
+    )
     assert _row(_read(fx / "wa.csv"), 5)["layoff_type"] == "temporary_closure"
     assert _row(_read(fx / "register.csv"), 2)["layoff_type"] == "layoff"  # mass_layoff
 
 
 # --- notices: sites, re-postings, amendments, rescissions -----------------------------------
+
 
 def test_sites_of_one_notice_are_kept_and_counted(fx):
     ny = _read(fx / "ny_dol_annual.csv")
@@ -228,6 +237,7 @@ def test_register_flags_and_extra_columns(fx):
 
 # --- errors ----------------------------------------------------------------------------------
 
+
 def test_shared_layout_needs_a_state(fx, tmp_path):
     other = tmp_path / "joblink_export.csv"
     shutil.copy(fx / "ks.csv", other)
@@ -237,7 +247,12 @@ def test_shared_layout_needs_a_state(fx, tmp_path):
 
 
 def test_unknown_header_of_a_known_layout_is_a_lookup_miss(fx, tmp_path):
-    text = (fx / "wa.csv").read_bytes().decode("cp1252").replace("Received Date", "Received Date,Shift")
+    text = (
+        (fx / "wa.csv")
+        .read_bytes()
+        .decode("cp1252")
+        .replace("Received Date", "Received Date,Shift")
+    )
     lines = text.split("\r\n")
     lines[1] += ",night"
     bad = tmp_path / "wa.csv"
@@ -278,6 +293,7 @@ def test_bad_format_argument(fx):
 
 # --- schema ----------------------------------------------------------------------------------
 
+
 def test_output_validates_and_a_broken_table_does_not(fx):
     c = _read(fx / "ny_dol_annual.csv")
     assert validate_warn(c) is c
@@ -292,7 +308,11 @@ _FORMATS = ["{:,}", "{}.0", "~{}", "Up to {:,}", " {} "]
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 1_000_000), st.sampled_from(_FORMATS)), min_size=1, max_size=50))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1_000_000), st.sampled_from(_FORMATS)), min_size=1, max_size=50
+    )
+)
 def test_parse_count_round_trips_formatted_integers(cases):
     texts = [template.format(n) for n, template in cases]
     parsed = pl.DataFrame({"t": texts}).select(parse_count("t")).to_series().to_list()
@@ -301,7 +321,11 @@ def test_parse_count_round_trips_formatted_integers(cases):
 
 @settings(max_examples=25, deadline=None)
 @given(
-    st.lists(st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(2027, 12, 31)), min_size=1, max_size=50),
+    st.lists(
+        st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(2027, 12, 31)),
+        min_size=1,
+        max_size=50,
+    ),
     st.sampled_from(["%m/%d/%Y", "%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d 00:00:00"]),
 )
 def test_parse_date_round_trips_and_first_date_picks_the_start(days, fmt):

@@ -110,7 +110,8 @@ def test_register_row_for_amazon_nyc_is_a_dedupe_key_collision(register, warn_di
     """The register keys a notice by sha1(state|employer|notice_date|location) with a city-level
     location, so the nine NYC sites collide and only one (1 worker) survives."""
     reg = register.data.filter(
-        (pl.col("state") == "NY") & (pl.col("employer") == "Amazon")
+        (pl.col("state") == "NY")
+        & (pl.col("employer") == "Amazon")
         & (pl.col("notice_date") == dt.date(2025, 10, 28))
     )
     assert reg.height == 1 and reg["employees_affected"].item() == 1
@@ -133,9 +134,14 @@ def test_register_amazon_facts_and_wa_reposting(register):
     assert oct28["employees_affected"].to_list() == [2303] and oct28["counted"].all()
     assert not (wa["notice_date"] == dt.date(2026, 1, 26)).any()  # re-posted on its layoff date
     rejected = register.rejects.filter(pl.col("source_file") == "wa.csv")
-    repost = [json.loads(r) for r in rejected.filter(pl.col("reason").str.starts_with("duplicate"))["raw"]]
+    repost = [
+        json.loads(r) for r in rejected.filter(pl.col("reason").str.starts_with("duplicate"))["raw"]
+    ]
     assert any(r["employer_name"] == "Amazon" and r["notice_date"] == "2026-01-26" for r in repost)
-    assert register.data.filter(pl.col("register_ticker") == "AMZN")["company_id"].eq("AMZN").mean() > 0.5
+    assert (
+        register.data.filter(pl.col("register_ticker") == "AMZN")["company_id"].eq("AMZN").mean()
+        > 0.5
+    )
 
 
 def test_amazon_job_titles_every_file(warn_dir):
@@ -143,7 +149,9 @@ def test_amazon_job_titles_every_file(warn_dir):
     impacts = jt.read(d / "impacts_by_facility.csv", employer="Amazon", state="WA")
     impacts.check_conservation()
     assert impacts.rows_in == {"impacts_by_facility.csv": 1018} and impacts.rejects.is_empty()
-    per_notice = dict(impacts.data.group_by("notice_id").agg(pl.col("employees_affected").sum()).iter_rows())
+    per_notice = dict(
+        impacts.data.group_by("notice_id").agg(pl.col("employees_affected").sum()).iter_rows()
+    )
     summary = jt.read_notice_summary(d / "notice_summary.csv")
     summary.check_conservation()
     assert per_notice == dict(summary.data.select("notice_id", "total_affected").iter_rows())
@@ -167,5 +175,7 @@ def test_amazon_october_notice_engineer_share_is_about_forty_percent(warn_dir):
     october = c.data.filter(pl.col("notice_id") == "notice_2")
     share = jt.engineer_share(october)
     assert 0.38 < share < 0.43
-    unclassified = october.filter(pl.col("job_family") == jt.UNCLASSIFIED)["employees_affected"].sum()
+    unclassified = october.filter(pl.col("job_family") == jt.UNCLASSIFIED)[
+        "employees_affected"
+    ].sum()
     assert unclassified / october["employees_affected"].sum() < 0.01

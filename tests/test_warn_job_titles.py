@@ -42,12 +42,22 @@ def test_title_totals_layout_has_no_facility(d):
 
 
 def test_classification_first_match_wins_and_unmatched_is_unclassified():
-    titles = ["Sr Manager, Software Dev", "SOFTWARE DEV ENGINEER II", "Sales Operations III",
-              "Account Rep I", "Applied Scientist II", "Chief Happiness Officer"]
+    titles = [
+        "Sr Manager, Software Dev",
+        "SOFTWARE DEV ENGINEER II",
+        "Sales Operations III",
+        "Account Rep I",
+        "Applied Scientist II",
+        "Chief Happiness Officer",
+    ]
     out = jt.classify_titles(pl.DataFrame({"job_title": titles}))
     assert out["job_family"].to_list() == [
-        "Engineering management", "Software engineering", "Sales operations",
-        "Sales and business development", "Applied and research science", jt.UNCLASSIFIED,
+        "Engineering management",
+        "Software engineering",
+        "Sales operations",
+        "Sales and business development",
+        "Applied and research science",
+        jt.UNCLASSIFIED,
     ]
     assert out["is_engineering"].to_list() == [False, True, False, False, False, False]
 
@@ -67,7 +77,9 @@ def test_shares_sum_to_one_and_engineer_share(d):
     assert shares["employees"].sum() == 32
     assert jt.engineer_share(c.data) == pytest.approx(16 / 32)
     by_notice = jt.family_shares(c.data, by=["notice_id"])
-    assert by_notice.group_by("notice_id").agg(pl.col("share").sum())["share"].to_list() == [pytest.approx(1.0)]
+    assert by_notice.group_by("notice_id").agg(pl.col("share").sum())["share"].to_list() == [
+        pytest.approx(1.0)
+    ]
 
 
 def test_facilities_and_notice_summary(d):

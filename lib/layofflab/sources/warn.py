@@ -21,7 +21,8 @@ Examples
 >>> c = read(config.FIXTURES / "warn" / "ny_dol_annual.csv", today=dt.date(2026, 11, 28))
 >>> c.data.filter(pl.col("employer") == "Zenith Widgets").select(
 ...     "site_address", "employees_affected", "notice_id").rows()[:2]
-[('10 Hudson Yards New York, NY, 10001', 40, 'NY:2025-10-28:zenith widgets'), ('5 Penn Plaza New York, NY, 10001', 12, 'NY:2025-10-28:zenith widgets')]
+[('10 Hudson Yards New York, NY, 10001', 40, 'NY:2025-10-28:zenith widgets'),
+ ('5 Penn Plaza New York, NY, 10001', 12, 'NY:2025-10-28:zenith widgets')]
 >>> c.rejects.select("source_row", "reason").rows()[0]
 (4, 'duplicate of source_row 3')
 """
@@ -63,22 +64,61 @@ Format = Literal["auto", "register", "state_raw"]
 
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = (
-    "state", "employer", "company_id", "cik", "match_method", "match_score", "notice_id",
-    "notice_date", "effective_date", "received_date", "posted_date", "employees_affected",
-    "employees_approximate", "location", "site_address", "county", "layoff_type",
-    "layoff_type_raw", "is_amendment", "is_rescission", "amends_source_file",
-    "amends_source_row", "counted", "notes", "naics", "industry", "source_notice_id",
-    "register_cik", "register_ticker", "register_is_amended", "register_dedupe_key", "layout",
-    "source_file", "source_row",
+    "state",
+    "employer",
+    "company_id",
+    "cik",
+    "match_method",
+    "match_score",
+    "notice_id",
+    "notice_date",
+    "effective_date",
+    "received_date",
+    "posted_date",
+    "employees_affected",
+    "employees_approximate",
+    "location",
+    "site_address",
+    "county",
+    "layoff_type",
+    "layoff_type_raw",
+    "is_amendment",
+    "is_rescission",
+    "amends_source_file",
+    "amends_source_row",
+    "counted",
+    "notes",
+    "naics",
+    "industry",
+    "source_notice_id",
+    "register_cik",
+    "register_ticker",
+    "register_is_amended",
+    "register_dedupe_key",
+    "layout",
+    "source_file",
+    "source_row",
 )
 _DATES = ("notice_date", "effective_date", "received_date", "posted_date")
 #: Text fields fed by several raw columns are joined with these separators.
 _JOIN = {"location": ", ", "site_address": "; ", "county": ", ", "layoff_type": " ", "notes": "; "}
-_FIELDS = frozenset({
-    "state", "employer", *_DATES, "employees_affected", *_JOIN, "naics", "industry",
-    "source_notice_id", "amendment_flag", "register_cik", "register_ticker",
-    "register_is_amended", "register_dedupe_key",
-})
+_FIELDS = frozenset(
+    {
+        "state",
+        "employer",
+        *_DATES,
+        "employees_affected",
+        *_JOIN,
+        "naics",
+        "industry",
+        "source_notice_id",
+        "amendment_flag",
+        "register_cik",
+        "register_ticker",
+        "register_is_amended",
+        "register_dedupe_key",
+    }
+)
 _TRUE = r"(?i)^(1|true|yes|y)$"
 #: Share of a file's headers a layout must know before its unknown headers count as misses
 #: (LookupMissError) rather than as "not this layout" (InputFileError).
@@ -127,8 +167,12 @@ def layouts() -> dict[str, Layout]:
         )
         for raw, target in lay.columns.items():
             if target != "-" and target not in _FIELDS:
-                raise InputFileError(table, f"fields among {sorted(_FIELDS)} or '-'",
-                                     column=f"layouts.{name}.columns.{raw}", value=target)
+                raise InputFileError(
+                    table,
+                    f"fields among {sorted(_FIELDS)} or '-'",
+                    column=f"layouts.{name}.columns.{raw}",
+                    value=target,
+                )
         out[name] = lay
     return out
 
@@ -159,21 +203,27 @@ def detect_layout(
     path = Path(path)
     st = state.strip().upper() if state else None
     cands = [
-        lay for lay in layouts().values()
+        lay
+        for lay in layouts().values()
         if (format == "auto" or (format == "register") == lay.state_from_column)
         and (st is None or lay.state_from_column or st in lay.states)
     ]
     header = raw.columns
     scored = sorted(
         ((sum(h in lay.columns for h in header), -len(lay.columns), lay) for lay in cands),
-        key=lambda t: t[:2], reverse=True,
+        key=lambda t: t[:2],
+        reverse=True,
     )
     if not scored or scored[0][0] < max(1, _MIN_KNOWN * len(header)):
         expected = " | ".join(
-            f"{lay.name}: " + ",".join(c for c in lay.columns if not c.endswith("_2")) for lay in cands
+            f"{lay.name}: " + ",".join(c for c in lay.columns if not c.endswith("_2"))
+            for lay in cands
         )
-        raise InputFileError(path, f"a WARN file with the headers of a declared layout ({expected})",
-                             value=",".join(header))
+        raise InputFileError(
+            path,
+            f"a WARN file with the headers of a declared layout ({expected})",
+            value=",".join(header),
+        )
     lay = scored[0][2]
     if st is None and not lay.state_from_column:
         stem = path.stem.upper()
@@ -181,13 +231,21 @@ def detect_layout(
     for h in header:
         if h not in lay.columns:
             sample = raw.get_column(h).drop_nulls().head(1).to_list()
-            raise LookupMissError(f"{SOURCE} {st or lay.name}", h, sample[0] if sample else None,
-                                  table=f"{TABLE} [layouts.{lay.name}.columns]")
+            raise LookupMissError(
+                f"{SOURCE} {st or lay.name}",
+                h,
+                sample[0] if sample else None,
+                table=f"{TABLE} [layouts.{lay.name}.columns]",
+            )
     if lay.state_from_column:
         return lay, None
     if st is None:
-        raise InvalidArgumentError("state", None, expected=f"one of {lay.states} for {path.name} "
-                                   f"(layout {lay.name!r} is shared by several states)")
+        raise InvalidArgumentError(
+            "state",
+            None,
+            expected=f"one of {lay.states} for {path.name} "
+            f"(layout {lay.name!r} is shared by several states)",
+        )
     return lay, st
 
 
@@ -222,8 +280,14 @@ def _per_value(df: pl.DataFrame, columns: Sequence[str], stages: Stages) -> pl.D
     h = keys.hash_rows()
     firsts = h.to_frame("_h").with_row_index("_i").unique("_h", keep="first")
     reps = keys[firsts["_i"]]
-    values = pl.concat([_evaluate(reps, stages), reps.rename({c: f"_rep_{c}" for c in columns}),
-                        firsts.select("_h")], how="horizontal")
+    values = pl.concat(
+        [
+            _evaluate(reps, stages),
+            reps.rename({c: f"_rep_{c}" for c in columns}),
+            firsts.select("_h"),
+        ],
+        how="horizontal",
+    )
     out = h.to_frame("_h").join(values, on="_h", how="left", maintain_order="left")
     ok = all(out[f"_rep_{c}"].eq_missing(keys[c]).all() for c in columns)
     if not ok:  # a hash collision
@@ -239,8 +303,11 @@ def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[
     if len(cols) == 1:
         text = null_markers(normalize_text(cols[0]))
     elif target in _JOIN:
-        joined = pl.concat_str([null_markers(normalize_text(c)) for c in cols], separator=_JOIN[target],
-                               ignore_nulls=True)
+        joined = pl.concat_str(
+            [null_markers(normalize_text(c)) for c in cols],
+            separator=_JOIN[target],
+            ignore_nulls=True,
+        )
         text = pl.when(joined != "").then(joined)
     else:
         text = pl.coalesce([null_markers(normalize_text(c)) for c in cols])
@@ -250,12 +317,21 @@ def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[
 
 def _markers(prefix: str) -> dict[str, pl.Expr]:
     rules, text = _rules(), pl.col(f"_t_{prefix}")
-    return {f"_amend_{prefix}": text.str.contains(rules["amendment"]).fill_null(False),
-            f"_rescind_{prefix}": text.str.contains(rules["rescission"]).fill_null(False)}
+    return {
+        f"_amend_{prefix}": text.str.contains(rules["amendment"]).fill_null(False),
+        f"_rescind_{prefix}": text.str.contains(rules["rescission"]).fill_null(False),
+    }
 
 
-def _field_stages(lay: Layout, target: str, text: pl.Expr, *, state: str | None,
-                  today: dt.date | None, has_cols: bool) -> list[dict[str, pl.Expr]]:
+def _field_stages(
+    lay: Layout,
+    target: str,
+    text: pl.Expr,
+    *,
+    state: str | None,
+    today: dt.date | None,
+    has_cols: bool,
+) -> list[dict[str, pl.Expr]]:
     """Stages of expressions cleaning one field; ``_t_<field>`` holds its combined raw text."""
     t = pl.col(f"_t_{target}")
     marks = _markers(target) if has_cols and target in set(_rules()["marker_fields"]) else {}
@@ -283,8 +359,13 @@ def _field_stages(lay: Layout, target: str, text: pl.Expr, *, state: str | None,
         else:
             used, parsed = t, whole
         steps.append({f"_date_text_{target}": used, target: parsed})
-        steps.append({f"_p_{target}": parsed_date_problem(f"_date_text_{target}", target, today=today)
-                      .str.replace("date", target)})
+        steps.append(
+            {
+                f"_p_{target}": parsed_date_problem(
+                    f"_date_text_{target}", target, today=today
+                ).str.replace("date", target)
+            }
+        )
         return steps
     if target == "employees_affected":
         has_digit = t.str.contains(r"\d").fill_null(False)
@@ -293,10 +374,16 @@ def _field_stages(lay: Layout, target: str, text: pl.Expr, *, state: str | None,
             prose = parse_count(t).is_null() & has_digit & first_date_text(t).is_null()
             used = pl.when(prose).then(first_number_text(t)).otherwise(t)
         u = pl.col("_tu_count")
-        return [first, {"_tu_count": used, "_t_digit": has_digit},
-                {"employees_affected": pl.when("_t_digit").then(parse_count(u)),
-                 "employees_approximate": count_is_approximate(t) | (pl.col("_t_digit") & (u != t)).fill_null(False),
-                 "_p_count": pl.when("_t_digit").then(count_problem(u))}]
+        return [
+            first,
+            {"_tu_count": used, "_t_digit": has_digit},
+            {
+                "employees_affected": pl.when("_t_digit").then(parse_count(u)),
+                "employees_approximate": count_is_approximate(t)
+                | (pl.col("_t_digit") & (u != t)).fill_null(False),
+                "_p_count": pl.when("_t_digit").then(count_problem(u)),
+            },
+        ]
     if target == "layoff_type":
         return [first, {"layoff_type_raw": t, "layoff_type": _layoff_type(t), **marks}]
     if target == "amendment_flag":
@@ -306,7 +393,9 @@ def _field_stages(lay: Layout, target: str, text: pl.Expr, *, state: str | None,
     return [first, {target: t, **marks}]
 
 
-def _parse(raw: pl.DataFrame, lay: Layout, state: str | None, today: dt.date | None) -> pl.DataFrame:
+def _parse(
+    raw: pl.DataFrame, lay: Layout, state: str | None, today: dt.date | None
+) -> pl.DataFrame:
     """Typed fields, comparison keys, markers and ``_reason`` (null for a clean row).
 
     Each field is cleaned once per distinct raw value (:func:`_per_value`), in stages of
@@ -320,13 +409,20 @@ def _parse(raw: pl.DataFrame, lay: Layout, state: str | None, today: dt.date | N
         if cols:
             parts.append(_per_value(raw, cols, stages))
         else:  # a field this layout lacks: evaluate once, repeat
-            one = _evaluate(raw.head(1).select("source_row"), stages).drop("source_row", strict=False)
-            parts.append(one.select(pl.all().gather(pl.repeat(0, raw.height))) if raw.height else one.clear())
+            one = _evaluate(raw.head(1).select("source_row"), stages).drop(
+                "source_row", strict=False
+            )
+            parts.append(
+                one.select(pl.all().gather(pl.repeat(0, raw.height))) if raw.height else one.clear()
+            )
     df = pl.concat([*parts, raw.select("source_row")], how="horizontal")
     if "employer" in lay.split_lines:
         dst = lay.split_lines["employer"]
-        df = df.with_columns(pl.concat_str(["_rest", dst], separator=_JOIN.get(dst, " "),
-                                           ignore_nulls=True).replace("", None).alias(dst)).drop("_rest")
+        df = df.with_columns(
+            pl.concat_str(["_rest", dst], separator=_JOIN.get(dst, " "), ignore_nulls=True)
+            .replace("", None)
+            .alias(dst)
+        ).drop("_rest")
     df = df.with_columns(_site=pl.coalesce("site_address", "location"))
     df = df.with_columns(
         location=pl.coalesce("location", "site_address"),
@@ -340,14 +436,17 @@ def _reasons(df: pl.DataFrame, lay: Layout) -> pl.DataFrame:
     # An unreadable date is kept as text in notes and the row stays, as long as some date of
     # the row can be read; an impossible date rejects the row.
     kept_text = [
-        pl.when(pl.col(f"_p_{d}") == f"unparseable {d}").then(pl.format(f"{d} not understood: {{}}", f"_date_text_{d}"))
+        pl.when(pl.col(f"_p_{d}") == f"unparseable {d}").then(
+            pl.format(f"{d} not understood: {{}}", f"_date_text_{d}")
+        )
         for d in order
     ]
     no_date = pl.all_horizontal(pl.col(d).is_null() for d in _DATES)
     reason = pl.coalesce(
         pl.when(pl.col("employer").is_null()).then(pl.lit("missing employer")),
-        pl.when(pl.col("state").is_null() | ~pl.col("state").str.contains(r"^[A-Z]{2}$"))
-        .then(pl.format("invalid state {}", pl.col("state").fill_null("(missing)"))),
+        pl.when(pl.col("state").is_null() | ~pl.col("state").str.contains(r"^[A-Z]{2}$")).then(
+            pl.format("invalid state {}", pl.col("state").fill_null("(missing)"))
+        ),
         *(pl.when(pl.col(f"_p_{d}").str.starts_with("implausible")).then(f"_p_{d}") for d in order),
         pl.when(no_date).then(pl.coalesce(*(f"_p_{d}" for d in order), pl.lit("missing date"))),
         pl.col("_p_count"),
@@ -359,9 +458,16 @@ def _reasons(df: pl.DataFrame, lay: Layout) -> pl.DataFrame:
         is_amendment=pl.any_horizontal(amend) if amend else pl.lit(False),
         is_rescission=pl.any_horizontal(rescind) if rescind else pl.lit(False),
         notes=pl.when(pl.any_horizontal(pl.col(f"_p_{d}").is_not_null() for d in _DATES))
-        .then(notes.replace("", None)).otherwise("notes"),
+        .then(notes.replace("", None))
+        .otherwise("notes"),
         _reason=reason,
-    ).drop(*amend, *rescind, *(f"_date_text_{d}" for d in _DATES), *(f"_p_{d}" for d in _DATES), "_p_count")
+    ).drop(
+        *amend,
+        *rescind,
+        *(f"_date_text_{d}" for d in _DATES),
+        *(f"_p_{d}" for d in _DATES),
+        "_p_count",
+    )
 
 
 def _rules() -> dict[str, Any]:
@@ -400,8 +506,10 @@ def _read_one(
     parsed = _parse(raw, lay, st, today)
     bad = parsed.filter(pl.col("_reason").is_not_null()).select("source_row", "_reason")
     rejects = _rejects(raw, bad)
-    clean = parsed.filter(pl.col("_reason").is_null()).drop("_reason").with_columns(
-        layout=pl.lit(lay.name), source_file=pl.lit(name)
+    clean = (
+        parsed.filter(pl.col("_reason").is_null())
+        .drop("_reason")
+        .with_columns(layout=pl.lit(lay.name), source_file=pl.lit(name))
     )
     return _Part(name=name, raw=raw, clean=clean, rejects=rejects)
 
@@ -420,8 +528,10 @@ def _attach_company_ids(df: pl.DataFrame) -> pl.DataFrame:
         from layofflab.entities import resolve_companies
     except ImportError:  # pragma: no cover - entity resolution ships separately
         return df.with_columns(
-            company_id=pl.lit(None, dtype=pl.String), cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"), match_score=pl.lit(None, dtype=pl.Float64),
+            company_id=pl.lit(None, dtype=pl.String),
+            cik=pl.lit(None, dtype=pl.String),
+            match_method=pl.lit("unmatched"),
+            match_score=pl.lit(None, dtype=pl.Float64),
         )
     return resolve_companies(df, column="employer")
 
@@ -468,11 +578,18 @@ def read(
     InvalidArgumentError
         Bad ``format``, or a shared layout whose state cannot be told.
     """
-    paths = [Path(path_or_paths)] if isinstance(path_or_paths, str | Path) else [Path(p) for p in path_or_paths]
+    paths = (
+        [Path(path_or_paths)]
+        if isinstance(path_or_paths, str | Path)
+        else [Path(p) for p in path_or_paths]
+    )
     if not paths:
         raise InvalidArgumentError("path_or_paths", path_or_paths, expected="at least one file")
     names = _source_names(paths)
-    parts = [_read_one(p, n, format=format, state=state, today=today) for p, n in zip(paths, names, strict=True)]
+    parts = [
+        _read_one(p, n, format=format, state=state, today=today)
+        for p, n in zip(paths, names, strict=True)
+    ]
     clean = pl.concat([p.clean for p in parts], how="vertical_relaxed")
     kept, dups = resolve_versions(with_keys(clean))
     raws = {p.name: p.raw for p in parts}
@@ -485,8 +602,10 @@ def read(
         kept = _attach_company_ids(kept)
     else:
         kept = kept.with_columns(
-            company_id=pl.lit(None, dtype=pl.String), cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"), match_score=pl.lit(None, dtype=pl.Float64),
+            company_id=pl.lit(None, dtype=pl.String),
+            cik=pl.lit(None, dtype=pl.String),
+            match_method=pl.lit("unmatched"),
+            match_score=pl.lit(None, dtype=pl.Float64),
         )
     data = kept.select(COLUMNS).sort("source_file", "source_row", maintain_order=True)
     rejects = rejects.sort("source_file", "source_row")

@@ -33,7 +33,8 @@ Examples
 >>> dups.select("source_row", "reason").rows()
 [(3, 'duplicate of source_row 1')]
 >>> kept.select("source_row", "notice_id", "is_amendment", "counted").rows()
-[(1, 'NY:2025-01-06:acme', False, True), (2, 'NY:2025-01-06:acme', False, False), (4, 'NY:2025-01-06:acme', True, True)]
+[(1, 'NY:2025-01-06:acme', False, True), (2, 'NY:2025-01-06:acme', False, False),
+ (4, 'NY:2025-01-06:acme', True, True)]
 >>> count_once(kept)["employees_affected"].sum()
 35
 """
@@ -50,11 +51,11 @@ from layofflab.lookups import load_toml
 __all__ = [
     "count_once",
     "employer_key",
-    "site_key",
     "link_amendments",
     "mark_counted",
     "reject_repostings",
     "resolve_versions",
+    "site_key",
     "with_keys",
 ]
 
@@ -66,10 +67,12 @@ def _rules() -> dict[str, Any]:
 
 
 def employer_key(expr: str | pl.Expr) -> pl.Expr:
-    """Employer name reduced for comparing notices: lower case, markers, legal forms, punctuation gone.
+    """Employer name reduced for comparing notices: lower case; markers, legal forms and
+    punctuation removed.
 
     >>> import polars as pl
-    >>> names = pl.DataFrame({"e": ["Pall Filter Specialists, Inc.-Revised (1)", "**JC Penney (Cancelled)"]})
+    >>> names = pl.DataFrame({"e": ["Pall Filter Specialists, Inc.-Revised (1)",
+    ...                             "**JC Penney (Cancelled)"]})
     >>> names.select(employer_key("e")).to_series().to_list()
     ['pall filter specialists', 'jc penney']
     """
@@ -90,7 +93,7 @@ def site_key(expr: str | pl.Expr) -> pl.Expr:
 
 
 def with_keys(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the comparison keys ``employer_key``, ``site_key`` (unless present), ``date_key``, ``_order``.
+    """Add the keys ``employer_key``, ``site_key`` (unless present), ``date_key``, ``_order``.
 
     Missing optional columns (``is_amendment``, ``is_rescission``, ``layoff_type_raw``, dates,
     ``location``, ``source_notice_id``) are added as null / False.
@@ -138,7 +141,9 @@ def reject_repostings(
     for rule in rules:
         same = list(rule["same"])
         # Group on a 64-bit hash of the key fields; a hit is confirmed field by field below.
-        narrow = df.select("_order", "notice_date", "effective_date", _k=df.select(same).hash_rows())
+        narrow = df.select(
+            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows()
+        )
         if rule.get("only_if_notice_date_is_effective_date"):
             repost = (pl.col("notice_date") == pl.col("effective_date")).fill_null(False)
             first = pl.when(~repost).then("_order").min().over("_k")
@@ -157,7 +162,9 @@ def reject_repostings(
         for c in same:
             confirmed = confirmed & hit[c].eq_missing(ref[c])
         ok = hit.with_columns(_rf=ref["source_file"], _rr=ref["source_row"]).filter(confirmed)
-        dups.append(ok.select("source_file", "source_row", reason=_dup_reason(pl.col("_rf"), pl.col("_rr"))))
+        dups.append(
+            ok.select("source_file", "source_row", reason=_dup_reason(pl.col("_rf"), pl.col("_rr")))
+        )
         keep = pl.repeat(True, df.height, eager=True).scatter(ok["_order"], False)
         df = df.filter(keep).with_columns(_order=pl.int_range(pl.len(), dtype=pl.Int64))
     schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
@@ -187,11 +194,13 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
     )
     version = pl.col("is_amendment") | pl.col("is_rescission")
     changes = df.filter(version & pl.col("date_key").is_not_null()).select(
-        "_order", "state", "employer_key", "date_key")
+        "_order", "state", "employer_key", "date_key"
+    )
     if changes.is_empty():
         return df
     candidates = df.filter(~version & pl.col("date_key").is_not_null()).join(
-        changes.select("state", "employer_key").unique(), on=["state", "employer_key"], how="semi")
+        changes.select("state", "employer_key").unique(), on=["state", "employer_key"], how="semi"
+    )
     originals = (
         candidates.group_by("notice_id")
         .agg(
@@ -201,14 +210,18 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
         )
         .sort("date_key")
     )
-    linked = changes.sort("date_key").join_asof(
-        originals.rename({"notice_id": "_orig"}),
-        on="date_key",
-        by=["state", "employer_key"],
-        strategy="backward",
-        tolerance=f"{window}d",
-        check_sortedness=False,
-    ).filter(pl.col("_orig").is_not_null())
+    linked = (
+        changes.sort("date_key")
+        .join_asof(
+            originals.rename({"notice_id": "_orig"}),
+            on="date_key",
+            by=["state", "employer_key"],
+            strategy="backward",
+            tolerance=f"{window}d",
+            check_sortedness=False,
+        )
+        .filter(pl.col("_orig").is_not_null())
+    )
     pos = linked["_order"]
     return df.with_columns(
         df["notice_id"].scatter(pos, linked["_orig"]),
@@ -234,13 +247,20 @@ def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
         return df.with_columns(counted=base)
     pos = pl.int_range(pl.len(), dtype=pl.Int64)
     sub = df.with_columns(_pos=pos).filter(pl.col("notice_id").is_in(touched.implode()))
-    orig_sites = sub.filter(~version).select("notice_id", "site_key").unique().with_columns(_known=pl.lit(True))
+    orig_sites = (
+        sub.filter(~version)
+        .select("notice_id", "site_key")
+        .unique()
+        .with_columns(_known=pl.lit(True))
+    )
     sub = sub.join(orig_sites, on=["notice_id", "site_key"], how="left", maintain_order="left")
     sub = sub.with_columns(_ver=pl.struct("date_key", "_order").rank("ordinal").cast(pl.Int64))
     whole = version & pl.col("amends_source_row").is_not_null() & pl.col("_known").is_null()
     later_site = pl.when(version).then("_ver").max().over("notice_id", "site_key")
     later_whole = pl.when(whole).then("_ver").max().over("notice_id")
-    superseded = (later_site > pl.col("_ver")).fill_null(False) | (later_whole > pl.col("_ver")).fill_null(False)
+    superseded = (later_site > pl.col("_ver")).fill_null(False) | (
+        later_whole > pl.col("_ver")
+    ).fill_null(False)
     rescinded = pl.col("is_rescission").any().over("notice_id")
     sub = sub.with_columns(_counted=base & ~superseded & ~rescinded)
     counted = df.select(base.alias("counted"))["counted"].scatter(sub["_pos"], sub["_counted"])

@@ -20,7 +20,9 @@ Examples
 >>> from layofflab import config
 >>> c = read(config.FIXTURES / "warn" / "job_titles" / "impacts_by_facility.csv")
 >>> c.data.select("job_title", "employees_affected", "job_family").head(3).rows()
-[('Software Dev Engineer II', 12, 'Software engineering'), ('Manager III, Software Dev', 2, 'Engineering management'), ('Program Manager II', 3, 'Product and program management')]
+[('Software Dev Engineer II', 12, 'Software engineering'),
+ ('Manager III, Software Dev', 2, 'Engineering management'),
+ ('Program Manager II', 3, 'Product and program management')]
 >>> round(engineer_share(c.data), 3)
 0.5
 """
@@ -34,7 +36,14 @@ from typing import Literal, get_args
 
 import polars as pl
 
-from layofflab.cleaning import count_problem, normalize_text, null_markers, parse_count, parse_date, parse_float
+from layofflab.cleaning import (
+    count_problem,
+    normalize_text,
+    null_markers,
+    parse_count,
+    parse_date,
+    parse_float,
+)
 from layofflab.errors import InputFileError, InvalidArgumentError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_table
@@ -59,28 +68,49 @@ TitleFormat = Literal["auto", "impacts", "notice_json", "title_totals"]
 
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = (
-    "notice_id", "state", "employer", "notice_date", "facility_id", "job_title_raw", "job_title",
-    "employees_affected", "facility_count", "job_family", "is_engineering", "layout",
-    "source_file", "source_row",
+    "notice_id",
+    "state",
+    "employer",
+    "notice_date",
+    "facility_id",
+    "job_title_raw",
+    "job_title",
+    "employees_affected",
+    "facility_count",
+    "job_family",
+    "is_engineering",
+    "layout",
+    "source_file",
+    "source_row",
 )
 #: Raw header → our field, per CSV layout.
 _LAYOUTS: dict[str, dict[str, str]] = {
     "impacts": {
-        "noticeId": "notice_id", "facilityId": "facility_id", "jobTitleRaw": "job_title_raw",
-        "jobTitleCanonical": "job_title", "affectedCount": "employees_affected",
+        "noticeId": "notice_id",
+        "facilityId": "facility_id",
+        "jobTitleRaw": "job_title_raw",
+        "jobTitleCanonical": "job_title",
+        "affectedCount": "employees_affected",
     },
     "title_totals": {
-        "jobTitleCanonical": "job_title", "totalAffected": "employees_affected",
+        "jobTitleCanonical": "job_title",
+        "totalAffected": "employees_affected",
         "facilityCount": "facility_count",
     },
     "notice_json": {
-        "noticeId": "notice_id", "facilityId": "facility_id", "jobTitleRaw": "job_title_raw",
-        "jobTitleCanonical": "job_title", "jobTitle": "job_title", "affectedCount": "employees_affected",
+        "noticeId": "notice_id",
+        "facilityId": "facility_id",
+        "jobTitleRaw": "job_title_raw",
+        "jobTitleCanonical": "job_title",
+        "jobTitle": "job_title",
+        "affectedCount": "employees_affected",
     },
 }
 
 
-def classify_titles(df: pl.DataFrame, *, column: str = "job_title", table: str | Path = FAMILIES_TABLE) -> pl.DataFrame:
+def classify_titles(
+    df: pl.DataFrame, *, column: str = "job_title", table: str | Path = FAMILIES_TABLE
+) -> pl.DataFrame:
     """Add ``job_family`` and ``is_engineering`` from the family table (first match wins).
 
     >>> classify_titles(pl.DataFrame({"job_title": ["SOFTWARE DEV ENGINEER II", "Chef"]})).rows()
@@ -113,13 +143,19 @@ def family_shares(df: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
     keys = [*by, "job_family", "is_engineering"]
     out = df.group_by(keys).agg(employees=pl.col("employees_affected").sum())
     total = pl.col("employees").sum().over(list(by)) if by else pl.col("employees").sum()
-    return out.with_columns(share=pl.col("employees") / total).sort([*by, "employees"], descending=[*[False] * len(by), True])
+    return out.with_columns(share=pl.col("employees") / total).sort(
+        [*by, "employees"], descending=[*[False] * len(by), True]
+    )
 
 
 def engineer_share(df: pl.DataFrame) -> float:
     """Share of affected workers whose title falls in a family flagged ``engineering``."""
     total = df["employees_affected"].sum()
-    return float(df.filter(pl.col("is_engineering"))["employees_affected"].sum() / total) if total else 0.0
+    return (
+        float(df.filter(pl.col("is_engineering"))["employees_affected"].sum() / total)
+        if total
+        else 0.0
+    )
 
 
 def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
@@ -130,20 +166,27 @@ def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputFileError(path, f"a JSON notice ({exc})") from exc
     except (KeyError, TypeError) as exc:
-        raise InputFileError(path, "a JSON object with notice.jobTitleImpacts", value=str(exc)) from exc
+        raise InputFileError(
+            path, "a JSON object with notice.jobTitleImpacts", value=str(exc)
+        ) from exc
     if not isinstance(impacts, list):
         raise InputFileError(path, "notice.jobTitleImpacts as a list")
     keys = sorted({k for item in impacts for k in item})
     unknown = [k for k in keys if k not in _LAYOUTS["notice_json"]]
     if unknown:
-        raise InputFileError(path, f"impact keys among {sorted(_LAYOUTS['notice_json'])}", column=unknown[0])
+        raise InputFileError(
+            path, f"impact keys among {sorted(_LAYOUTS['notice_json'])}", column=unknown[0]
+        )
     rows = pl.DataFrame(
         {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in keys},
         schema={k: pl.String for k in keys},
     )
     source = notice.get("source") or {}
-    meta = {"notice_id": notice.get("noticeId"), "state": notice.get("jurisdiction"),
-            "notice_date": source.get("letterDate") or source.get("receivedDate")}
+    meta = {
+        "notice_id": notice.get("noticeId"),
+        "state": notice.get("jurisdiction"),
+        "notice_date": source.get("letterDate") or source.get("receivedDate"),
+    }
     return rows, meta
 
 
@@ -152,10 +195,14 @@ def _detect(path: Path, header: Sequence[str]) -> str:
         if set(header) == set(_LAYOUTS[name]):
             return name
     expected = " | ".join(",".join(_LAYOUTS[n]) for n in ("impacts", "title_totals"))
-    raise InputFileError(path, f"a job-title CSV with the header {expected}", value=",".join(header))
+    raise InputFileError(
+        path, f"a job-title CSV with the header {expected}", value=",".join(header)
+    )
 
 
-def _read_one(path: Path, *, format: TitleFormat, employer: str | None, state: str | None) -> Cleaned:
+def _read_one(
+    path: Path, *, format: TitleFormat, employer: str | None, state: str | None
+) -> Cleaned:
     meta: dict[str, str | None] = {"state": state}
     if format == "notice_json" or (format == "auto" and path.suffix.lower() == ".json"):
         raw, meta = _load_json(path)
@@ -165,13 +212,28 @@ def _read_one(path: Path, *, format: TitleFormat, employer: str | None, state: s
         raw = read_csv_text(path)
         layout = _detect(path, raw.columns) if format == "auto" else format
         if set(raw.columns) != set(_LAYOUTS[layout]):
-            raise InputFileError(path, f"the {layout} header {','.join(_LAYOUTS[layout])}", value=",".join(raw.columns))
-    raw = raw.with_columns(source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+            raise InputFileError(
+                path,
+                f"the {layout} header {','.join(_LAYOUTS[layout])}",
+                value=",".join(raw.columns),
+            )
+    raw = raw.with_columns(
+        source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    )
     mapping = _LAYOUTS[layout]
-    present = {f: [c for c, t in mapping.items() if t == f and c in raw.columns] for f in set(mapping.values())}
-    fields = {f: pl.coalesce([null_markers(normalize_text(c)) for c in cols]) for f, cols in present.items() if cols}
+    present = {
+        f: [c for c, t in mapping.items() if t == f and c in raw.columns]
+        for f in set(mapping.values())
+    }
+    fields = {
+        f: pl.coalesce([null_markers(normalize_text(c)) for c in cols])
+        for f, cols in present.items()
+        if cols
+    }
     df = raw.with_columns(**{f"_{k}": v for k, v in fields.items()})
-    title = pl.coalesce(*(pl.col(f"_{f}") for f in ("job_title", "job_title_raw") if f"_{f}" in df.columns))
+    title = pl.coalesce(
+        *(pl.col(f"_{f}") for f in ("job_title", "job_title_raw") if f"_{f}" in df.columns)
+    )
     reason = pl.coalesce(
         pl.when(title.is_null()).then(pl.lit("missing job title")),
         pl.when(null_markers("_employees_affected").is_null()).then(pl.lit("missing count")),
@@ -180,9 +242,16 @@ def _read_one(path: Path, *, format: TitleFormat, employer: str | None, state: s
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
     df = df.with_columns(_reason=reason)
     bad = df.filter(pl.col("_reason").is_not_null())
-    rejects = make_rejects(bad.select(*values, "source_file", "source_row"), reason=pl.lit(bad["_reason"]), values=values)
+    rejects = make_rejects(
+        bad.select(*values, "source_file", "source_row"),
+        reason=pl.lit(bad["_reason"]),
+        values=values,
+    )
     good = df.filter(pl.col("_reason").is_null())
-    col = lambda f: pl.col(f"_{f}") if f"_{f}" in good.columns else pl.lit(meta.get(f), dtype=pl.String)  # noqa: E731
+
+    def col(f: str) -> pl.Expr:
+        return pl.col(f"_{f}") if f"_{f}" in good.columns else pl.lit(meta.get(f), dtype=pl.String)
+
     clean = good.select(
         notice_id=pl.coalesce(col("notice_id"), pl.lit(meta.get("notice_id"), dtype=pl.String)),
         state=pl.lit(meta.get("state"), dtype=pl.String),
@@ -234,47 +303,95 @@ def read(
     """
     if format not in get_args(TitleFormat):
         raise InvalidArgumentError("format", format, expected=f"one of {get_args(TitleFormat)}")
-    paths = [Path(path_or_paths)] if isinstance(path_or_paths, str | Path) else [Path(p) for p in path_or_paths]
+    paths = (
+        [Path(path_or_paths)]
+        if isinstance(path_or_paths, str | Path)
+        else [Path(p) for p in path_or_paths]
+    )
     # Repeated facility × title rows are kept: the notices' published totals include them.
     c = Cleaned.concat([_read_one(p, format=format, employer=employer, state=state) for p in paths])
     data = classify_titles(c.data).select(COLUMNS)
     return Cleaned(SOURCE, data, c.rejects.sort("source_file", "source_row"), c.rows_in)
 
 
-def _simple(path: str | Path, columns: dict[str, str], *, source: str, numeric: Sequence[str] = (),
-            counts: Sequence[str] = (), key: str) -> Cleaned:
+def _simple(
+    path: str | Path,
+    columns: dict[str, str],
+    *,
+    source: str,
+    numeric: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    key: str,
+) -> Cleaned:
     path = Path(path)
     raw = read_csv_text(path)
     if set(raw.columns) != set(columns):
         raise InputFileError(path, f"the header {','.join(columns)}", value=",".join(raw.columns))
-    raw = raw.with_columns(source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+    raw = raw.with_columns(
+        source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    )
     df = raw.with_columns(**{new: pl.col(old) for old, new in columns.items()})
     problems = [pl.when(null_markers(key).is_null()).then(pl.lit(f"missing {key}"))]
-    problems += [pl.when(null_markers(c).is_not_null() & parse_float(c).is_null()).then(pl.lit(f"unparseable {c}"))
-                 for c in numeric]
+    problems += [
+        pl.when(null_markers(c).is_not_null() & parse_float(c).is_null()).then(
+            pl.lit(f"unparseable {c}")
+        )
+        for c in numeric
+    ]
     problems += [count_problem(c) for c in counts]
     df = df.with_columns(_reason=pl.coalesce(problems))
     bad = df.filter(pl.col("_reason").is_not_null())
     rejects = make_rejects(bad, reason=pl.lit(bad["_reason"]), values=list(columns))
     clean = df.filter(pl.col("_reason").is_null()).select(
-        *(parse_float(c).alias(c) if c in numeric else parse_count(c).alias(c) if c in counts
-          else null_markers(normalize_text(c)).alias(c) for c in columns.values()),
-        "source_file", "source_row",
+        *(
+            parse_float(c).alias(c)
+            if c in numeric
+            else parse_count(c).alias(c)
+            if c in counts
+            else null_markers(normalize_text(c)).alias(c)
+            for c in columns.values()
+        ),
+        "source_file",
+        "source_row",
     )
     return Cleaned(source=source, data=clean, rejects=rejects, rows_in={path.name: raw.height})
 
 
 def read_facilities(path: str | Path) -> Cleaned:
     """Facility codes with their address and coordinates (``facility_geocodes`` CSV)."""
-    columns = {"facilityId": "facility_id", "lat": "latitude", "lon": "longitude", "source": "geo_source",
-               "notes": "notes", "buildingName": "building_name", "streetAddress": "street_address",
-               "city": "city", "state": "state", "zip": "zip"}
-    return _simple(path, columns, source="warn_facilities", numeric=("latitude", "longitude"), key="facility_id")
+    columns = {
+        "facilityId": "facility_id",
+        "lat": "latitude",
+        "lon": "longitude",
+        "source": "geo_source",
+        "notes": "notes",
+        "buildingName": "building_name",
+        "streetAddress": "street_address",
+        "city": "city",
+        "state": "state",
+        "zip": "zip",
+    }
+    return _simple(
+        path,
+        columns,
+        source="warn_facilities",
+        numeric=("latitude", "longitude"),
+        key="facility_id",
+    )
 
 
 def read_notice_summary(path: str | Path) -> Cleaned:
     """Per-notice totals published with a job-title list (``notice_summary`` CSV)."""
-    columns = {"noticeId": "notice_id", "totalAffected": "total_affected",
-               "totalFacilities": "total_facilities", "totalTitles": "total_titles"}
-    return _simple(path, columns, source="warn_notice_summary", key="notice_id",
-                   counts=("total_affected", "total_facilities", "total_titles"))
+    columns = {
+        "noticeId": "notice_id",
+        "totalAffected": "total_affected",
+        "totalFacilities": "total_facilities",
+        "totalTitles": "total_titles",
+    }
+    return _simple(
+        path,
+        columns,
+        source="warn_notice_summary",
+        key="notice_id",
+        counts=("total_affected", "total_facilities", "total_titles"),
+    )

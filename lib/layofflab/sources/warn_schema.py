@@ -27,8 +27,13 @@ __all__ = ["LAYOFF_TYPES", "WARN", "validate_warn"]
 
 #: Values of ``layoff_type`` (``layoff_type_raw`` keeps the state's own words).
 LAYOFF_TYPES = (
-    "closure", "layoff", "temporary_layoff", "temporary_closure", "relocation",
-    "reduced_hours", "other",
+    "closure",
+    "layoff",
+    "temporary_layoff",
+    "temporary_closure",
+    "relocation",
+    "reduced_hours",
+    "other",
 )
 
 _str = pa.Column(pl.String, nullable=True)
