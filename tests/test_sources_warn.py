@@ -334,3 +334,53 @@ def test_parse_date_round_trips_and_first_date_picks_the_start(days, fmt):
     out = df.select(whole=parse_date("t"), first=parse_date(first_date_text("r")))
     assert out["whole"].to_list() == days
     assert out["first"].to_list() == days
+
+
+# --- large-file paths ------------------------------------------------------------------------
+
+
+def _big_copy(fx, tmp_path, n=25_000):
+    """The NY fixture's rows repeated with distinct employers: enough rows for per-value cleaning."""
+    raw = (fx / "ny_dol_annual.csv").read_text(encoding="utf-8").splitlines()
+    body = [
+        line.replace("Widgets", f"Widgets {i}", 1) for i in range(n // 11 + 1) for line in raw[1:]
+    ]
+    path = tmp_path / "ny_big.csv"
+    path.write_text("\n".join([raw[0], *body[:n]]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_per_value_cleaning_equals_row_by_row(fx, tmp_path, monkeypatch):
+    path = _big_copy(fx, tmp_path)
+    fast = _read(path)
+    monkeypatch.setattr(warn, "_PER_VALUE_MIN", 10**9)
+    slow = _read(path)
+    assert fast.data.equals(slow.data)
+    assert fast.rejects.equals(slow.rejects)
+
+
+def test_per_value_survives_hash_collisions(fx, tmp_path, monkeypatch):
+    path = _big_copy(fx, tmp_path)
+    expected = _read(path)
+    monkeypatch.setattr(
+        pl.DataFrame,
+        "hash_rows",
+        lambda self, *a, **k: pl.repeat(7, self.height, dtype=pl.UInt64, eager=True),
+    )
+    got = _read(path)
+    assert got.data.equals(expected.data)
+
+
+def test_streaming_sink_matches_read(fx, tmp_path):
+    from layofflab.sources import warn_stream
+
+    path = _big_copy(fx, tmp_path)
+    counts = warn_stream.sink(path, tmp_path / "out", today=TODAY, batch_rows=7_000)
+    c = _read(path)
+    assert counts == {"rows_in": 25_000, "clean": c.data.height, "rejected": c.rejects.height}
+    streamed = pl.read_parquet(tmp_path / "out" / "warn.parquet").sort("source_row")
+    assert streamed["employees_affected"].equals(c.data["employees_affected"])
+    rejects = pl.read_parquet(tmp_path / "out" / "warn.rejects.parquet").sort("source_row")
+    assert rejects.select("source_row", "reason").equals(c.rejects.select("source_row", "reason"))
+    with pytest.raises(InputFileError, match="UTF-8"):
+        warn_stream.sink(fx / "wa.csv", tmp_path / "out2")

@@ -140,28 +140,12 @@ def reject_repostings(
     dups = []
     for rule in rules:
         same = list(rule["same"])
-        # Group on a 64-bit hash of the key fields; a hit is confirmed field by field below.
-        narrow = df.select(
-            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows()
-        )
-        if rule.get("only_if_notice_date_is_effective_date"):
-            repost = (pl.col("notice_date") == pl.col("effective_date")).fill_null(False)
-            first = pl.when(~repost).then("_order").min().over("_k")
-            is_dup = repost & first.is_not_null()
-        else:
-            first = pl.col("_order").min().over("_k")
-            is_dup = first != pl.col("_order")
-        refs = narrow.select(pl.when(is_dup).then(first))[:, 0]
-        rows = refs.is_not_null().arg_true()
-        if rows.is_empty():
+        hit, ref = _repost_hits(df, same, rule, exact=False)
+        if hit is not None and not _equal_rows(hit, ref, same).all():  # a hash collision
+            hit, ref = _repost_hits(df, same, rule, exact=True)
+        if hit is None:
             continue
-        # _order is the row position, so the first row of a group is found by gather.
-        hit = df[rows]
-        ref = df.select(*same, "source_file", "source_row")[refs.gather(rows)]
-        confirmed = pl.repeat(True, hit.height, eager=True)
-        for c in same:
-            confirmed = confirmed & hit[c].eq_missing(ref[c])
-        ok = hit.with_columns(_rf=ref["source_file"], _rr=ref["source_row"]).filter(confirmed)
+        ok = hit.with_columns(_rf=ref["source_file"], _rr=ref["source_row"])
         dups.append(
             ok.select("source_file", "source_row", reason=_dup_reason(pl.col("_rf"), pl.col("_rr")))
         )
@@ -170,6 +154,44 @@ def reject_repostings(
     schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
     out = pl.concat([d.cast(schema) for d in dups]) if dups else pl.DataFrame(schema=schema)
     return df, out
+
+
+def _equal_rows(a: pl.DataFrame, b: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
+    equal = pl.repeat(True, a.height, eager=True)
+    for c in columns:
+        equal = equal & a[c].eq_missing(b[c])
+    return equal
+
+
+def _repost_hits(
+    df: pl.DataFrame, same: list[str], rule: dict[str, Any], *, exact: bool
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """Rows re-posting an earlier row under ``rule`` and, aligned, the rows they repeat.
+
+    Groups on a 64-bit hash of the key fields (``exact=False``; the caller confirms every hit
+    field by field) or on the fields themselves (``exact=True``, slower).
+    """
+    if exact:
+        narrow = df.select("_order", *dict.fromkeys(["notice_date", "effective_date", *same]))
+        group: str | list[str] = same
+    else:
+        narrow = df.select(
+            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows()
+        )
+        group = "_k"
+    if rule.get("only_if_notice_date_is_effective_date"):
+        repost = (pl.col("notice_date") == pl.col("effective_date")).fill_null(False)
+        first = pl.when(~repost).then("_order").min().over(group)
+        is_dup = repost & first.is_not_null()
+    else:
+        first = pl.col("_order").min().over(group)
+        is_dup = first != pl.col("_order")
+    refs = narrow.select(pl.when(is_dup).then(first))[:, 0]
+    rows = refs.is_not_null().arg_true()
+    if rows.is_empty():
+        return None, None
+    # _order is the row position, so the first row of a group is found by gather.
+    return df[rows], df.select(*same, "source_file", "source_row")[refs.gather(rows)]
 
 
 def _own_notice_id() -> pl.Expr:
