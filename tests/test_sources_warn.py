@@ -265,8 +265,16 @@ def test_unknown_header_of_a_known_layout_is_a_lookup_miss(fx, tmp_path):
 def test_headers_of_no_layout_name_file_and_expected(tmp_path):
     bad = tmp_path / "mystery.csv"
     bad.write_text("alpha,beta,gamma\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"mystery\.csv.*expected a WARN file.*wa: Company"):
+    with pytest.raises(
+        InputFileError, match=r"mystery\.csv.*expected a WARN file.*\(register, ak, al"
+    ):
         warn.read(bad)
+    half = tmp_path / "half.csv"  # three WA headers of eight: too few to be that layout
+    half.write_text("Company,Location,Layoff Start Date,a,b,c,d,e\nAcme,Seattle,1,2,3,4,5,6\n")
+    with pytest.raises(
+        InputFileError, match=r"the closest, wa, has Company,Location,Layoff Start Date"
+    ):
+        warn.read(half)
 
 
 @pytest.mark.parametrize(
@@ -340,7 +348,7 @@ def test_parse_date_round_trips_and_first_date_picks_the_start(days, fmt):
 
 
 def _big_copy(fx, tmp_path, n=25_000):
-    """The NY fixture's rows repeated with distinct employers: enough rows for per-value cleaning."""
+    """The NY fixture's rows repeated with distinct employers: enough for per-value cleaning."""
     raw = (fx / "ny_dol_annual.csv").read_text(encoding="utf-8").splitlines()
     body = [
         line.replace("Widgets", f"Widgets {i}", 1) for i in range(n // 11 + 1) for line in raw[1:]

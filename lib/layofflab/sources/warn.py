@@ -215,15 +215,13 @@ def detect_layout(
         reverse=True,
     )
     if not scored or scored[0][0] < max(1, _MIN_KNOWN * len(header)):
-        expected = " | ".join(
-            f"{lay.name}: " + ",".join(c for c in lay.columns if not c.endswith("_2"))
-            for lay in cands
-        )
-        raise InputFileError(
-            path,
-            f"a WARN file with the headers of a declared layout ({expected})",
-            value=",".join(header),
-        )
+        names = ", ".join(lay.name for lay in cands)
+        expected = f"a WARN file with the headers of a layout declared in {TABLE} ({names})"
+        if scored and scored[0][0]:
+            best = scored[0][2]
+            cols = ",".join(c for c in best.columns if not c.endswith("_2"))
+            expected += f"; the closest, {best.name}, has {cols}"
+        raise InputFileError(path, expected, value=",".join(header))
     lay = scored[0][2]
     if st is None and not lay.state_from_column:
         stem = path.stem.upper()
