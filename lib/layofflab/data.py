@@ -26,10 +26,11 @@ import polars as pl
 from layofflab import config, schemas
 from layofflab.io import write_parquet_atomic, write_text_atomic
 from layofflab.manifest import sha256_file, verify_manifest
-from layofflab.sources import announcements, sec, tracker
+from layofflab.sources import announcements, sec, tracker, warn
 from layofflab.sources._base import Cleaned
 from layofflab.sources.announcements import ANNOUNCEMENTS
 from layofflab.sources.sec_schema import SEC
+from layofflab.sources.warn_schema import WARN
 
 __all__ = ["TABLES", "BuildReport", "TableSpec", "build", "build_table"]
 
@@ -62,8 +63,12 @@ TABLES: tuple[TableSpec, ...] = (
         ANNOUNCEMENTS,
     ),
     TableSpec("capex", lambda paths: sec.read(paths), ("capex_quarterly.csv",), SEC),
+    TableSpec("warn", lambda paths: warn.read(paths), ("warn_amazon_2025.csv",), WARN),
 )
 
+
+#: Raw files every table depends on (entity resolution reads the alias table).
+SHARED_INPUTS: tuple[str, ...] = ("company_aliases.csv",)
 
 #: The code a processed table depends on (relative to the package): a change here rebuilds.
 PIPELINE_CODE: tuple[str, ...] = (
@@ -94,8 +99,9 @@ def build_table(
 ) -> BuildReport:
     """Build one table unless its inputs and the code are unchanged since the last build."""
     inputs = [raw_dir / name for name in spec.inputs]
+    lookups = [raw_dir / name for name in SHARED_INPUTS if (raw_dir / name).is_file()]
     fingerprint = {
-        "inputs": {p.name: sha256_file(p) for p in inputs},
+        "inputs": {p.name: sha256_file(p) for p in [*inputs, *lookups]},
         "code": _code_fingerprint(),
     }
     stamp = out_dir / f"{spec.name}.build.json"

@@ -1,0 +1,63 @@
+"""Which-jobs study: notices by state and site, job-family counts and the engineer share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from layofflab.errors import LookupMissError
+from layofflab.warn_study import WarnStudyOptions, read_family_counts, run_warn_study
+
+
+def test_shipped_notices_keep_every_site_and_count_each_notice_once():
+    study = run_warn_study()
+    study.notices.check_conservation()
+    assert dict(study.by_state.select("state", "sites").iter_rows()) == {"WA": 2, "NY": 9, "NJ": 1}
+    ny = study.firm_notices.filter(pl.col("state") == "NY")
+    assert ny["notice_id"].n_unique() == 1 and ny["employees_affected"].sum() == 287
+    assert study.by_state["employees_affected"].sum() == 2303 + 84 + 287 + 72
+
+
+def test_engineer_share_is_engineering_families_over_listed_workers():
+    share = run_warn_study().engineer_share()
+    total = share.filter(pl.col("notice") == "all notices").row(0, named=True)
+    fam = run_warn_study().families
+    assert total["workers_listed"] == fam["employees"].sum()
+    assert total["engineers"] == fam.filter(pl.col("is_engineering"))["employees"].sum()
+    assert total["engineer_share"] == pytest.approx(total["engineers"] / total["workers_listed"])
+
+
+def test_family_counts_reject_bad_rows_and_unknown_families(tmp_path):
+    good = tmp_path / "fam.csv"
+    good.write_text(
+        "state,employer,notice_date,job_family,employees,source_url\n"
+        "WA,Acme,2025-10-28,Software engineering,10,https://e.x\n"
+        "WA,Acme,2025-10-28,HR and recruiting,-3,https://e.x\n"
+        "WA,Acme,13/45/2025,HR and recruiting,3,https://e.x\n"
+    )
+    c = read_family_counts(good)
+    c.check_conservation()
+    assert c.data.select("job_family", "employees_affected", "is_engineering").rows() == [
+        ("Software engineering", 10, True)
+    ]
+    assert c.rejects["reason"].to_list() == ["negative count", "unparseable date"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("state,employer,notice_date,job_family,employees,source_url\nWA,A,2025-01-01,Astrology,1,https://e.x\n")
+    with pytest.raises(LookupMissError, match="Astrology"):
+        read_family_counts(bad)
+
+
+@pytest.mark.realdata
+def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_data):
+    folder = shared_data / "warn" / "amazon_wa_job_titles"
+    from_titles = run_warn_study(
+        WarnStudyOptions(job_title_paths=(str(folder / "notice_1.json"), str(folder / "notice_2.json")))
+    )
+    shipped = run_warn_study()
+    key = ["notice_date", "job_family"]
+    a = from_titles.families.select(*key, "employees").sort(key)
+    b = shipped.families.select(*key, "employees").sort(key)
+    assert a.equals(b)
+    assert shipped.families.filter(pl.col("notice_date") == dt.date(2025, 10, 28))["employees"].sum() == 2201
