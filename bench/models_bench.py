@@ -61,10 +61,18 @@ def main() -> None:
     ap.add_argument("--firms", type=int, default=10_000)
     ap.add_argument("--quarters", type=int, default=40)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--sm-mem-gb", type=float, default=4.0,
-                    help="largest dense dummy design statsmodels may build")
-    ap.add_argument("--sm-firms", type=int, default=200,
-                    help="firms in the statsmodels subsample when the full design is too big")
+    ap.add_argument(
+        "--sm-mem-gb",
+        type=float,
+        default=4.0,
+        help="largest dense dummy design statsmodels may build",
+    )
+    ap.add_argument(
+        "--sm-firms",
+        type=int,
+        default=200,
+        help="firms in the statsmodels subsample when the full design is too big",
+    )
     args = ap.parse_args()
 
     import pyfixest as pf
@@ -73,16 +81,20 @@ def main() -> None:
     from layofflab.models import panel_ols
 
     df = simulate(args.rows, args.firms, args.quarters)
-    print(f"data: {df.height:,} rows, {args.firms:,} firms, {args.quarters} quarters; "
-          f"peak RSS {peak_rss_mb():,.0f} MB")
+    print(
+        f"data: {df.height:,} rows, {args.firms:,} firms, {args.quarters} quarters; "
+        f"peak RSS {peak_rss_mb():,.0f} MB"
+    )
 
     def ours(frame: pl.DataFrame = df):
         return panel_ols(frame, "y ~ x1 + x2", fe=["firm", "quarter"], cluster="firm")
 
     ours()  # warm-up (imports, numba/JIT in pyfixest)
     t_ours, res = best_of(ours, args.repeats)
-    print(f"layofflab panel_ols: {t_ours:.3f} s (best of {args.repeats}); "
-          f"peak RSS {peak_rss_mb():,.0f} MB")
+    print(
+        f"layofflab panel_ols: {t_ours:.3f} s (best of {args.repeats}); "
+        f"peak RSS {peak_rss_mb():,.0f} MB"
+    )
 
     pdf = df.to_pandas()
 
@@ -103,27 +115,33 @@ def main() -> None:
     if need_gb <= args.sm_mem_gb:
         sub, label = df, "full data"
     else:
-        print(f"statsmodels with dummies on the full data needs a dense {args.rows:,} x "
-              f"{n_cols:,} design = {need_gb:,.1f} GB > --sm-mem-gb {args.sm_mem_gb} GB: "
-              "cannot finish in memory; timing a subsample instead")
+        print(
+            f"statsmodels with dummies on the full data needs a dense {args.rows:,} x "
+            f"{n_cols:,} design = {need_gb:,.1f} GB > --sm-mem-gb {args.sm_mem_gb} GB: "
+            "cannot finish in memory; timing a subsample instead"
+        )
         sub = df.filter(pl.col("firm") < args.sm_firms)
         label = f"subsample of {args.sm_firms} firms ({sub.height:,} rows)"
 
     def sm_dummies(frame=sub):
         pdf_s = frame.to_pandas()
-        X = np.column_stack([
-            pdf_s[["x1", "x2"]].to_numpy(),
-            (pdf_s["firm"].to_numpy()[:, None] == np.unique(pdf_s["firm"])[None, :]),
-            (pdf_s["quarter"].to_numpy()[:, None] == np.unique(pdf_s["quarter"])[None, 1:]),
-        ]).astype(float)
+        X = np.column_stack(
+            [
+                pdf_s[["x1", "x2"]].to_numpy(),
+                (pdf_s["firm"].to_numpy()[:, None] == np.unique(pdf_s["firm"])[None, :]),
+                (pdf_s["quarter"].to_numpy()[:, None] == np.unique(pdf_s["quarter"])[None, 1:]),
+            ]
+        ).astype(float)
         return sm.OLS(pdf_s["y"].to_numpy(), X).fit(
             cov_type="cluster", cov_kwds={"groups": pdf_s["firm"].to_numpy()}
         )
 
     t_sm, _ = best_of(sm_dummies, 1)
     t_ours_sub, _ = best_of(lambda: ours(sub), args.repeats)
-    print(f"statsmodels dummies ({label}): {t_sm:.3f} s; ours on the same rows: "
-          f"{t_ours_sub:.3f} s; peak RSS {peak_rss_mb():,.0f} MB")
+    print(
+        f"statsmodels dummies ({label}): {t_sm:.3f} s; ours on the same rows: "
+        f"{t_ours_sub:.3f} s; peak RSS {peak_rss_mb():,.0f} MB"
+    )
     print(f"RATIO statsmodels / ours = {t_sm / t_ours_sub:.1f}  on {label} (goal >= 10)")
     print(f"peak RSS of the whole run: {peak_rss_mb():,.0f} MB")
 

@@ -80,8 +80,7 @@ def make_data() -> pl.DataFrame:
         pl.col("treated").cast(pl.Float64),
         pl.col("capex_spike").fill_null(False).cast(pl.Float64),
         pl.col("capex").log().alias("log_capex"),
-        (pl.col("capex").log() - pl.col("capex").log().shift(4).over("firm")).alias(
-            "capex_growth"),
+        (pl.col("capex").log() - pl.col("capex").log().shift(4).over("firm")).alias("capex_growth"),
         pl.col("cuts").log1p().alias("log1p_cuts"),
         (1000 * pl.col("cuts") / pl.col("headcount")).alias("cut_rate"),
         (pl.col("cuts") > 0).cast(pl.Float64).alias("any_cut"),
@@ -113,11 +112,21 @@ def main() -> None:
 
     df = make_data()
     assert df.height == 10_000 and len(GRID) == 256
-    figures: dict[str, object] = {"rows": df.height, "specs": len(GRID), "jobs": args.jobs,
-                                  "cpus": os.cpu_count()}
+    figures: dict[str, object] = {
+        "rows": df.height,
+        "specs": len(GRID),
+        "jobs": args.jobs,
+        "cpus": os.cpu_count(),
+    }
     with PeakRSS() as mem:
-        spec_curve(df, outcomes=["log_intensity"], treatments=["treated"],
-                   fixed_effects=[["firm"]], cluster="firm", n_jobs=1)  # compile once
+        spec_curve(
+            df,
+            outcomes=["log_intensity"],
+            treatments=["treated"],
+            fixed_effects=[["firm"]],
+            cluster="firm",
+            n_jobs=1,
+        )  # compile once
         serial, figures["serial_s"] = run(df, n_jobs=1)
         cold, figures["parallel_cold_s"] = run(df, n_jobs=args.jobs)
         warm, figures["parallel_warm_s"] = run(df, n_jobs=args.jobs)
@@ -127,8 +136,15 @@ def main() -> None:
             from dask.distributed import Client, LocalCluster
 
             t0 = time.perf_counter()
-            with LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True,
-                              dashboard_address=None) as cluster, Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=args.jobs,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 figures["dask_startup_s"] = time.perf_counter() - t0
                 out, figures["dask_s"] = run(df, client=client)
             assert_frame_equal(out, serial, **SAME)

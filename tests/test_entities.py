@@ -20,8 +20,9 @@ ALIAS_NAMES = ALIASES["alias"].to_list()
 
 
 def resolve_one(name: str | None, **kwargs) -> dict:
-    return resolve_companies(pl.DataFrame({"company": [name]}, schema={"company": pl.String}),
-                             **kwargs).row(0, named=True)
+    return resolve_companies(
+        pl.DataFrame({"company": [name]}, schema={"company": pl.String}), **kwargs
+    ).row(0, named=True)
 
 
 @pytest.mark.parametrize(
@@ -57,14 +58,31 @@ def test_known_answers(name, company_id, method):
 
 @pytest.mark.parametrize(
     "name",
-    ["Amazonas Bakery", "Whole Foods Market", "Twitter", "Snap-on Incorporated", "Metal Fab Inc",
-     "Orion Logistics LLC - Amazon Delivery Service Partner", "Eurest Services (at Google)",
-     "Googel", "Intelsat", "Applebee's", "Ring Power Corporation", "", None],
+    [
+        "Amazonas Bakery",
+        "Whole Foods Market",
+        "Twitter",
+        "Snap-on Incorporated",
+        "Metal Fab Inc",
+        "Orion Logistics LLC - Amazon Delivery Service Partner",
+        "Eurest Services (at Google)",
+        "Googel",
+        "Intelsat",
+        "Applebee's",
+        "Ring Power Corporation",
+        "",
+        None,
+    ],
 )
 def test_unmatched_names_are_never_guessed(name):
     got = resolve_one(name)
-    assert got == {"company": name, "company_id": None, "cik": None,
-                   "match_method": "unmatched", "match_score": None}
+    assert got == {
+        "company": name,
+        "company_id": None,
+        "cik": None,
+        "match_method": "unmatched",
+        "match_score": None,
+    }
 
 
 def test_substring_scorers_are_dangerous_and_not_default():
@@ -85,8 +103,9 @@ def test_threshold_decides_fuzzy_matches():
 
 
 def test_ambiguous_fuzzy_tie_stays_unmatched():
-    aliases = pl.DataFrame({"alias": ["Acme Widgets", "Acme Widgeta"],
-                            "company_id": ["AAA", "BBB"], "cik": ["1", "2"]})
+    aliases = pl.DataFrame(
+        {"alias": ["Acme Widgets", "Acme Widgeta"], "company_id": ["AAA", "BBB"], "cik": ["1", "2"]}
+    )
     got = resolve_one("Acme Widgetz", aliases=aliases, threshold=80.0)
     assert got["match_method"] == "unmatched" and got["company_id"] is None
     # the same tie between two aliases of ONE company is not ambiguous
@@ -119,8 +138,13 @@ def test_every_alias_resolves_to_its_own_company():
 
 
 def test_order_rows_and_other_columns_are_kept_and_outputs_replaced():
-    df = pl.DataFrame({"company": ["Zzz Corp", "AWS", "Zzz Corp", None, "AWS"] * 2_000,
-                       "n": range(10_000), "company_id": ["stale"] * 10_000})
+    df = pl.DataFrame(
+        {
+            "company": ["Zzz Corp", "AWS", "Zzz Corp", None, "AWS"] * 2_000,
+            "n": range(10_000),
+            "company_id": ["stale"] * 10_000,
+        }
+    )
     out = resolve_companies(df)
     assert out.columns == ["company", "n", "company_id", "cik", "match_method", "match_score"]
     assert out["n"].to_list() == list(range(10_000))
@@ -144,13 +168,19 @@ def test_bad_arguments_raise_named_errors():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("alias,company_id,cik,company_name,source_url\nAcme,AAA,1,A,u\nACME,BBB,2,B,u\n",
-         "one company per alias"),
-        ("alias,company_id,cik,company_name,source_url\nAcme Inc,AAA,1,A,u\nAcme LLC,BBB,2,B,u\n",
-         "one company per normalized alias"),
+        (
+            "alias,company_id,cik,company_name,source_url\nAcme,AAA,1,A,u\nACME,BBB,2,B,u\n",
+            "one company per alias",
+        ),
+        (
+            "alias,company_id,cik,company_name,source_url\nAcme Inc,AAA,1,A,u\nAcme LLC,BBB,2,B,u\n",
+            "one company per normalized alias",
+        ),
         ("alias,company_id,cik,company_name,source_url\nAcme,AAA,12x,A,u\n", "CIK of 1-10 digits"),
-        ("alias,company_id,cik,company_name,source_url\nAcme,AAA,1,A,u\nAcmo,AAA,2,A,u\n",
-         "one CIK per company_id"),
+        (
+            "alias,company_id,cik,company_name,source_url\nAcme,AAA,1,A,u\nAcmo,AAA,2,A,u\n",
+            "one CIK per company_id",
+        ),
         ("alias,company_id,cik,company_name,source_url\nAcme,aaa,1,A,u\n", "upper-case ticker"),
         ("alias,ticker\nAcme,AAA\n", "columns"),
         ("", "non-empty file"),
@@ -174,8 +204,21 @@ def test_blank_cik_means_unknown_not_guessed(tmp_path):
 # --- properties ------------------------------------------------------------------------
 
 alias_names = st.sampled_from(ALIAS_NAMES)
-suffixes = st.sampled_from(["", " Inc", ", Inc.", " LLC", " L.L.C.", " Corp.", " Corporation",
-                            " Ltd", " Limited", " Holdings", " Co."])
+suffixes = st.sampled_from(
+    [
+        "",
+        " Inc",
+        ", Inc.",
+        " LLC",
+        " L.L.C.",
+        " Corp.",
+        " Corporation",
+        " Ltd",
+        " Limited",
+        " Holdings",
+        " Co.",
+    ]
+)
 
 
 def _expected(alias: str) -> str:
@@ -191,8 +234,10 @@ def test_case_is_ignored(alias, data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(alias=alias_names, pads=st.lists(st.sampled_from([" ", "  ", "\t", " \u00a0"]), min_size=3,
-                                        max_size=3))
+@given(
+    alias=alias_names,
+    pads=st.lists(st.sampled_from([" ", "  ", "\t", " \u00a0"]), min_size=3, max_size=3),
+)
 def test_whitespace_is_ignored(alias, pads):
     name = pads[0] + alias.replace(" ", pads[1]) + pads[2]
     assert resolve_one(name)["company_id"] == _expected(alias)
@@ -213,27 +258,40 @@ def test_any_text_gives_a_known_company_or_unmatched(name):
     assert got["match_method"] in MATCH_METHODS
     assert (got["company_id"] is None) == (got["match_method"] == "unmatched")
     assert got["company_id"] is None or got["company_id"] in set(ALIASES["company_id"])
-    assert normalize_name(name) is None or normalize_name(name) == normalize_name(name.upper()) \
+    assert (
+        normalize_name(name) is None
+        or normalize_name(name) == normalize_name(name.upper())
         or not name.isascii()
+    )
 
 
 # --- real data: the WARN register carries SEC CIK/ticker enrichment to check against --------
+
 
 @pytest.mark.realdata
 def test_ciks_and_matches_agree_with_the_warn_register(shared_data):
     files = sorted((shared_data / "warn" / "register").glob("*.csv"))
     assert len(files) >= 40
-    reg = pl.concat([pl.read_csv(f, infer_schema=False, columns=["employer_name", "cik", "ticker"])
-                     for f in files])
+    reg = pl.concat(
+        [
+            pl.read_csv(f, infer_schema=False, columns=["employer_name", "cik", "ticker"])
+            for f in files
+        ]
+    )
     ours = ALIASES.unique("company_id").select("company_id", "cik")
-    pairs = reg.drop_nulls("ticker").select("ticker", "cik").unique().join(
-        ours, left_on="ticker", right_on="company_id")
+    pairs = (
+        reg.drop_nulls("ticker")
+        .select("ticker", "cik")
+        .unique()
+        .join(ours, left_on="ticker", right_on="company_id")
+    )
     assert pairs.select("ticker").n_unique() >= 25
     assert (pairs["cik"].str.zfill(10) == pairs["cik_right"]).all(), pairs
     out = resolve_companies(reg, column="employer_name")
     both = out.drop_nulls(["ticker", "company_id"])
     assert both.height >= 200
     assert (both["ticker"] == both["company_id"]).all(), both.filter(
-        pl.col("ticker") != pl.col("company_id"))
+        pl.col("ticker") != pl.col("company_id")
+    )
     covered = out.filter(pl.col("ticker").is_in(ours["company_id"].implode()))
     assert (covered["company_id"] == covered["ticker"]).mean() >= 0.95

@@ -40,8 +40,15 @@ def mpdta(mpdta_dir: Path) -> pl.DataFrame:
 
 
 def _fit(mpdta: pl.DataFrame, scenario: str, aggregate: str = "dynamic") -> DiDResult:
-    return callaway_santanna(mpdta, outcome="lemp", unit="countyreal", time="year",
-                             group="first.treat", aggregate=aggregate, **SCENARIOS[scenario])
+    return callaway_santanna(
+        mpdta,
+        outcome="lemp",
+        unit="countyreal",
+        time="year",
+        group="first.treat",
+        aggregate=aggregate,
+        **SCENARIOS[scenario],
+    )
 
 
 @pytest.mark.realdata
@@ -50,8 +57,12 @@ def test_att_gt_and_se_match_r_did(mpdta: pl.DataFrame, mpdta_dir: Path, scenari
     ref = (
         pl.read_csv(mpdta_dir / "ref_attgt.csv")
         .filter(pl.col("scenario") == scenario)
-        .select(pl.col("group").cast(pl.Int64), pl.col("t").cast(pl.Int64).alias("time"),
-                pl.col("att").alias("estimate"), pl.col("se").alias("std_error"))
+        .select(
+            pl.col("group").cast(pl.Int64),
+            pl.col("t").cast(pl.Int64).alias("time"),
+            pl.col("att").alias("estimate"),
+            pl.col("se").alias("std_error"),
+        )
         .sort("group", "time")
     )
     assert ref.height == 12
@@ -66,15 +77,24 @@ def test_aggregates_match_r_did(
     mpdta: pl.DataFrame, mpdta_dir: Path, scenario: str, aggregate: str
 ) -> None:
     ref = pl.read_csv(mpdta_dir / "ref_aggte.csv", null_values="NA").filter(
-        (pl.col("scenario") == scenario) & (pl.col("type") == aggregate))
-    overall = ref.select(pl.lit("ATT").alias("term"), pl.col("overall_att").alias("estimate"),
-                         pl.col("overall_se").alias("std_error")).head(1)
+        (pl.col("scenario") == scenario) & (pl.col("type") == aggregate)
+    )
+    overall = ref.select(
+        pl.lit("ATT").alias("term"),
+        pl.col("overall_att").alias("estimate"),
+        pl.col("overall_se").alias("std_error"),
+    ).head(1)
     parts = [overall]
     if aggregate != "simple":
-        parts.append(ref.select(
-            (pl.lit(AGG_PREFIX[aggregate]) + pl.col("egt").cast(pl.Int64).cast(pl.String))
-            .alias("term"),
-            pl.col("att_egt").alias("estimate"), pl.col("se_egt").alias("std_error")))
+        parts.append(
+            ref.select(
+                (
+                    pl.lit(AGG_PREFIX[aggregate]) + pl.col("egt").cast(pl.Int64).cast(pl.String)
+                ).alias("term"),
+                pl.col("att_egt").alias("estimate"),
+                pl.col("se_egt").alias("std_error"),
+            )
+        )
     want = pl.concat(parts)
     got = _fit(mpdta, scenario, aggregate).table.select("term", "estimate", "std_error")
     assert_frame_equal(got, want, check_exact=False, rel_tol=0, abs_tol=1e-6)
@@ -117,22 +137,48 @@ def test_string_ids_null_groups_and_row_order_do_not_matter(mpdta: pl.DataFrame)
 
 def test_string_ids_synthetic() -> None:
     df = simulate_panel(n_firms=200, n_periods=6, seed=SEED)
-    a = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
-                          group="announce_period", aggregate="group")
+    a = callaway_santanna(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="announce_period",
+        aggregate="group",
+    )
     b = callaway_santanna(
         df.with_columns(pl.col("firm").str.slice(1).cast(pl.Int64), pl.col("cohort")),
-        outcome="log_intensity", unit="firm", time="period", group="cohort", aggregate="group")
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="cohort",
+        aggregate="group",
+    )
     assert_frame_equal(a.table, b.table, check_exact=False, abs_tol=1e-12)
 
 
 def test_recovers_a_known_att_on_simulated_data() -> None:
-    df = simulate_panel(n_firms=600, n_periods=10, effect=0.2, effect_ramp=0.05,
-                        cohort_heterogeneity=0.5, share_treated=0.6, noise_sd=0.1, seed=SEED)
-    res = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
-                            group="announce_period", aggregate="dynamic")
+    df = simulate_panel(
+        n_firms=600,
+        n_periods=10,
+        effect=0.2,
+        effect_ramp=0.05,
+        cohort_heterogeneity=0.5,
+        share_treated=0.6,
+        noise_sd=0.1,
+        seed=SEED,
+    )
+    res = callaway_santanna(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="announce_period",
+        aggregate="dynamic",
+    )
     truth = df.filter("treated").group_by("rel_time").agg(pl.col("true_effect").mean())
     rows = res.table.filter(pl.col("term").str.starts_with("rel_")).with_columns(
-        pl.col("term").str.strip_prefix("rel_").cast(pl.Int64).alias("rel_time"))
+        pl.col("term").str.strip_prefix("rel_").cast(pl.Int64).alias("rel_time")
+    )
     post = rows.join(truth, on="rel_time")
     assert post.height >= 5
     z = ((post["estimate"] - post["true_effect"]) / post["std_error"]).abs()
@@ -147,11 +193,19 @@ def test_recovers_a_known_att_on_simulated_data() -> None:
 def test_funnel_counts_missing_rows_and_unbalanced_units() -> None:
     df = simulate_panel(n_firms=200, n_periods=6, seed=SEED)
     holes = df.with_columns(
-        pl.when((pl.col("firm") == "F001") & (pl.col("period") == 2)).then(None)
-        .otherwise(pl.col("log_intensity")).alias("log_intensity")
+        pl.when((pl.col("firm") == "F001") & (pl.col("period") == 2))
+        .then(None)
+        .otherwise(pl.col("log_intensity"))
+        .alias("log_intensity")
     ).filter(~((pl.col("firm") == "F002") & (pl.col("period") == 3)))
-    res = callaway_santanna(holes, outcome="log_intensity", unit="firm", time="period",
-                            group="announce_period", aggregate="simple")
+    res = callaway_santanna(
+        holes,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="announce_period",
+        aggregate="simple",
+    )
     f = res.funnel
     assert f["step"].to_list() == ["input", "missing values", "unbalanced units"]
     assert f["rows_dropped"].to_list() == [0, 1, 10]  # F001 keeps 5 rows, F002 has 5
@@ -160,11 +214,25 @@ def test_funnel_counts_missing_rows_and_unbalanced_units() -> None:
 
 def test_clustered_by_a_coarser_variable() -> None:
     df = simulate_panel(n_firms=200, n_periods=6, seed=SEED).with_columns(
-        (pl.col("firm").str.slice(1).cast(pl.Int64) % 20).alias("industry"))
-    a = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
-                          group="announce_period", aggregate="simple")
-    b = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
-                          group="announce_period", aggregate="simple", cluster="industry")
+        (pl.col("firm").str.slice(1).cast(pl.Int64) % 20).alias("industry")
+    )
+    a = callaway_santanna(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="announce_period",
+        aggregate="simple",
+    )
+    b = callaway_santanna(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="announce_period",
+        aggregate="simple",
+        cluster="industry",
+    )
     assert b.coef("ATT") == pytest.approx(a.coef("ATT"), abs=1e-12)
     assert b.se("ATT") != pytest.approx(a.se("ATT"), rel=1e-6)
     assert b.info.n_clusters["industry"] == 20
@@ -185,8 +253,12 @@ def test_clustered_by_a_coarser_variable() -> None:
 )
 def test_invalid_arguments(kwargs: dict, name: str) -> None:
     df = simulate_panel(n_firms=20, n_periods=4, seed=1)
-    args = {"outcome": "log_intensity", "unit": "firm", "time": "period",
-            "group": "announce_period"} | kwargs
+    args = {
+        "outcome": "log_intensity",
+        "unit": "firm",
+        "time": "period",
+        "group": "announce_period",
+    } | kwargs
     with pytest.raises(InvalidArgumentError) as err:
         callaway_santanna(df, **args)
     assert err.value.name == name
@@ -194,29 +266,46 @@ def test_invalid_arguments(kwargs: dict, name: str) -> None:
 
 def test_group_must_be_constant_within_unit_and_rows_unique() -> None:
     df = simulate_panel(n_firms=20, n_periods=4, seed=1)
-    bad = df.with_columns(pl.when(pl.col("period") == 1).then(3)
-                          .otherwise(pl.col("announce_period")).alias("announce_period"))
+    bad = df.with_columns(
+        pl.when(pl.col("period") == 1)
+        .then(3)
+        .otherwise(pl.col("announce_period"))
+        .alias("announce_period")
+    )
     with pytest.raises(InvalidArgumentError, match="constant within each unit"):
-        callaway_santanna(bad, outcome="log_intensity", unit="firm", time="period",
-                          group="announce_period")
+        callaway_santanna(
+            bad, outcome="log_intensity", unit="firm", time="period", group="announce_period"
+        )
     with pytest.raises(InvalidArgumentError, match="duplicates"):
-        callaway_santanna(pl.concat([df, df.head(1)]), outcome="log_intensity", unit="firm",
-                          time="period", group="announce_period")
+        callaway_santanna(
+            pl.concat([df, df.head(1)]),
+            outcome="log_intensity",
+            unit="firm",
+            time="period",
+            group="announce_period",
+        )
 
 
 def test_without_never_treated_units_the_last_cohort_is_the_control() -> None:
     df = simulate_panel(n_firms=60, n_periods=6, share_treated=1.0, seed=1)
     assert df["announce_period"].max() == 5
     with pytest.warns(UserWarning, match="last treated cohort"):
-        res = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
-                                group="announce_period")
+        res = callaway_santanna(
+            df, outcome="log_intensity", unit="firm", time="period", group="announce_period"
+        )
     # periods 5 and 6 (from the last cohort's adoption on) are dropped, as in R did
     assert res.funnel["step"][-1] == "dropped by csdid"
     assert res.funnel["rows_dropped"][-1] == 120
     assert res.info.n_obs == 240
     assert res.att_gt["time"].max() == 4
-    nyt = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
-                            group="announce_period", control="not_yet_treated")
+    nyt = callaway_santanna(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        group="announce_period",
+        control="not_yet_treated",
+    )
     assert nyt.table["estimate"].is_finite().all()
 
 
@@ -224,6 +313,13 @@ def test_csdid_failure_becomes_an_estimation_error() -> None:
     df = simulate_panel(n_firms=30, n_periods=4, share_treated=0.5, seed=1)
     constant = df.with_columns(pl.lit(1.0).alias("flat"))
     with pytest.raises(EstimationError, match="csdid failed"):
-        callaway_santanna(constant, outcome="log_intensity", unit="firm", time="period",
-                          group="announce_period", covariates=["flat"], method="ipw",
-                          aggregate="simple")
+        callaway_santanna(
+            constant,
+            outcome="log_intensity",
+            unit="firm",
+            time="period",
+            group="announce_period",
+            covariates=["flat"],
+            method="ipw",
+            aggregate="simple",
+        )

@@ -16,8 +16,15 @@ from layofflab.models.event_study import EventStudyResult, event_study
 from layofflab.simulate import simulate_panel
 
 SEED = 777
-HETERO = {"n_firms": 600, "n_periods": 12, "effect": 0.2, "effect_ramp": 0.1,
-          "cohort_heterogeneity": 0.8, "share_treated": 0.7, "noise_sd": 0.1}
+HETERO = {
+    "n_firms": 600,
+    "n_periods": 12,
+    "effect": 0.2,
+    "effect_ramp": 0.1,
+    "cohort_heterogeneity": 0.8,
+    "share_treated": 0.7,
+    "noise_sd": 0.1,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +33,12 @@ def _quiet() -> None:
 
 
 def _es(df: pl.DataFrame, **kw: object) -> EventStudyResult:
-    args = {"outcome": "log_intensity", "unit": "firm", "time": "period",
-            "cohort": "announce_period"} | kw
+    args = {
+        "outcome": "log_intensity",
+        "unit": "firm",
+        "time": "period",
+        "cohort": "announce_period",
+    } | kw
     return event_study(df, **args)
 
 
@@ -41,8 +52,16 @@ def mpdta_dir(shared_data: Path) -> Path:
 def mpdta_res(mpdta_dir: Path) -> EventStudyResult:
     warnings.filterwarnings("ignore", message=r"(?s).*The inplace keyword")
     df = pl.read_csv(mpdta_dir / "mpdta.csv")
-    return event_study(df, outcome="lemp", unit="countyreal", time="year", cohort="first.treat",
-                       leads=4, lags=3, bin_endpoints=False)
+    return event_study(
+        df,
+        outcome="lemp",
+        unit="countyreal",
+        time="year",
+        cohort="first.treat",
+        leads=4,
+        lags=3,
+        bin_endpoints=False,
+    )
 
 
 def _rows(res: EventStudyResult, name: str) -> pl.DataFrame:
@@ -52,9 +71,13 @@ def _rows(res: EventStudyResult, name: str) -> pl.DataFrame:
 @pytest.mark.realdata
 def test_mpdta_cs_rows_match_r_did_dynamic(mpdta_res: EventStudyResult, mpdta_dir: Path) -> None:
     ref = pl.read_csv(mpdta_dir / "ref_aggte.csv", null_values="NA").filter(
-        (pl.col("scenario") == "mpdta_nev_dr") & (pl.col("type") == "dynamic"))
-    want = ref.select(pl.col("egt").cast(pl.Int64).alias("rel_time"),
-                      pl.col("att_egt").alias("estimate"), pl.col("se_egt").alias("std_error"))
+        (pl.col("scenario") == "mpdta_nev_dr") & (pl.col("type") == "dynamic")
+    )
+    want = ref.select(
+        pl.col("egt").cast(pl.Int64).alias("rel_time"),
+        pl.col("att_egt").alias("estimate"),
+        pl.col("se_egt").alias("std_error"),
+    )
     got = _rows(mpdta_res, "callaway_santanna").select("rel_time", "estimate", "std_error")
     assert_frame_equal(got, want, check_exact=False, rel_tol=0, abs_tol=1e-6)
     cs_test = mpdta_res.pretrend.filter(pl.col("estimator") == "callaway_santanna")
@@ -63,15 +86,19 @@ def test_mpdta_cs_rows_match_r_did_dynamic(mpdta_res: EventStudyResult, mpdta_di
 
 
 @pytest.mark.realdata
-def test_mpdta_sun_abraham_post_periods_equal_cs(mpdta_res: EventStudyResult,
-                                                 mpdta_dir: Path) -> None:
+def test_mpdta_sun_abraham_post_periods_equal_cs(
+    mpdta_res: EventStudyResult, mpdta_dir: Path
+) -> None:
     ref = pl.read_csv(mpdta_dir / "ref_aggte.csv", null_values="NA").filter(
-        (pl.col("scenario") == "mpdta_nev_dr") & (pl.col("type") == "dynamic")
-        & (pl.col("egt") >= 0))
+        (pl.col("scenario") == "mpdta_nev_dr")
+        & (pl.col("type") == "dynamic")
+        & (pl.col("egt") >= 0)
+    )
     sa = _rows(mpdta_res, "sun_abraham").filter(pl.col("rel_time") >= 0)
     assert sa["rel_time"].to_list() == [0, 1, 2, 3]
-    np.testing.assert_allclose(sa["estimate"].to_numpy(), ref["att_egt"].to_numpy(),
-                               rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        sa["estimate"].to_numpy(), ref["att_egt"].to_numpy(), rtol=0, atol=1e-8
+    )
 
 
 @pytest.mark.realdata
@@ -80,30 +107,46 @@ def test_mpdta_sun_abraham_equals_pyfixest_saturated_aggregate(
 ) -> None:
     pf = pytest.importorskip("pyfixest")
     pdf = pl.read_csv(mpdta_dir / "mpdta.csv").to_pandas()
-    fit = pf.event_study(pdf, yname="lemp", idname="countyreal", tname="year",
-                         gname="first.treat", estimator="saturated", cluster="countyreal")
+    fit = pf.event_study(
+        pdf,
+        yname="lemp",
+        idname="countyreal",
+        tname="year",
+        gname="first.treat",
+        estimator="saturated",
+        cluster="countyreal",
+    )
     agg = fit.aggregate()
-    want = pl.DataFrame({
-        "rel_time": [int(p) for p in agg.index],
-        "estimate": agg["Estimate"].astype(float).to_numpy(),
-        "std_error": agg["Std. Error"].astype(float).to_numpy(),
-    })
+    want = pl.DataFrame(
+        {
+            "rel_time": [int(p) for p in agg.index],
+            "estimate": agg["Estimate"].astype(float).to_numpy(),
+            "std_error": agg["Std. Error"].astype(float).to_numpy(),
+        }
+    )
     got = _rows(mpdta_res, "sun_abraham").select("rel_time", "estimate", "std_error")
     assert_frame_equal(got, want, check_exact=False, rel_tol=0, abs_tol=1e-10)
 
 
 @pytest.mark.realdata
-def test_mpdta_twfe_point_estimates_equal_dummy_least_squares(mpdta_res: EventStudyResult,
-                                                    mpdta_dir: Path) -> None:
+def test_mpdta_twfe_point_estimates_equal_dummy_least_squares(
+    mpdta_res: EventStudyResult, mpdta_dir: Path
+) -> None:
     df = pl.read_csv(mpdta_dir / "mpdta.csv").with_columns(
-        pl.when(pl.col("first.treat") > 0).then(pl.col("year") - pl.col("first.treat"))
-        .otherwise(-1).alias("rel"))
+        pl.when(pl.col("first.treat") > 0)
+        .then(pl.col("year") - pl.col("first.treat"))
+        .otherwise(-1)
+        .alias("rel")
+    )
     rels = (-4, -3, -2, 0, 1, 2, 3)
-    X = pl.concat([
-        df.select([(pl.col("rel") == k).cast(pl.Float64).alias(f"d{k}") for k in rels]),
-        df.select(pl.col("countyreal").cast(pl.String)).to_dummies(drop_first=True),
-        df.select(pl.col("year").cast(pl.String)).to_dummies(drop_first=True),
-    ], how="horizontal").with_columns(pl.lit(1.0).alias("const"))
+    X = pl.concat(
+        [
+            df.select([(pl.col("rel") == k).cast(pl.Float64).alias(f"d{k}") for k in rels]),
+            df.select(pl.col("countyreal").cast(pl.String)).to_dummies(drop_first=True),
+            df.select(pl.col("year").cast(pl.String)).to_dummies(drop_first=True),
+        ],
+        how="horizontal",
+    ).with_columns(pl.lit(1.0).alias("const"))
     beta = np.linalg.lstsq(X.to_numpy().astype(float), df["lemp"].to_numpy(), rcond=None)[0]
     got = _rows(mpdta_res, "twfe")["estimate"].to_numpy()
     np.testing.assert_allclose(got, beta[: len(rels)], rtol=0, atol=1e-10)
@@ -123,10 +166,12 @@ def test_twfe_is_biased_robust_estimators_recover_the_truth(
     df, res = hetero
     truth = (
         df.filter(pl.col("treated") | (pl.col("rel_time") < 0))
-        .group_by("rel_time").agg(pl.col("true_effect").mean().alias("truth"))
+        .group_by("rel_time")
+        .agg(pl.col("true_effect").mean().alias("truth"))
     )
     out = res.estimates.join(truth, on="rel_time").with_columns(
-        bias=pl.col("estimate") - pl.col("truth"))
+        bias=pl.col("estimate") - pl.col("truth")
+    )
     assert out.height == res.estimates.height
     by = out.group_by("estimator").agg(
         pl.col("bias").abs().max().alias("max_bias"),
@@ -157,8 +202,9 @@ def test_homogeneous_effect_all_estimators_agree_with_truth() -> None:
 def test_event_column_and_capex_spikes_give_the_same_answer_as_cohorts() -> None:
     df = simulate_panel(n_firms=150, n_periods=10, effect=0.3, seed=SEED)
     base = _es(df, leads=2, lags=2, estimator="twfe")
-    ann = df.with_columns((pl.col("period") == pl.col("announce_period")).fill_null(False)
-                          .alias("announced"))
+    ann = df.with_columns(
+        (pl.col("period") == pl.col("announce_period")).fill_null(False).alias("announced")
+    )
     by_event = _es(ann, cohort=None, event="announced", leads=2, lags=2, estimator="twfe")
     assert_frame_equal(by_event.estimates, base.estimates)
     # announcements come as early as period 3: two quarters of history must do
@@ -176,10 +222,20 @@ def small() -> pl.DataFrame:
 def test_binned_labels_terms_and_metadata(small: pl.DataFrame) -> None:
     res = _es(small, leads=3, lags=4)
     assert res.estimates["estimator"].unique(maintain_order=True).to_list() == [
-        "twfe", "sun_abraham", "callaway_santanna"]
+        "twfe",
+        "sun_abraham",
+        "callaway_santanna",
+    ]
     twfe = _rows(res, "twfe")
-    assert twfe["term"].to_list() == ["rel_-3+", "rel_-2", "rel_0", "rel_1", "rel_2",
-                                      "rel_3", "rel_4+"]
+    assert twfe["term"].to_list() == [
+        "rel_-3+",
+        "rel_-2",
+        "rel_0",
+        "rel_1",
+        "rel_2",
+        "rel_3",
+        "rel_4+",
+    ]
     assert twfe["rel_time"].to_list() == [-3, -2, 0, 1, 2, 3, 4]
     cs = _rows(res, "callaway_santanna")
     assert cs["term"].to_list() == [f"rel_{k}" for k in range(-3, 5)]
@@ -216,8 +272,9 @@ def test_without_never_treated_units_sa_uses_the_last_cohort(small: pl.DataFrame
     res = _es(df, leads=2, lags=2, estimator="sun_abraham")
     assert res.info.n_obs == df.filter(pl.col("period") < last).height
     assert res.funnel["step"].to_list()[-1] == "dropped by estimator"
-    assert ((_rows(res, "sun_abraham").filter(pl.col("rel_time") == 0)["estimate"] - 0.3).abs()
-            < 0.1).all()
+    assert (
+        (_rows(res, "sun_abraham").filter(pl.col("rel_time") == 0)["estimate"] - 0.3).abs() < 0.1
+    ).all()
     with pytest.raises(EstimationError):
         _es(df.with_columns(pl.lit(None, pl.Int64).alias("announce_period")), estimator="twfe")
 
@@ -232,8 +289,12 @@ def test_cluster_on_a_coarser_variable(small: pl.DataFrame) -> None:
 
 
 def test_funnel_counts_missing_outcomes(small: pl.DataFrame) -> None:
-    df = small.with_columns(pl.when(pl.col("period") == 1).then(None)
-                            .otherwise(pl.col("log_intensity")).alias("log_intensity"))
+    df = small.with_columns(
+        pl.when(pl.col("period") == 1)
+        .then(None)
+        .otherwise(pl.col("log_intensity"))
+        .alias("log_intensity")
+    )
     res = _es(df, leads=2, lags=2, estimator="twfe")
     assert res.funnel.row(1) == ("missing values", 120, 1320, "log_intensity, firm, period")
     assert res.info.n_obs == 1320

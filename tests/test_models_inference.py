@@ -32,8 +32,9 @@ def test_grunfeld_wcr11_full_enumeration(shared_data, ref, engine):
         assert wb.enumerated and wb.reps == 1024 and wb.t_boot.size == 1024
         assert wb.p_value == want[param]  # exactly 2/1024 and 22/1024
         assert wb.p_value_with_ties == want[param] + 2 / 1024
-        assert wb.t_stat == pytest.approx(res.table.filter(pl.col("term") == param)
-                                          ["statistic"][0], rel=1e-10)
+        assert wb.t_stat == pytest.approx(
+            res.table.filter(pl.col("term") == param)["statistic"][0], rel=1e-10
+        )
 
 
 def _fwc_test_df() -> pl.DataFrame:
@@ -64,8 +65,12 @@ def test_full_enumeration_matches_fwildclusterboot(shared_data):
     rescale = np.sqrt((G - 1) / G * (N - k) / (N - 1))
     for kind, col in true_cols.items():
         ref_t = np.sort(tab[col].to_numpy())
-        kw = {"param": "X1", "reps": 99999, "bootstrap_type": kind[3:],
-              "impose_null": kind.startswith("WCR")}
+        kw = {
+            "param": "X1",
+            "reps": 99999,
+            "bootstrap_type": kind[3:],
+            "impose_null": kind.startswith("WCR"),
+        }
         wb = wild_bootstrap(raw, **kw)
         assert wb.enumerated and wb.reps == 32
         np.testing.assert_allclose(np.sort(wb.t_boot), ref_t, atol=1e-12)
@@ -90,12 +95,19 @@ def _clustered(seed=0, G=14, n=15, effect=0.0, fe=False):
 
 
 @pytest.mark.parametrize("weights", ["rademacher", "webb", "mammen", "norm"])
-@pytest.mark.parametrize(("btype", "null"), [("11", True), ("11", False), ("31", True),
-                                             ("31", False)])
+@pytest.mark.parametrize(
+    ("btype", "null"), [("11", True), ("11", False), ("31", True), ("31", False)]
+)
 def test_numpy_kernel_equals_wildboottest(weights, btype, null):
     res = panel_ols(_clustered(1, effect=0.2), "y ~ x + w", cluster="g")
-    kw = {"param": "x", "reps": 199, "weights": weights, "seed": 7,
-          "bootstrap_type": btype, "impose_null": null}
+    kw = {
+        "param": "x",
+        "reps": 199,
+        "weights": weights,
+        "seed": 7,
+        "bootstrap_type": btype,
+        "impose_null": null,
+    }
     a = wild_bootstrap(res, engine="numpy", **kw)
     b = wild_bootstrap(res, engine="wildboottest", **kw)
     assert not a.enumerated and a.reps == 199
@@ -112,8 +124,9 @@ def test_fixed_effects_match_pyfixest_wildboottest(fe):
     fit = pf.feols("y ~ x + w | " + " + ".join(fe), df.to_pandas(), vcov={"CRV1": "g"})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pf_out, pf_t = fit.wildboottest(reps=999, param="x", seed=3,
-                                        return_bootstrapped_t_stats=True)
+        pf_out, pf_t = fit.wildboottest(
+            reps=999, param="x", seed=3, return_bootstrapped_t_stats=True
+        )
     ours = wild_bootstrap(res, param="x", reps=999, seed=3)
     assert not ours.enumerated  # 2^10 > 999
     # same seeded draws; pyfixest counts exact ties (weights ±1) by floating-point luck
@@ -153,8 +166,9 @@ def test_huge_effect_rejects_and_null_mostly_does_not():
     strong = panel_ols(_clustered(5, effect=3.0), "y ~ x", cluster="g")
     assert wild_bootstrap(strong, param="x", reps=999, seed=1).p_value < 0.01
     ps = [
-        wild_bootstrap(panel_ols(_clustered(s), "y ~ x", cluster="g"), param="x", reps=199,
-                       seed=s).p_value
+        wild_bootstrap(
+            panel_ols(_clustered(s), "y ~ x", cluster="g"), param="x", reps=199, seed=s
+        ).p_value
         for s in range(40)
     ]
     assert 0.3 < np.mean(ps) < 0.7
@@ -221,9 +235,19 @@ def _ri_panel(seed, effect):
 @pytest.mark.parametrize("statistic", ["coef", "t"])
 def test_ri_huge_effect_gives_minimum_p(scheme, statistic):
     df = _ri_panel(0, effect=25.0)
-    ri = randomization_inference(df, "y ~ d + w", treatment="d", unit="firm", time="q",
-                                 fe=["firm", "q"], cluster="firm", reps=199, seed=1,
-                                 scheme=scheme, statistic=statistic)
+    ri = randomization_inference(
+        df,
+        "y ~ d + w",
+        treatment="d",
+        unit="firm",
+        time="q",
+        fe=["firm", "q"],
+        cluster="firm",
+        reps=199,
+        seed=1,
+        scheme=scheme,
+        statistic=statistic,
+    )
     assert ri.p_value == pytest.approx(1 / 200)
     assert ri.distribution.shape == (199,)
     if statistic == "coef":
@@ -233,19 +257,38 @@ def test_ri_huge_effect_gives_minimum_p(scheme, statistic):
 
 def test_ri_t_statistic_equals_clustered_t_without_ssc():
     df = _ri_panel(1, effect=0.3)
-    ri = randomization_inference(df, "y ~ d", treatment="d", unit="firm", time="q", fe=["firm"],
-                                 cluster="firm", statistic="t", reps=9)
+    ri = randomization_inference(
+        df,
+        "y ~ d",
+        treatment="d",
+        unit="firm",
+        time="q",
+        fe=["firm"],
+        cluster="firm",
+        statistic="t",
+        reps=9,
+    )
     fit = panel_ols(df, "y ~ d", fe=["firm"], cluster="firm", ssc="none")
     assert ri.observed == pytest.approx(fit.table["statistic"][0], rel=1e-8)
 
 
 def test_ri_null_p_values_roughly_uniform():
-    ps = np.array([
-        randomization_inference(_ri_panel(s, 0.0), "y ~ d", treatment="d", unit="firm",
-                                time="q", fe=["firm", "q"], reps=99, seed=s,
-                                scheme="shift_within_unit").p_value
-        for s in range(60)
-    ])
+    ps = np.array(
+        [
+            randomization_inference(
+                _ri_panel(s, 0.0),
+                "y ~ d",
+                treatment="d",
+                unit="firm",
+                time="q",
+                fe=["firm", "q"],
+                reps=99,
+                seed=s,
+                scheme="shift_within_unit",
+            ).p_value
+            for s in range(60)
+        ]
+    )
     assert 0.35 < ps.mean() < 0.65
     assert 0.0 <= np.mean(ps <= 0.1) <= 0.2
 
@@ -288,14 +331,31 @@ def test_ri_validation(kwargs, name):
 def test_ri_draws_equal_refits_with_panel_ols(statistic):
     """The vectorised FWL statistics equal panel_ols refits on the same placebo data."""
     df = _ri_panel(4, effect=0.4)
-    ri = randomization_inference(df, "y ~ d + w", treatment="d", unit="firm", time="q",
-                                 fe=["firm", "q"], cluster="firm", reps=12, seed=9,
-                                 scheme="shift_within_unit", statistic=statistic, ssc="none")
+    ri = randomization_inference(
+        df,
+        "y ~ d + w",
+        treatment="d",
+        unit="firm",
+        time="q",
+        fe=["firm", "q"],
+        cluster="firm",
+        reps=12,
+        seed=9,
+        scheme="shift_within_unit",
+        statistic=statistic,
+        ssc="none",
+    )
     frame = df.with_row_index("__row_id__")
-    draws = _draw_assignments(frame, df["d"].to_numpy(), "shift_within_unit", "firm", "q", 12,
-                              np.random.default_rng(9))
+    draws = _draw_assignments(
+        frame, df["d"].to_numpy(), "shift_within_unit", "firm", "q", 12, np.random.default_rng(9)
+    )
     col = "estimate" if statistic == "coef" else "statistic"
     for b in range(12):
-        fit = panel_ols(df.with_columns(d=pl.Series(draws[:, b])), "y ~ d + w",
-                        fe=["firm", "q"], cluster="firm", ssc="none")
+        fit = panel_ols(
+            df.with_columns(d=pl.Series(draws[:, b])),
+            "y ~ d + w",
+            fe=["firm", "q"],
+            cluster="firm",
+            ssc="none",
+        )
         assert ri.distribution[b] == pytest.approx(fit.table[col][0], rel=1e-7, abs=1e-12)

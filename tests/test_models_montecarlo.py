@@ -25,9 +25,7 @@ def _panels(seed: int, n_sim: int, n_clusters: int, n_per: int, beta: float) -> 
     shape = (n_sim, n_clusters, n_per)
     q_eff = 0.3 * np.arange(n_per)[None, None, :]
     x = rng.normal(size=(n_sim, n_clusters, 1)) + rng.normal(size=shape)
-    u = rng.normal(size=(n_sim, n_clusters, 1)) + rng.normal(size=shape) * (
-        0.5 + np.abs(x) / 2
-    )
+    u = rng.normal(size=(n_sim, n_clusters, 1)) + rng.normal(size=shape) * (0.5 + np.abs(x) / 2)
     a = rng.normal(size=(n_sim, n_clusters, 1))
     y = beta * x + a + q_eff + u
     return np.stack([x.reshape(n_sim, -1), y.reshape(n_sim, -1)], axis=-1)
@@ -64,8 +62,10 @@ def test_wild_bootstrap_size_8_clusters():
         reject[i] = wb.p_value < 0.05
         naive[i] = res.pvalue("x") < 0.05
     rate = reject.mean()
-    print(f"WCR11 Webb rejection at 5%, G=8, {N_SIM} null panels: {rate:.3f}; "
-          f"CRV1 t(7): {naive.mean():.3f}")
+    print(
+        f"WCR11 Webb rejection at 5%, G=8, {N_SIM} null panels: {rate:.3f}; "
+        f"CRV1 t(7): {naive.mean():.3f}"
+    )
     assert wb.weights == "webb"
     assert 0.03 <= rate <= 0.07, rate
     # sanity: the experiment is informative (CRV1 t(G-1) is not far off here either)

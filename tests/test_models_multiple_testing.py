@@ -144,8 +144,9 @@ def test_romano_wolf_bootstrap_identical_outcomes():
     two = romano_wolf_bootstrap(df, ["y1", "y2"], "x", param="x", cluster="g", reps=999, seed=1)
     assert two["p_adjusted"].to_list() == [two["p_value"][0]] * 2
     assert two["p_value"][0] == two["p_value"][1]
-    three = romano_wolf_bootstrap(df, ["y1", "y2", "y3"], "x", param="x", cluster="g",
-                                  reps=999, seed=1)
+    three = romano_wolf_bootstrap(
+        df, ["y1", "y2", "y3"], "x", param="x", cluster="g", reps=999, seed=1
+    )
     assert three["hypothesis"].to_list() == ["y1", "y2", "y3"]
     assert three["p_adjusted"][0] >= two["p_adjusted"][0]  # a third outcome can only add
     assert three["p_value"][0] == two["p_value"][0]  # same joint draws

@@ -29,7 +29,9 @@ def ref(shared_data):
 def petersen(shared_data):
     return pd.read_csv(
         shared_data / "reference" / "petersen" / "test_data.txt",
-        sep=r"\s+", header=None, names=["firmid", "year", "x", "y"],
+        sep=r"\s+",
+        header=None,
+        names=["firmid", "year", "x", "y"],
     )
 
 
@@ -95,8 +97,9 @@ def test_grunfeld_twoway_ivreg2_small(grunfeld, ref):
     assert res.info.n_clusters == {"firm": 10, "year": 20}
     for term, key in (("value", "value"), ("capital", "capital"), ("Intercept", "const")):
         assert res.se(term) == pytest.approx(r[key], rel=1e-6)
-    other = panel_ols(grunfeld, "invest ~ value + capital", cluster=["firm", "year"],
-                      ssc="conventional")
+    other = panel_ols(
+        grunfeld, "invest ~ value + capital", cluster=["firm", "year"], ssc="conventional"
+    )
     assert abs(other.se("capital") - r["capital"]) > 1e-4  # the convention matters
 
 
@@ -110,8 +113,7 @@ def _panel(seed=0, n_firms=30, n_q=12):
     x1 = rng.normal(size=n) + 0.5 * a
     x2 = rng.normal(size=n)
     y = 1 + 0.5 * x1 - 0.3 * x2 + a + 0.2 * q + rng.normal(size=n) * (1 + 0.5 * (firm % 3))
-    return pl.DataFrame({"firm": firm, "q": q, "x1": x1, "x2": x2, "y": y,
-                         "region": firm % 4})
+    return pl.DataFrame({"firm": firm, "q": q, "x1": x1, "x2": x2, "y": y, "region": firm % 4})
 
 
 PF_SSC = {
@@ -130,10 +132,8 @@ def test_statsmodels_path_matches_pyfixest(ssc, cluster):
     assert res.info.extra["engine"] == "statsmodels"
     cl = cluster if isinstance(cluster, str) else "+".join(cluster)
     fit = pf.feols("y ~ x1 + x2", df.to_pandas(), vcov={"CRV1": cl}, ssc=PF_SSC[ssc])
-    np.testing.assert_allclose(res.table["estimate"].to_numpy(), fit.coef().to_numpy(),
-                               rtol=1e-10)
-    np.testing.assert_allclose(res.table["std_error"].to_numpy(), fit.se().to_numpy(),
-                               rtol=1e-10)
+    np.testing.assert_allclose(res.table["estimate"].to_numpy(), fit.coef().to_numpy(), rtol=1e-10)
+    np.testing.assert_allclose(res.table["std_error"].to_numpy(), fit.se().to_numpy(), rtol=1e-10)
 
 
 def test_fe_path_matches_statsmodels_dummies():
@@ -146,11 +146,18 @@ def test_fe_path_matches_statsmodels_dummies():
         ("hetero", "stata", ("HC1", {})),
         ("iid", "stata", ("nonrobust", {})),
     ]:
-        res = panel_ols(df, "y ~ x1 + x2", fe=["firm", "q"], vcov=vcov, ssc=ssc,
-                        cluster="firm" if vcov == "cluster" else None)
+        res = panel_ols(
+            df,
+            "y ~ x1 + x2",
+            fe=["firm", "q"],
+            vcov=vcov,
+            ssc=ssc,
+            cluster="firm" if vcov == "cluster" else None,
+        )
         assert res.info.extra["engine"] == "pyfixest"
-        ref = smf.ols("y ~ x1 + x2 + C(firm) + C(q)", pdf).fit(cov_type=sm_cov[0],
-                                                                cov_kwds=sm_cov[1] or None)
+        ref = smf.ols("y ~ x1 + x2 + C(firm) + C(q)", pdf).fit(
+            cov_type=sm_cov[0], cov_kwds=sm_cov[1] or None
+        )
         for t in ("x1", "x2"):
             assert res.coef(t) == pytest.approx(dummies.params[t], rel=1e-9)
             fac = 30 / 29 if vcov == "cluster" else 1.0  # G/(G-1), statsmodels uncorrected
@@ -162,8 +169,7 @@ def test_fe_path_matches_pyfixest_directly_stata_default():
     res = panel_ols(df, "y ~ x1 + x2", fe=["firm", "q"], cluster="firm")
     fit = pf.feols("y ~ x1 + x2 | firm + q", df.to_pandas(), vcov={"CRV1": "firm"})
     np.testing.assert_allclose(res.table["std_error"].to_numpy(), fit.se().to_numpy(), rtol=1e-9)
-    np.testing.assert_allclose(res.table["p_value"].to_numpy(), fit.pvalue().to_numpy(),
-                               rtol=1e-8)
+    np.testing.assert_allclose(res.table["p_value"].to_numpy(), fit.pvalue().to_numpy(), rtol=1e-8)
     assert res.info.df_inference == 29
 
 
@@ -187,7 +193,12 @@ def test_pandas_input_and_formula_terms():
     df = _panel(5)
     res = panel_ols(df.to_pandas(), "y ~ x1 + C(region) + x1:x2", cluster="firm")
     assert res.table["term"].to_list() == [
-        "Intercept", "x1", "C(region)[T.1]", "C(region)[T.2]", "C(region)[T.3]", "x1:x2"
+        "Intercept",
+        "x1",
+        "C(region)[T.1]",
+        "C(region)[T.2]",
+        "C(region)[T.3]",
+        "x1:x2",
     ]
 
 
@@ -202,13 +213,17 @@ def test_funnel_missing_singletons_nonfinite():
         pl.when(pl.int_range(pl.len()) == 7).then(0.0).otherwise(pl.col("ypos")).alias("ypos")
     )
     # a firm with a single row is a singleton
-    extra = df.head(1).with_columns(pl.lit(999, dtype=df.schema["firm"]).alias("firm"),
-                                    pl.lit(1.0).alias("x1"))
+    extra = df.head(1).with_columns(
+        pl.lit(999, dtype=df.schema["firm"]).alias("firm"), pl.lit(1.0).alias("x1")
+    )
     df = pl.concat([df, extra])
     res = panel_ols(df, "np.log(ypos) ~ x1", fe=["firm"], cluster="firm")
     f = res.funnel
     assert f["step"].to_list() == [
-        "input", "missing values", "non-finite transformed values", "singletons"
+        "input",
+        "missing values",
+        "non-finite transformed values",
+        "singletons",
     ]
     assert f["rows_dropped"].to_list() == [0, 3, 1, 1]
     assert f["detail"][1] == "column 'x1'"
@@ -267,21 +282,20 @@ def test_affine_response_property(scale, shift, seed):
     """y → a·y + b scales estimates and SEs of slopes by a; t-statistics are unchanged."""
     df = _panel(seed, n_firms=8, n_q=5)
     base = panel_ols(df, "y ~ x1 + x2", cluster="firm")
-    moved = panel_ols(df.with_columns(pl.col("y") * scale + shift), "y ~ x1 + x2",
-                      cluster="firm")
+    moved = panel_ols(df.with_columns(pl.col("y") * scale + shift), "y ~ x1 + x2", cluster="firm")
     for t in ("x1", "x2"):
         assert moved.coef(t) == pytest.approx(scale * base.coef(t), rel=1e-7, abs=1e-9)
         assert moved.se(t) == pytest.approx(scale * base.se(t), rel=1e-7)
-    np.testing.assert_allclose(moved.table["statistic"][1:].to_numpy(),
-                               base.table["statistic"][1:].to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        moved.table["statistic"][1:].to_numpy(), base.table["statistic"][1:].to_numpy(), rtol=1e-6
+    )
 
 
 def test_no_fe_equals_statsmodels_ols_cluster():
     df = _panel(9)
     pdf = df.to_pandas()
     X = sm.add_constant(pdf[["x1", "x2"]])
-    ref = sm.OLS(pdf["y"], X).fit(cov_type="cluster", cov_kwds={"groups": pdf["firm"]},
-                                  use_t=True)
+    ref = sm.OLS(pdf["y"], X).fit(cov_type="cluster", cov_kwds={"groups": pdf["firm"]}, use_t=True)
     res = panel_ols(df, "y ~ x1 + x2", cluster="firm")
     np.testing.assert_allclose(res.table["std_error"].to_numpy(), ref.bse.to_numpy(), rtol=1e-10)
     np.testing.assert_allclose(res.table["p_value"].to_numpy(), ref.pvalues.to_numpy(), rtol=1e-8)
@@ -289,8 +303,13 @@ def test_no_fe_equals_statsmodels_ols_cluster():
 
 def test_everything_absorbed_raises_estimation_error():
     rng = np.random.default_rng(0)
-    df = pl.DataFrame({"firm": np.repeat(np.arange(10), 5),
-                       "x": np.repeat(rng.normal(size=10), 5), "y": rng.normal(size=50)})
+    df = pl.DataFrame(
+        {
+            "firm": np.repeat(np.arange(10), 5),
+            "x": np.repeat(rng.normal(size=10), 5),
+            "y": rng.normal(size=50),
+        }
+    )
     with pytest.raises(EstimationError, match="collinear"):
         panel_ols(df, "y ~ x", fe=["firm"], cluster="firm")
     with pytest.raises(InvalidArgumentError) as err:

@@ -48,8 +48,7 @@ def test_ships_conventional_is_statsmodels_default(ships):
         cov_type="cluster", cov_kwds={"groups": pdf["ship"].to_numpy()}
     )
     res = ppml(ships, "accident ~ yr_con + op_75_79", cluster="ship", ssc="conventional")
-    np.testing.assert_allclose(res.table["std_error"].to_numpy(), sm_fit.bse.to_numpy(),
-                               rtol=1e-6)
+    np.testing.assert_allclose(res.table["std_error"].to_numpy(), sm_fit.bse.to_numpy(), rtol=1e-6)
     # PROVENANCE: 1.13994 / 0.205667 / 0.114459
     assert res.se("Intercept") == pytest.approx(1.13994, abs=1e-5)
 
@@ -94,8 +93,7 @@ def _counts(seed=0, n_firms=25, n_q=8):
     head = rng.integers(50, 500, size=n_firms)[firm].astype(float)
     mu = np.exp(-3 + 0.4 * x - 0.2 * z + 0.3 * rng.normal(size=n_firms)[firm]) * head
     y = rng.poisson(mu).astype(float)
-    return pl.DataFrame({"firm": firm, "q": q, "x": x, "z": z, "y": y,
-                         "log_head": np.log(head)})
+    return pl.DataFrame({"firm": firm, "q": q, "x": x, "z": z, "y": y, "log_head": np.log(head)})
 
 
 def test_fe_ppml_matches_statsmodels_dummies_and_pyfixest():
@@ -103,8 +101,10 @@ def test_fe_ppml_matches_statsmodels_dummies_and_pyfixest():
     res = ppml(df, "y ~ x + z", fe=["firm", "q"], cluster="firm", ssc="cluster_only")
     pdf = df.to_pandas()
     glm = smf.glm("y ~ x + z + C(firm) + C(q)", pdf, family=sm.families.Poisson()).fit(
-        tol=1e-12, cov_type="cluster",
-        cov_kwds={"groups": pdf["firm"].to_numpy(), "use_correction": False})
+        tol=1e-12,
+        cov_type="cluster",
+        cov_kwds={"groups": pdf["firm"].to_numpy(), "use_correction": False},
+    )
     for t in ("x", "z"):
         assert res.coef(t) == pytest.approx(glm.params[t], rel=1e-6)
         assert res.se(t) == pytest.approx(glm.bse[t] * np.sqrt(25 / 24), rel=1e-5)
@@ -118,8 +118,9 @@ def test_offset_is_exposure():
     pdf = df.to_pandas()
     glm = smf.glm("y ~ x + z", pdf, family=sm.families.Poisson(), offset=pdf["log_head"]).fit()
     assert res.coef("x") == pytest.approx(glm.params["x"], rel=1e-7)
-    shifted = ppml(df.with_columns(pl.col("log_head") + 2.0), "y ~ x + z", offset="log_head",
-                   cluster="firm")
+    shifted = ppml(
+        df.with_columns(pl.col("log_head") + 2.0), "y ~ x + z", offset="log_head", cluster="firm"
+    )
     assert shifted.coef("Intercept") == pytest.approx(res.coef("Intercept") - 2.0, abs=1e-7)
     assert shifted.coef("x") == pytest.approx(res.coef("x"), abs=1e-8)
     fe = ppml(df, "y ~ x + z", fe=["firm"], offset="log_head", cluster="firm")
@@ -138,7 +139,9 @@ def test_zero_groups_and_separation_with_fe_in_funnel():
         pl.when(pl.col("firm") == 1).then(0.0).otherwise(pl.col("y")).alias("y")
     ).with_columns(
         ((pl.col("firm") == 1) & (pl.col("q") < 3)).cast(pl.Float64).alias("d"),
-        pl.when((pl.col("firm") == 1) & (pl.col("q") >= 3)).then(1.0).otherwise(pl.col("y"))
+        pl.when((pl.col("firm") == 1) & (pl.col("q") >= 3))
+        .then(1.0)
+        .otherwise(pl.col("y"))
         .alias("y"),
     )
     res = ppml(df, "y ~ x + d", fe=["firm", "q"], cluster="firm")
@@ -201,12 +204,16 @@ def test_vcov_variants_match_statsmodels_and_pyfixest():
 
 def test_nonfinite_offset_counts_as_missing():
     df = _counts(6).with_columns(
-        pl.when(pl.int_range(pl.len()) < 2).then(float("-inf")).otherwise(pl.col("log_head"))
+        pl.when(pl.int_range(pl.len()) < 2)
+        .then(float("-inf"))
+        .otherwise(pl.col("log_head"))
         .alias("log_head")
     )
     res = ppml(df, "y ~ x", offset="log_head")
     row = res.funnel.row(1, named=True)
     assert (row["step"], row["rows_dropped"], row["detail"]) == (
-        "missing values", 2, "column 'log_head'"
+        "missing values",
+        2,
+        "column 'log_head'",
     )
     assert res.info.extra["offset"] == "log_head"

@@ -28,8 +28,9 @@ def _quiet() -> None:
 
 @pytest.fixture(scope="module")
 def panel() -> pl.DataFrame:
-    return simulate_panel(n_firms=80, n_periods=12, effect=0.3, noise_sd=0.1, seed=SEED
-                          ).with_columns(
+    return simulate_panel(
+        n_firms=80, n_periods=12, effect=0.3, noise_sd=0.1, seed=SEED
+    ).with_columns(
         pl.col("treated").cast(pl.Float64),
         pl.col("capex").log().alias("log_capex"),
         pl.col("headcount").log().alias("log_headcount"),
@@ -39,7 +40,9 @@ def panel() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def grid() -> SpecGrid:
     return SpecGrid(
-        outcomes=["log_intensity"], treatments=["treated", "log_capex"], lags=[0, 2],
+        outcomes=["log_intensity"],
+        treatments=["treated", "log_capex"],
+        lags=[0, 2],
         fixed_effects=[["firm"], ["firm", "period"]],
         samples={"all": None, "large": pl.col("headcount") > 15_000},
     )
@@ -58,8 +61,14 @@ def test_grid_bookkeeping(grid: SpecGrid) -> None:
     assert specs.row(0) == (0, "log_intensity", "treated", 0, "firm", "all")
     assert specs.row(15) == (15, "log_intensity", "log_capex", 2, "firm + period", "large")
     assert specs.select(pl.exclude("spec_id")).is_unique().all()
-    assert grid.columns() == {"log_intensity", "treated", "log_capex", "firm", "period",
-                              "headcount"}
+    assert grid.columns() == {
+        "log_intensity",
+        "treated",
+        "log_capex",
+        "firm",
+        "period",
+        "headcount",
+    }
 
 
 @pytest.mark.parametrize(
@@ -83,9 +92,12 @@ def test_grid_validation(kwargs: dict, name: str) -> None:
 def test_result_shape_and_known_effect(serial: pl.DataFrame) -> None:
     assert serial.columns == list(SPEC_COLUMNS)
     assert serial.height == 16 and serial["error"].is_null().all()
-    main = serial.filter((pl.col("treatment") == "treated") & (pl.col("lag") == 0)
-                         & (pl.col("fixed_effects") == "firm + period")
-                         & (pl.col("sample") == "all"))
+    main = serial.filter(
+        (pl.col("treatment") == "treated")
+        & (pl.col("lag") == 0)
+        & (pl.col("fixed_effects") == "firm + period")
+        & (pl.col("sample") == "all")
+    )
     assert abs(main["estimate"][0] - 0.3) < 0.05
     assert main["n_obs"][0] == 960 and main["n_clusters"][0] == 80
     lagged = serial.filter((pl.col("lag") == 2) & (pl.col("sample") == "all"))
@@ -94,9 +106,14 @@ def test_result_shape_and_known_effect(serial: pl.DataFrame) -> None:
 
 def test_each_row_equals_a_direct_fit(panel: pl.DataFrame, serial: pl.DataFrame) -> None:
     lagged = panel.sort("firm", "period").with_columns(
-        pl.col("log_capex").shift(2).over("firm").alias("lc2"))
-    direct = panel_ols(lagged.filter(pl.col("headcount") > 15_000), "log_intensity ~ lc2",
-                       fe=["firm", "period"], cluster="firm")
+        pl.col("log_capex").shift(2).over("firm").alias("lc2")
+    )
+    direct = panel_ols(
+        lagged.filter(pl.col("headcount") > 15_000),
+        "log_intensity ~ lc2",
+        fe=["firm", "period"],
+        cluster="firm",
+    )
     row = serial.filter(pl.col("spec_id") == 15)
     want = direct.table.drop("term")
     assert_frame_equal(row.select(want.columns), want)
@@ -104,11 +121,15 @@ def test_each_row_equals_a_direct_fit(panel: pl.DataFrame, serial: pl.DataFrame)
 
 
 def test_lags_match_on_the_period_not_the_row() -> None:
-    df = pl.DataFrame({"u": ["a"] * 5 + ["b"] * 4, "t": [1, 2, 3, 5, 6, 1, 2, 3, 4],
-                       "x": [1.0, 2, 3, 5, 6, 10, 20, 30, 40],
-                       "y": [0.5, 1.9, 3.2, 4.8, 6.1, 9.7, 20.4, 29.9, 40.2]})
-    out = spec_curve(df, outcomes=["y"], treatments=["x"], lags=[1], unit="u", time="t",
-                     n_jobs=1)
+    df = pl.DataFrame(
+        {
+            "u": ["a"] * 5 + ["b"] * 4,
+            "t": [1, 2, 3, 5, 6, 1, 2, 3, 4],
+            "x": [1.0, 2, 3, 5, 6, 10, 20, 30, 40],
+            "y": [0.5, 1.9, 3.2, 4.8, 6.1, 9.7, 20.4, 29.9, 40.2],
+        }
+    )
+    out = spec_curve(df, outcomes=["y"], treatments=["x"], lags=[1], unit="u", time="t", n_jobs=1)
     # rows with a lag: a@2, a@3, a@6 (a@5 has no period 4), b@2, b@3, b@4
     assert out["n_obs"][0] == 6
     with pytest.raises(InvalidArgumentError) as err:
@@ -117,31 +138,65 @@ def test_lags_match_on_the_period_not_the_row() -> None:
 
 
 def test_ppml_specs_match_direct_ppml(panel: pl.DataFrame) -> None:
-    out = spec_curve(panel, outcomes=["cuts"], treatments=["treated"],
-                     fixed_effects=[["firm", "period"]], estimator="ppml",
-                     offset="log_headcount", cluster="firm", n_jobs=1)
-    direct = ppml(panel.with_columns(pl.col("treated").alias("_x")), "cuts ~ _x",
-                  fe=["firm", "period"], cluster="firm", offset="log_headcount")
+    out = spec_curve(
+        panel,
+        outcomes=["cuts"],
+        treatments=["treated"],
+        fixed_effects=[["firm", "period"]],
+        estimator="ppml",
+        offset="log_headcount",
+        cluster="firm",
+        n_jobs=1,
+    )
+    direct = ppml(
+        panel.with_columns(pl.col("treated").alias("_x")),
+        "cuts ~ _x",
+        fe=["firm", "period"],
+        cluster="firm",
+        offset="log_headcount",
+    )
     assert out["estimate"][0] == pytest.approx(direct.coef("_x"), abs=1e-12)
     assert out["std_error"][0] == pytest.approx(direct.se("_x"), abs=1e-12)
 
 
 def test_a_failing_spec_is_reported_not_raised(panel: pl.DataFrame) -> None:
-    out = spec_curve(panel, outcomes=["log_intensity"], treatments=["treated"],
-                     fixed_effects=[["firm"]], cluster="firm", n_jobs=1,
-                     samples={"all": None, "never": pl.col("announce_period").is_null()})
+    out = spec_curve(
+        panel,
+        outcomes=["log_intensity"],
+        treatments=["treated"],
+        fixed_effects=[["firm"]],
+        cluster="firm",
+        n_jobs=1,
+        samples={"all": None, "never": pl.col("announce_period").is_null()},
+    )
     assert out["error"][0] is None
     assert out["estimate"][1] is None and out["error"][1] is not None
 
 
 def test_controls_are_added(panel: pl.DataFrame) -> None:
-    a = spec_curve(panel, outcomes=["log_intensity"], treatments=["treated"],
-                   fixed_effects=[["firm"]], cluster="firm", n_jobs=1)
-    b = spec_curve(panel, outcomes=["log_intensity"], treatments=["treated"],
-                   fixed_effects=[["firm"]], cluster="firm", n_jobs=1,
-                   controls=["np.log(headcount)"])
-    direct = panel_ols(panel.with_columns(pl.col("treated").alias("_x")),
-                       "log_intensity ~ _x + np.log(headcount)", fe=["firm"], cluster="firm")
+    a = spec_curve(
+        panel,
+        outcomes=["log_intensity"],
+        treatments=["treated"],
+        fixed_effects=[["firm"]],
+        cluster="firm",
+        n_jobs=1,
+    )
+    b = spec_curve(
+        panel,
+        outcomes=["log_intensity"],
+        treatments=["treated"],
+        fixed_effects=[["firm"]],
+        cluster="firm",
+        n_jobs=1,
+        controls=["np.log(headcount)"],
+    )
+    direct = panel_ols(
+        panel.with_columns(pl.col("treated").alias("_x")),
+        "log_intensity ~ _x + np.log(headcount)",
+        fe=["firm"],
+        cluster="firm",
+    )
     assert b["estimate"][0] == pytest.approx(direct.coef("_x"), abs=1e-12)
     assert a["estimate"][0] != pytest.approx(b["estimate"][0], abs=1e-9)
 
@@ -158,11 +213,15 @@ def test_dask_client_gives_the_same_answer(
     panel: pl.DataFrame, grid: SpecGrid, serial: pl.DataFrame
 ) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        out = spec_curve(panel, grid=grid, unit="firm", time="period", cluster="firm",
-                         client=client)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        out = spec_curve(
+            panel, grid=grid, unit="firm", time="period", cluster="firm", client=client
+        )
     assert_frame_equal(out, serial, **SAME)
 
 
@@ -171,11 +230,15 @@ def test_dask_process_cluster_gives_the_same_answer(
     panel: pl.DataFrame, grid: SpecGrid, serial: pl.DataFrame
 ) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        out = spec_curve(panel, grid=grid, unit="firm", time="period", cluster="firm",
-                         client=client)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        out = spec_curve(
+            panel, grid=grid, unit="firm", time="period", cluster="firm", client=client
+        )
     assert_frame_equal(out, serial, **SAME)
 
 
@@ -184,10 +247,11 @@ def test_dask_process_cluster_gives_the_same_answer(
     [
         ({}, "grid"),
         ({"outcomes": ["log_intensity"], "treatments": ["nope"]}, "df"),
-        ({"outcomes": ["log_intensity"], "treatments": ["treated"], "estimator": "gls"},
-         "estimator"),
-        ({"outcomes": ["cuts"], "treatments": ["treated"], "offset": "log_headcount"},
-         "offset"),
+        (
+            {"outcomes": ["log_intensity"], "treatments": ["treated"], "estimator": "gls"},
+            "estimator",
+        ),
+        ({"outcomes": ["cuts"], "treatments": ["treated"], "offset": "log_headcount"}, "offset"),
         ({"outcomes": ["cuts"], "treatments": ["treated"], "n_jobs": 0}, "n_jobs"),
     ],
 )

@@ -22,7 +22,9 @@ from layofflab import config
 from layofflab.report import CHECK_MARKER, build_reports, notebooks
 
 NOTEBOOKS = notebooks()
-RESTYLING = re.compile(r"\b(plt\.|sns\.set|rcParams|matplotlib\.pyplot|\.set_title\(|\.set_xlabel\()")
+RESTYLING = re.compile(
+    r"\b(plt\.|sns\.set|rcParams|matplotlib\.pyplot|\.set_title\(|\.set_xlabel\()"
+)
 
 
 def test_there_are_notebooks():
@@ -59,7 +61,9 @@ def test_notebook_structure(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert not RESTYLING.search(cell.source), f"{path.name}: style inside plot functions, not inline"
+            assert not RESTYLING.search(cell.source), (
+                f"{path.name}: style inside plot functions, not inline"
+            )
 
 
 def test_nbval_fails_when_a_checked_output_changes(tmp_path):
@@ -70,10 +74,26 @@ def test_nbval_fails_when_a_checked_output_changes(tmp_path):
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
-         "--nbval-sanitize-with", str(config.TESTS / "nbval_sanitize.cfg"),
-         "-o", "addopts=", "--rootdir", str(tmp_path), str(broken)],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--nbval-sanitize-with",
+            str(config.TESTS / "nbval_sanitize.cfg"),
+            "-o",
+            "addopts=",
+            "--rootdir",
+            str(tmp_path),
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "1 failed" in proc.stdout
@@ -83,8 +103,11 @@ def test_build_reports_writes_html_with_a_figure_and_an_index(tmp_path):
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
     shutil.copy(config.NOTEBOOKS / "01_layoffs_overview.ipynb", nb_dir)
-    rendered = build_reports(notebook_dir=nb_dir, report_dir=tmp_path / "reports",
-                             parameters={"01_layoffs_overview": {"top_n": 3}})
+    rendered = build_reports(
+        notebook_dir=nb_dir,
+        report_dir=tmp_path / "reports",
+        parameters={"01_layoffs_overview": {"top_n": 3}},
+    )
     assert [r.html.name for r in rendered] == ["01_layoffs_overview.html"]
     page = rendered[0].html.read_text()
     assert page.count("<img ") == 2  # both figure cells
@@ -92,7 +115,9 @@ def test_build_reports_writes_html_with_a_figure_and_an_index(tmp_path):
     index = (tmp_path / "reports" / "index.html").read_text()
     assert 'href="01_layoffs_overview.html"' in index
     assert rendered[0].title in index
-    executed = nbformat.read(tmp_path / "reports" / "executed" / "01_layoffs_overview.ipynb", as_version=4)
+    executed = nbformat.read(
+        tmp_path / "reports" / "executed" / "01_layoffs_overview.ipynb", as_version=4
+    )
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
 
 
@@ -101,17 +126,23 @@ def test_every_plot_function_displays_inline_in_a_kernel():
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "display_name": "layofflab", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": config.KERNEL_NAME,
+        "display_name": "layofflab",
+        "language": "python",
+    }
     setup = (
         "import datetime as dt\nimport polars as pl\n"
         "from layofflab.plots import plot_monthly_layoffs, plot_top_companies\n"
         "m = pl.DataFrame({'month': [dt.date(2025, 1, 1)], 'events': [1], 'events_with_count': [1], 'laid_off': [5]})\n"
         "t = pl.DataFrame({'company': ['a'], 'events': [1], 'laid_off': [5]})"
     )
-    plots = ["fig = plot_monthly_layoffs(m)", "fig = plot_top_companies(t)", "fig = plot_monthly_layoffs(m)"]
+    plots = [
+        "fig = plot_monthly_layoffs(m)",
+        "fig = plot_top_companies(t)",
+        "fig = plot_monthly_layoffs(m)",
+    ]
     nb.cells = [nbformat.v4.new_code_cell(setup)] + [nbformat.v4.new_code_cell(p) for p in plots]
     NotebookClient(nb, kernel_name=config.KERNEL_NAME, timeout=120).execute()
-    images = [
-        sum("image/png" in o.get("data", {}) for o in cell.outputs) for cell in nb.cells[1:]
-    ]
+    images = [sum("image/png" in o.get("data", {}) for o in cell.outputs) for cell in nb.cells[1:]]
     assert images == [1, 1, 1]

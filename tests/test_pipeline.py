@@ -36,7 +36,7 @@ def test_shipped_manifest_matches_the_raw_files():
 
 def test_changed_missing_or_unlisted_raw_file_stops_the_build(raw_copy, tmp_path):
     (raw_copy / "layoff_events.csv").open("a").write("Acme,2025-01-01,1,,X,Y,Other,https://e.x\n")
-    with pytest.raises(ManifestError, match="layoff_events.csv: content changed"):
+    with pytest.raises(ManifestError, match=r"layoff_events\.csv: content changed"):
         build(raw_dir=raw_copy, out_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
     (raw_copy / "layoff_events.csv").unlink()
@@ -46,14 +46,17 @@ def test_changed_missing_or_unlisted_raw_file_stops_the_build(raw_copy, tmp_path
 
 def test_unlisted_file_and_deliberate_refresh(raw_copy):
     (raw_copy / "new.csv").write_text("a\n1\n")
-    with pytest.raises(ManifestError, match="new.csv: not listed"):
+    with pytest.raises(ManifestError, match=r"new\.csv: not listed"):
         verify_manifest(raw_copy)
     write_manifest(raw_copy, sources={"new.csv": ("typed by hand", "2026-11-28")})
     manifest = verify_manifest(raw_copy)
     row = manifest.filter(pl.col("path") == "new.csv").row(0, named=True)
     assert (row["source"], row["retrieved"], row["bytes"]) == ("typed by hand", "2026-11-28", 4)
     old = read_manifest(config.DATA_RAW).filter(pl.col("path") == "layoff_events.csv")
-    assert manifest.filter(pl.col("path") == "layoff_events.csv")["source"].to_list() == old["source"].to_list()
+    assert (
+        manifest.filter(pl.col("path") == "layoff_events.csv")["source"].to_list()
+        == old["source"].to_list()
+    )
 
 
 def test_build_writes_validated_tables_and_skips_when_nothing_changed(raw_copy, tmp_path):
@@ -75,7 +78,15 @@ def test_build_writes_validated_tables_and_skips_when_nothing_changed(raw_copy, 
 
 
 def test_cli_clean_writes_parquet_and_prints_summary(fixtures_dir, tmp_path, capsys):
-    status = main(["clean", "tracker", str(fixtures_dir / "tracker" / "layoffs_2023_format.csv"), "--out", str(tmp_path)])
+    status = main(
+        [
+            "clean",
+            "tracker",
+            str(fixtures_dir / "tracker" / "layoffs_2023_format.csv"),
+            "--out",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     assert status == 0
     assert "negative count" in out and "layoffs_2023_format.csv" in out
@@ -86,15 +97,24 @@ def test_cli_clean_writes_parquet_and_prints_summary(fixtures_dir, tmp_path, cap
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["clean", "tracker", "tests/fixtures/bad/empty.csv"], "empty.csv: expected a non-empty file"),
-        (["clean", "tracker", "tests/fixtures/tracker/layoffs_wrong_header.csv"], "expected a tracker export"),
+        (
+            ["clean", "tracker", "tests/fixtures/bad/empty.csv"],
+            "empty.csv: expected a non-empty file",
+        ),
+        (
+            ["clean", "tracker", "tests/fixtures/tracker/layoffs_wrong_header.csv"],
+            "expected a tracker export",
+        ),
         (["clean", "tracker", "no/such.csv"], "no/such.csv: no such file"),
     ],
 )
 def test_cli_user_errors_are_one_line_with_status_2(tmp_path, args, message):
     proc = subprocess.run(
         [sys.executable, "-m", "layofflab", *args, "--out", str(tmp_path)],
-        capture_output=True, text=True, cwd=config.PROJECT_ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        check=False,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
@@ -104,9 +124,20 @@ def test_cli_user_errors_are_one_line_with_status_2(tmp_path, args, message):
 
 def test_cli_does_not_depend_on_the_working_directory(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "layofflab", "clean", "tracker", str(config.DATA_RAW / "layoff_events.csv"),
-         "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-m",
+            "layofflab",
+            "clean",
+            "tracker",
+            str(config.DATA_RAW / "layoff_events.csv"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "o" / "tracker.parquet").is_file()
@@ -114,8 +145,21 @@ def test_cli_does_not_depend_on_the_working_directory(tmp_path):
 
 def test_make_help_lists_every_target_with_a_description():
     makefile = (config.PROJECT_ROOT / "Makefile").read_text()
-    proc = subprocess.run(["make", "-s", "help"], capture_output=True, text=True, cwd=config.PROJECT_ROOT, check=True)
-    required = {"setup", "data", "report", "test", "lab", "lint", "bench", "clean", "manifest", "help"}
+    proc = subprocess.run(
+        ["make", "-s", "help"], capture_output=True, text=True, cwd=config.PROJECT_ROOT, check=True
+    )
+    required = {
+        "setup",
+        "data",
+        "report",
+        "test",
+        "lab",
+        "lint",
+        "bench",
+        "clean",
+        "manifest",
+        "help",
+    }
     phony = set(makefile.split(".PHONY:")[1].splitlines()[0].split())
     listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
     assert required <= phony

@@ -36,8 +36,15 @@ def _bars(ax: plt.Axes) -> list[ErrorbarContainer]:
 def es() -> EventStudyResult:
     warnings.filterwarnings("ignore", message=r"(?s).*(The inplace keyword|small groups)")
     df = simulate_panel(n_firms=150, n_periods=10, effect=0.3, seed=12)
-    return event_study(df, outcome="log_intensity", unit="firm", time="period",
-                       cohort="announce_period", leads=3, lags=2)
+    return event_study(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        cohort="announce_period",
+        leads=3,
+        lags=2,
+    )
 
 
 def test_event_study_draws_each_estimator_dodged(es: EventStudyResult) -> None:
@@ -67,8 +74,14 @@ def test_event_study_zero_line_reference_marker_and_ticks(es: EventStudyResult) 
 
 
 def test_event_study_from_a_plain_table_and_given_axes() -> None:
-    tab = pl.DataFrame({"rel_time": [-2, 0, 1], "estimate": [0.0, 0.3, 0.5],
-                        "ci_low": [-0.1, 0.1, 0.2], "ci_high": [0.1, 0.5, 0.8]})
+    tab = pl.DataFrame(
+        {
+            "rel_time": [-2, 0, 1],
+            "estimate": [0.0, 0.3, 0.5],
+            "ci_low": [-0.1, 0.1, 0.2],
+            "ci_high": [0.1, 0.5, 0.8],
+        }
+    )
     fig, ax = plt.subplots()
     out = plot_event_study(tab, ax=ax, omit=None, title="mine")
     assert out is fig and ax.get_title() == "mine"
@@ -94,17 +107,19 @@ def test_event_study_input_errors() -> None:
 
 @pytest.fixture
 def curve() -> pl.DataFrame:
-    return pl.DataFrame({
-        "spec_id": [0, 1, 2, 3, 4],
-        "outcome": ["y"] * 5,
-        "lag": [0, 1, 0, 1, 2],
-        "sample": ["all", "all", "big", "big", "all"],
-        "estimate": [0.4, -0.1, 0.2, None, 0.05],
-        "ci_low": [0.2, -0.3, 0.1, None, -0.2],
-        "ci_high": [0.6, 0.1, 0.3, None, 0.3],
-        "p_value": [0.001, 0.3, 0.01, None, 0.7],
-        "error": [None, None, None, "EstimationError: no variation", None],
-    })
+    return pl.DataFrame(
+        {
+            "spec_id": [0, 1, 2, 3, 4],
+            "outcome": ["y"] * 5,
+            "lag": [0, 1, 0, 1, 2],
+            "sample": ["all", "all", "big", "big", "all"],
+            "estimate": [0.4, -0.1, 0.2, None, 0.05],
+            "ci_low": [0.2, -0.3, 0.1, None, -0.2],
+            "ci_high": [0.6, 0.1, 0.3, None, 0.3],
+            "p_value": [0.001, 0.3, 0.01, None, 0.7],
+            "error": [None, None, None, "EstimationError: no variation", None],
+        }
+    )
 
 
 def test_spec_curve_sorted_estimates_and_significance(curve: pl.DataFrame) -> None:
@@ -113,8 +128,10 @@ def test_spec_curve_sorted_estimates_and_significance(curve: pl.DataFrame) -> No
     bars = _bars(top)
     assert [b.get_label() for b in bars] == ["p ≥ 0.05", "p < 0.05"]
     pts = sorted(
-        (float(x), float(y)) for b in bars
-        for x, y in zip(b.lines[0].get_xdata(), b.lines[0].get_ydata(), strict=True))
+        (float(x), float(y))
+        for b in bars
+        for x, y in zip(b.lines[0].get_xdata(), b.lines[0].get_ydata(), strict=True)
+    )
     assert pts == [(0, -0.1), (1, 0.05), (2, 0.2), (3, 0.4)]  # failed spec left out
     assert sorted(bars[1].lines[0].get_ydata()) == [0.2, 0.4]
     assert "4 specifications" in top.get_title()

@@ -25,12 +25,23 @@ def _pyfixest():
 def test_schema_shape_and_order() -> None:
     df = simulate_panel(n_firms=30, n_periods=10, seed=SEED)
     assert df.shape == (300, 13)
-    assert df.schema == pl.Schema({
-        "firm": pl.String, "period": pl.Int64, "quarter": pl.Date, "headcount": pl.Int64,
-        "capex": pl.Float64, "announce_period": pl.Int64, "cohort": pl.Int64,
-        "rel_time": pl.Int64, "treated": pl.Boolean, "true_effect": pl.Float64,
-        "log_intensity": pl.Float64, "cuts_mean": pl.Float64, "cuts": pl.Int64,
-    })
+    assert df.schema == pl.Schema(
+        {
+            "firm": pl.String,
+            "period": pl.Int64,
+            "quarter": pl.Date,
+            "headcount": pl.Int64,
+            "capex": pl.Float64,
+            "announce_period": pl.Int64,
+            "cohort": pl.Int64,
+            "rel_time": pl.Int64,
+            "treated": pl.Boolean,
+            "true_effect": pl.Float64,
+            "log_intensity": pl.Float64,
+            "cuts_mean": pl.Float64,
+            "cuts": pl.Int64,
+        }
+    )
     assert df.equals(df.sort("firm", "period"))
     assert df.select(pl.struct("firm", "period").is_unique().all()).item()
     q = df.filter(pl.col("firm") == "F01")["quarter"].to_list()
@@ -70,11 +81,21 @@ def test_event_columns_are_consistent() -> None:
 
 
 def test_true_effect_follows_the_formula() -> None:
-    df = simulate_panel(n_firms=80, n_periods=12, effect=0.2, effect_ramp=0.05,
-                        cohort_heterogeneity=0.5, cohort_range=(4, 8), seed=SEED)
+    df = simulate_panel(
+        n_firms=80,
+        n_periods=12,
+        effect=0.2,
+        effect_ramp=0.05,
+        cohort_heterogeneity=0.5,
+        cohort_range=(4, 8),
+        seed=SEED,
+    )
     z = (pl.col("announce_period") - 6) / 2
-    expected = pl.when(pl.col("treated")).then(
-        (0.2 + 0.05 * pl.col("rel_time")) * (1 + 0.5 * z)).otherwise(0.0)
+    expected = (
+        pl.when(pl.col("treated"))
+        .then((0.2 + 0.05 * pl.col("rel_time")) * (1 + 0.5 * z))
+        .otherwise(0.0)
+    )
     got = df.select((pl.col("true_effect") - expected).abs().max()).item()
     assert got < 1e-12
     homogeneous = simulate_panel(n_firms=40, n_periods=8, effect=0.3, seed=3)
@@ -113,8 +134,9 @@ def test_twfe_on_log_intensity_recovers_a_homogeneous_effect() -> None:
 
 def test_ppml_with_headcount_offset_recovers_the_log_rate_ratio() -> None:
     pf = _pyfixest()
-    df = simulate_panel(n_firms=600, n_periods=12, effect=0.3, zero_inflation=0.0,
-                        dispersion=50.0, seed=3)
+    df = simulate_panel(
+        n_firms=600, n_periods=12, effect=0.3, zero_inflation=0.0, dispersion=50.0, seed=3
+    )
     pdf = df.with_columns(
         lh=pl.col("headcount").log(), d=pl.col("treated").cast(pl.Int64)
     ).to_pandas()

@@ -32,8 +32,9 @@ def reasons(cleaned) -> dict[int, str]:
 def test_clean_rows_and_types(curated):
     curated.check_conservation()
     assert curated.data.columns == list(announcements.COLUMNS)
-    got = curated.data.select("company_id", "announce_date", "event_type", "amount_usd_bn",
-                              "verified", "source_row").rows()
+    got = curated.data.select(
+        "company_id", "announce_date", "event_type", "amount_usd_bn", "verified", "source_row"
+    ).rows()
     assert got == [
         ("META", dt.date(2024, 4, 24), "guidance_raise", 37.5, True, 1),
         ("ACME", dt.date(2024, 5, 1), "guidance", 12.0, False, 2),
@@ -46,7 +47,7 @@ def test_clean_rows_and_types(curated):
 def test_every_rule_rejects_with_a_reason(curated):
     assert reasons(curated) == {
         3: "unknown event_type 'rumour' (expected one of guidance, guidance_raise, partnership, "
-           "project)",
+        "project)",
         5: "missing source_url",
         6: "source_url is not an http(s) URL: 'ftp://example.com/file'",
         7: "announce_date: unparseable date",
@@ -68,7 +69,11 @@ def test_ciks_and_event_flags_come_from_data_tables(curated):
     assert row["META"]["is_capex_guidance"] is True
     types = announcements.event_types()
     assert dict(types.select("event_type", "is_capex_guidance").rows()) == {
-        "guidance": True, "guidance_raise": True, "project": False, "partnership": False}
+        "guidance": True,
+        "guidance_raise": True,
+        "project": False,
+        "partnership": False,
+    }
 
 
 def test_text_is_normalized(curated):
@@ -82,12 +87,14 @@ def test_today_moves_the_horizon(fx):
 
 
 def test_synonym_headers_bom_crlf_and_duplicates_across_files(fx):
-    c = announcements.read([fx / "announcements_curated_format.csv",
-                            fx / "announcements_our_format.csv"], today=TODAY)
+    c = announcements.read(
+        [fx / "announcements_curated_format.csv", fx / "announcements_our_format.csv"], today=TODAY
+    )
     c.check_conservation()
     ours = c.data.filter(pl.col("source_file") == "announcements_our_format.csv")
     assert ours.select("company_id", "announce_date", "source_url", "verified").rows() == [
-        ("GOOGL", dt.date(2025, 2, 4), "https://example.org/g", True)]
+        ("GOOGL", dt.date(2025, 2, 4), "https://example.org/g", True)
+    ]
     why = c.rejects.filter(pl.col("source_file") == "announcements_our_format.csv")
     assert dict(why.select("source_row", "reason").rows()) == {
         2: "duplicate of announcements_curated_format.csv source_row 1",
@@ -101,8 +108,10 @@ def test_synonym_headers_bom_crlf_and_duplicates_across_files(fx):
     [
         (b"", "non-empty"),
         (b"ticker,announce_date,event_type\nMETA,2024-01-01,guidance\n", "source_url"),
-        (b"ticker,company_id,announce_date,event_type,source_url\nA,B,2024-01-01,guidance,u\n",
-         "one column for 'company_id'"),
+        (
+            b"ticker,company_id,announce_date,event_type,source_url\nA,B,2024-01-01,guidance,u\n",
+            "one column for 'company_id'",
+        ),
         (b"\x00\x00\x01binary", "binary"),
         (b'ticker,announce_date,event_type,source_url\n"META,2024', "well-formed CSV"),
     ],
@@ -140,8 +149,15 @@ def test_real_curated_file_and_our_transcription_agree(shared_data):
     assert (counts["META"], counts["MSFT"], counts["AMZN"], counts["GOOGL"]) == (9, 7, 7, 6)
     assert real.data.filter(pl.col("amount_usd_bn").is_null()).height == 4  # qualitative
     ours = announcements.read(config.DATA_RAW / "ai_capex_announcements.csv", today=TODAY)
-    facts = ["company_id", "announce_date", "event_type", "amount_usd_bn", "horizon",
-             "source_url", "verified"]
+    facts = [
+        "company_id",
+        "announce_date",
+        "event_type",
+        "amount_usd_bn",
+        "horizon",
+        "source_url",
+        "verified",
+    ]
     assert ours.data.select(facts).sort(facts).equals(real.data.select(facts).sort(facts))
     # descriptions are our own words, not copies
     same = ours.data.join(real.data, on=["company_id", "announce_date", "event_type"])

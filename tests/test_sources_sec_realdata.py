@@ -34,8 +34,11 @@ pytestmark = pytest.mark.realdata
 ROUNDING = 2e6
 
 TRIM = "companyfacts_trimmed"
-JSONS = ("googl_companyfacts_trimmed.json", "meta_companyfacts_trimmed.json",
-         "msft_companyfacts_trimmed.json")
+JSONS = (
+    "googl_companyfacts_trimmed.json",
+    "meta_companyfacts_trimmed.json",
+    "msft_companyfacts_trimmed.json",
+)
 HANDLED = {
     **{f"{TRIM}/{name}": "read" for name in JSONS},
     f"{TRIM}/manifest.json": "manifest check",
@@ -59,8 +62,12 @@ def cleaned(secdir) -> sec.Cleaned:
 
 
 def q(cleaned, company, concept, fy, fp) -> float:
-    hit = cleaned.data.filter((pl.col("company_id") == company) & (pl.col("concept") == concept)
-                              & (pl.col("fiscal_year") == fy) & (pl.col("fiscal_period") == fp))
+    hit = cleaned.data.filter(
+        (pl.col("company_id") == company)
+        & (pl.col("concept") == concept)
+        & (pl.col("fiscal_year") == fy)
+        & (pl.col("fiscal_period") == fp)
+    )
     assert hit.height == 1, (company, concept, fy, fp)
     return hit["value"][0]
 
@@ -82,8 +89,12 @@ def test_rows_are_conserved_and_counted_from_the_json(secdir, cleaned):
     cleaned.check_conservation()
     for name in JSONS:
         doc = json.loads((secdir / TRIM / name).read_text())
-        n = sum(len(v) for tags in doc["facts"].values() for t in tags.values()
-                for v in t["units"].values())
+        n = sum(
+            len(v)
+            for tags in doc["facts"].values()
+            for t in tags.values()
+            for v in t["units"].values()
+        )
         assert cleaned.rows_in[name] == n
         kept = cleaned.data.filter(pl.col("source_file") == name).height
         dropped = cleaned.rejects.filter(pl.col("source_file") == name).height
@@ -96,10 +107,16 @@ def test_microsoft_fiscal_quarters_map_to_calendar_quarters(cleaned):
     msft = cleaned.data.filter((pl.col("company_id") == "MSFT") & (pl.col("concept") == "capex"))
     row = msft.filter((pl.col("fiscal_year") == 2025) & (pl.col("fiscal_period") == "Q1"))
     assert row.select("period_end", "calendar_year", "calendar_quarter", "value").row(0) == (
-        dt.date(2024, 9, 30), 2024, 3, 14_923_000_000.0)
+        dt.date(2024, 9, 30),
+        2024,
+        3,
+        14_923_000_000.0,
+    )
     # every MSFT fiscal quarter Qn is calendar quarter n+2 (mod 4)
-    shift = msft.select((pl.col("fiscal_period").str.slice(1).cast(pl.Int8) + 1) % 4 + 1
-                        == pl.col("calendar_quarter"))
+    shift = msft.select(
+        (pl.col("fiscal_period").str.slice(1).cast(pl.Int8) + 1) % 4 + 1
+        == pl.col("calendar_quarter")
+    )
     assert shift.to_series().all()
     assert q(cleaned, "MSFT", "capex", 2025, "Q4") == 64_551e6 - 47_472e6  # FY minus 9M
 
@@ -121,18 +138,22 @@ def test_restatement_takes_the_latest_filed_value(cleaned):
 
 
 @pytest.mark.parametrize("name", JSONS)
-@pytest.mark.parametrize(("concept", "tags"), [
-    ("capex", ["PaymentsToAcquirePropertyPlantAndEquipment"]),
-    ("revenue", ["Revenues", "RevenueFromContractWithCustomerExcludingAssessedTax"]),
-])
+@pytest.mark.parametrize(
+    ("concept", "tags"),
+    [
+        ("capex", ["PaymentsToAcquirePropertyPlantAndEquipment"]),
+        ("revenue", ["Revenues", "RevenueFromContractWithCustomerExcludingAssessedTax"]),
+    ],
+)
 def test_four_quarters_sum_to_the_fiscal_year(secdir, cleaned, name, concept, tags):
     company = {"googl": "GOOGL", "meta": "META", "msft": "MSFT"}[name.split("_")[0]]
     fy_values: dict[str, float] = {}
     for tag in reversed(tags):  # the preferred tag overrides
         fy_values.update(latest_fy_facts(secdir / TRIM / name, tag))
     data = cleaned.data.filter((pl.col("company_id") == company) & (pl.col("concept") == concept))
-    sums = data.group_by("fiscal_year").agg(pl.col("value").sum(), pl.len(),
-                                            pl.col("period_end").max().cast(pl.String))
+    sums = data.group_by("fiscal_year").agg(
+        pl.col("value").sum(), pl.len(), pl.col("period_end").max().cast(pl.String)
+    )
     checked = 0
     for _, total, n, end in sums.rows():
         if n == 4 and end in fy_values:
@@ -157,15 +178,24 @@ def test_manifest_hashes_and_ciks(secdir):
 
 def test_example_facts_agree_with_our_quarters(secdir, cleaned):
     ex = pl.read_parquet(secdir / TRIM / "example_googl_2025fy" / "facts.parquet")
-    ex = ex.with_columns(pl.col("period").str.json_decode(
-        pl.Struct({"end": pl.String, "kind": pl.String, "fiscal_year": pl.Int64}))).unnest("period")
+    ex = ex.with_columns(
+        pl.col("period").str.json_decode(
+            pl.Struct({"end": pl.String, "kind": pl.String, "fiscal_year": pl.Int64})
+        )
+    ).unnest("period")
     googl = cleaned.data.filter(pl.col("company_id") == "GOOGL")
-    concept_of = {"PaymentsToAcquirePropertyPlantAndEquipment": "capex", "Revenues": "revenue",
-                  "Assets": "assets", "PropertyPlantAndEquipmentNet": "ppe_net",
-                  "NetIncomeLoss": "net_income", "Depreciation": "depreciation"}
+    concept_of = {
+        "PaymentsToAcquirePropertyPlantAndEquipment": "capex",
+        "Revenues": "revenue",
+        "Assets": "assets",
+        "PropertyPlantAndEquipmentNet": "ppe_net",
+        "NetIncomeLoss": "net_income",
+        "Depreciation": "depreciation",
+    }
     compared = 0
-    for metric, value, end, kind, fy in ex.select("metric_id", "value", "end", "kind",
-                                                  "fiscal_year").rows():
+    for metric, value, end, kind, fy in ex.select(
+        "metric_id", "value", "end", "kind", "fiscal_year"
+    ).rows():
         if metric not in concept_of:
             continue
         rows = googl.filter(pl.col("concept") == concept_of[metric])
@@ -184,8 +214,9 @@ def test_example_facts_agree_with_our_quarters(secdir, cleaned):
 
 def test_example_calculations_recomputed_from_our_quarters(secdir, cleaned):
     calc = pl.read_parquet(secdir / TRIM / "example_googl_2025fy" / "calculations.parquet")
-    result = dict(calc.filter(pl.col("period_label") == "2025FY")
-                  .select("metric_id", "result").rows())
+    result = dict(
+        calc.filter(pl.col("period_label") == "2025FY").select("metric_id", "result").rows()
+    )
     fy = cleaned.data.filter((pl.col("company_id") == "GOOGL") & (pl.col("fiscal_year") == 2025))
     total = dict(fy.group_by("concept").agg(pl.col("value").sum()).rows())
     intensity = float(result["capex.intensity"])  # revenue summed from quarters: $1m rounding
@@ -204,30 +235,54 @@ def test_example_sources_agree_on_accession_forms(secdir, cleaned):
 
 def test_third_party_derived_quarters_match_where_they_overlap(secdir, cleaned):
     path = secdir / "capex_quarterly_derived" / "capex_history_quarterly.csv"
-    theirs = pl.read_csv(path).filter(pl.col("quarter") > 0).select(
-        company_id=pl.col("ticker").replace({"GOOG": "GOOGL"}), calendar_year="year",
-        calendar_quarter=pl.col("quarter").cast(pl.Int8), payments_usd="payments_usd")
+    theirs = (
+        pl.read_csv(path)
+        .filter(pl.col("quarter") > 0)
+        .select(
+            company_id=pl.col("ticker").replace({"GOOG": "GOOGL"}),
+            calendar_year="year",
+            calendar_quarter=pl.col("quarter").cast(pl.Int8),
+            payments_usd="payments_usd",
+        )
+    )
     ours = cleaned.data.filter(pl.col("concept") == "capex").select(
-        "company_id", "calendar_year", "calendar_quarter", "value")
+        "company_id", "calendar_year", "calendar_quarter", "value"
+    )
     both = theirs.join(ours, on=["company_id", "calendar_year", "calendar_quarter"])
     assert both.height >= 15  # GOOG 2023Q1..2025Q3, MSFT 2023Q1..2025Q3 (their Q2s missing)
     assert (both["payments_usd"] == both["value"]).all(), both.filter(
-        pl.col("payments_usd") != pl.col("value"))
+        pl.col("payments_usd") != pl.col("value")
+    )
     # their AMZN quarters agree with our transcribed AMZN rows
-    amzn = sec.read(config.DATA_RAW / "capex_quarterly.csv").data.filter(
-        pl.col("company_id") == "AMZN").select("calendar_year", "calendar_quarter", "value")
+    amzn = (
+        sec.read(config.DATA_RAW / "capex_quarterly.csv")
+        .data.filter(pl.col("company_id") == "AMZN")
+        .select("calendar_year", "calendar_quarter", "value")
+    )
     amzn_both = theirs.filter(pl.col("company_id") == "AMZN").join(
-        amzn, on=["calendar_year", "calendar_quarter"])
+        amzn, on=["calendar_year", "calendar_quarter"]
+    )
     assert amzn_both.height == 6 and (amzn_both["payments_usd"] == amzn_both["value"]).all()
 
 
 def test_news_page_figures_agree_where_the_concept_is_cash_capex(shared_data, cleaned):
     """Pages quote several concepts; cash-capex rows must match, incl.-lease rows must exceed."""
     pages = pl.read_csv(shared_data / "curated" / "capex_from_pages.csv")
-    cash = [("GOOGL", "FY2023"), ("GOOGL", "FY2024"), ("GOOGL", "2025Q2"), ("MSFT", "FY2025Q1"),
-            ("MSFT", "FY2025Q3")]
-    incl_leases = [("META", "2025Q1"), ("META", "FY2024"), ("META", "FY2025"),
-                   ("MSFT", "FY2024"), ("MSFT", "FY2025Q4"), ("MSFT", "FY2026Q1")]
+    cash = [
+        ("GOOGL", "FY2023"),
+        ("GOOGL", "FY2024"),
+        ("GOOGL", "2025Q2"),
+        ("MSFT", "FY2025Q1"),
+        ("MSFT", "FY2025Q3"),
+    ]
+    incl_leases = [
+        ("META", "2025Q1"),
+        ("META", "FY2024"),
+        ("META", "FY2025"),
+        ("MSFT", "FY2024"),
+        ("MSFT", "FY2025Q4"),
+        ("MSFT", "FY2026Q1"),
+    ]
     capex = cleaned.data.filter(pl.col("concept") == "capex")
 
     def ours(ticker: str, label: str) -> float:
@@ -254,8 +309,16 @@ def test_transcribed_raw_table_matches_the_json(cleaned):
     raw = sec.read(config.DATA_RAW / "capex_quarterly.csv")
     raw.check_conservation()
     assert raw.rejects.height == 0
-    cols = ["company_id", "concept", "fiscal_year", "fiscal_period", "value", "accession",
-            "period_end", "derived"]
+    cols = [
+        "company_id",
+        "concept",
+        "fiscal_year",
+        "fiscal_period",
+        "value",
+        "accession",
+        "period_end",
+        "derived",
+    ]
     mine = raw.data.filter(pl.col("company_id") != "AMZN").select(cols).sort(cols)
     again = cleaned.data.filter(pl.col("concept").is_in(["capex", "finance_lease_principal"]))
     assert mine.equals(again.select(cols).sort(cols))

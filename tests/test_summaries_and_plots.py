@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import matplotlib.pyplot as plt
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from layofflab import config, monthly_layoffs, top_companies  # noqa: E402
-from layofflab.errors import InvalidArgumentError  # noqa: E402
-from layofflab.plots import plot_monthly_layoffs, plot_top_companies  # noqa: E402
+from layofflab import config, monthly_layoffs, top_companies
+from layofflab.errors import InvalidArgumentError
+from layofflab.plots import plot_monthly_layoffs, plot_top_companies
 
 events_strategy = st.lists(
     st.tuples(
@@ -29,7 +30,9 @@ events_strategy = st.lists(
 
 
 def frame(rows):
-    return pl.DataFrame(rows, schema={"company": pl.String, "date": pl.Date, "laid_off": pl.Int64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"company": pl.String, "date": pl.Date, "laid_off": pl.Int64}, orient="row"
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -42,9 +45,15 @@ def test_monthly_totals_agree_with_a_plain_python_count(rows):
     months = monthly["month"].to_list()
     assert months == sorted(months) and len(set(months)) == len(months)
     # no gaps: consecutive months
-    assert all((b.year - a.year) * 12 + b.month - a.month == 1 for a, b in zip(months, months[1:], strict=False))
+    assert all(
+        (b.year - a.year) * 12 + b.month - a.month == 1 for a, b in itertools.pairwise(months)
+    )
     for row in monthly.iter_rows(named=True):
-        expected = sum(n or 0 for _, d, n in rows if (d.year, d.month) == (row["month"].year, row["month"].month))
+        expected = sum(
+            n or 0
+            for _, d, n in rows
+            if (d.year, d.month) == (row["month"].year, row["month"].month)
+        )
         assert row["laid_off"] == expected
 
 
@@ -71,7 +80,13 @@ def test_bad_arguments_raise_named_errors():
 
 
 def test_plots_draw_the_data_and_use_a_given_axes():
-    df = frame([("A", dt.date(2025, 1, 1), 300), ("B", dt.date(2025, 3, 1), 100), ("A", dt.date(2025, 3, 9), 50)])
+    df = frame(
+        [
+            ("A", dt.date(2025, 1, 1), 300),
+            ("B", dt.date(2025, 3, 1), 100),
+            ("A", dt.date(2025, 3, 9), 50),
+        ]
+    )
     fig = plot_monthly_layoffs(monthly_layoffs(df))
     assert [round(p.get_height()) for p in fig.axes[0].patches] == [300, 0, 150]
     fig2, ax = plt.subplots()

@@ -44,7 +44,9 @@ def test_family_counts_reject_bad_rows_and_unknown_families(tmp_path):
     ]
     assert c.rejects["reason"].to_list() == ["negative count", "unparseable date"]
     bad = tmp_path / "bad.csv"
-    bad.write_text("state,employer,notice_date,job_family,employees,source_url\nWA,A,2025-01-01,Astrology,1,https://e.x\n")
+    bad.write_text(
+        "state,employer,notice_date,job_family,employees,source_url\nWA,A,2025-01-01,Astrology,1,https://e.x\n"
+    )
     with pytest.raises(LookupMissError, match="Astrology"):
         read_family_counts(bad)
 
@@ -53,11 +55,16 @@ def test_family_counts_reject_bad_rows_and_unknown_families(tmp_path):
 def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_data):
     folder = shared_data / "warn" / "amazon_wa_job_titles"
     from_titles = run_warn_study(
-        WarnStudyOptions(job_title_paths=(str(folder / "notice_1.json"), str(folder / "notice_2.json")))
+        WarnStudyOptions(
+            job_title_paths=(str(folder / "notice_1.json"), str(folder / "notice_2.json"))
+        )
     )
     shipped = run_warn_study()
     key = ["notice_date", "job_family"]
     a = from_titles.families.select(*key, "employees").sort(key)
     b = shipped.families.select(*key, "employees").sort(key)
     assert a.equals(b)
-    assert shipped.families.filter(pl.col("notice_date") == dt.date(2025, 10, 28))["employees"].sum() == 2201
+    assert (
+        shipped.families.filter(pl.col("notice_date") == dt.date(2025, 10, 28))["employees"].sum()
+        == 2201
+    )

@@ -92,7 +92,9 @@ class StudyOptions:
             try:
                 dt.date.fromisoformat(getattr(self, name))
             except (TypeError, ValueError):
-                raise InvalidArgumentError(name, getattr(self, name), expected="an ISO date") from None
+                raise InvalidArgumentError(
+                    name, getattr(self, name), expected="an ISO date"
+                ) from None
         if not isinstance(self.lags, int) or not 0 <= self.lags <= 4:
             raise InvalidArgumentError("lags", self.lags, expected="an integer from 0 to 4")
         for name in ("bootstrap_reps", "ri_reps"):
@@ -166,7 +168,7 @@ def load_panel(options: StudyOptions) -> Panel:
     return Panel(data=data, funnel=panel.funnel, freq=panel.freq)
 
 
-def run_study(options: StudyOptions = StudyOptions()) -> Study:  # noqa: B008
+def run_study(options: StudyOptions = StudyOptions()) -> Study:
     """Estimate every model of the study on the panel built from ``options``."""
     panel = load_panel(options)
     df = panel.data
@@ -182,28 +184,46 @@ def run_study(options: StudyOptions = StudyOptions()) -> Study:  # noqa: B008
         for term in terms
     }
     ri = randomization_inference(
-        df, f"any_layoff ~ {rhs}", treatment=terms[min(1, len(terms) - 1)],
-        scheme="shift_within_unit", unit="company_id", time="time_index",
-        reps=options.ri_reps, seed=options.seed, fe=fe, cluster="company_id",
+        df,
+        f"any_layoff ~ {rhs}",
+        treatment=terms[min(1, len(terms) - 1)],
+        scheme="shift_within_unit",
+        unit="company_id",
+        time="time_index",
+        reps=options.ri_reps,
+        seed=options.seed,
+        fe=fe,
+        cluster="company_id",
     )
     rows = []
     for outcome, result in (("laid_off (PPML)", count_model), ("any_layoff (LPM)", lpm)):
         for rec in result.table.filter(pl.col("term").is_in(terms)).iter_rows(named=True):
-            rows.append({
-                "outcome": outcome, "term": rec["term"], "estimate": rec["estimate"],
-                "p_cluster_t": rec["p_value"],
-                "p_wild_bootstrap": boot[rec["term"]].p_value if result is lpm else None,
-            })
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "term": rec["term"],
+                    "estimate": rec["estimate"],
+                    "p_cluster_t": rec["p_value"],
+                    "p_wild_bootstrap": boot[rec["term"]].p_value if result is lpm else None,
+                }
+            )
     pvalues = pl.DataFrame(rows, schema_overrides={"p_wild_bootstrap": pl.Float64})
     for method, name in (("holm", "p_holm"), ("bh", "p_bh")):
         adjusted = adjust_pvalues(pvalues["p_cluster_t"].to_numpy(), method=method)
         pvalues = pvalues.with_columns(adjusted["p_adjusted"].alias(name))
     try:
         events = event_study(
-            df, outcome="any_layoff", unit="company_id", time="time_index", cohort="cohort",
-            leads=options.event_leads, lags=options.event_lags, estimator="all",
-            cluster="company_id", control="not_yet_treated",
+            df,
+            outcome="any_layoff",
+            unit="company_id",
+            time="time_index",
+            cohort="cohort",
+            leads=options.event_leads,
+            lags=options.event_lags,
+            estimator="all",
+            cluster="company_id",
+            control="not_yet_treated",
         )
-    except Exception:  # noqa: BLE001 - reported in the notebook rather than failing the study
+    except Exception:
         events = None
     return Study(options, panel, count_model, lpm, boot, ri, pvalues, events)

@@ -104,14 +104,17 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="layofflab", description="Does AI capital spending predict tech layoffs? Pipeline commands."
+        prog="layofflab",
+        description="Does AI capital spending predict tech layoffs? Pipeline commands.",
     )
     parser.add_argument("--version", action="version", version=f"layofflab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("data", help="verify data/raw against MANIFEST and build data/processed")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.set_defaults(run=_cmd_data)
-    p = sub.add_parser("manifest", help="rewrite data/raw/MANIFEST after a deliberate raw-data change")
+    p = sub.add_parser(
+        "manifest", help="rewrite data/raw/MANIFEST after a deliberate raw-data change"
+    )
     p.set_defaults(run=_cmd_manifest)
     p = sub.add_parser("report", help="execute notebooks and write reports/*.html and index.html")
     p.add_argument("--only", nargs="*", default=[], metavar="NOTEBOOK", help="notebook stems")

@@ -55,7 +55,9 @@ class BuildReport:
 
 
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec("layoffs", lambda paths: tracker.read(paths), ("layoff_events.csv",), schemas.TRACKER),
+    TableSpec(
+        "layoffs", lambda paths: tracker.read(paths), ("layoff_events.csv",), schemas.TRACKER
+    ),
     TableSpec(
         "announcements",
         lambda paths: announcements.read(paths),
@@ -72,7 +74,13 @@ SHARED_INPUTS: tuple[str, ...] = ("company_aliases.csv",)
 
 #: The code a processed table depends on (relative to the package): a change here rebuilds.
 PIPELINE_CODE: tuple[str, ...] = (
-    "sources", "resources", "cleaning.py", "io.py", "lookups.py", "schemas.py", "entities.py",
+    "sources",
+    "resources",
+    "cleaning.py",
+    "io.py",
+    "lookups.py",
+    "schemas.py",
+    "entities.py",
     "data.py",
 )
 
@@ -121,7 +129,9 @@ def build_table(
     write_parquet_atomic(cleaned.data, outputs[0])
     write_parquet_atomic(cleaned.rejects, outputs[1])
     summary = cleaned.summary()
-    write_text_atomic(json.dumps(summary.to_dict(as_series=False)), out_dir / f"{spec.name}.summary.json")
+    write_text_atomic(
+        json.dumps(summary.to_dict(as_series=False)), out_dir / f"{spec.name}.summary.json"
+    )
     write_text_atomic(json.dumps(fingerprint, indent=1), stamp)
     return BuildReport(spec.name, "built", summary)
 

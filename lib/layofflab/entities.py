@@ -59,9 +59,36 @@ ALIASES_PATH: Path = config.DATA_RAW / "company_aliases.csv"
 MATCH_METHODS: tuple[str, ...] = ("alias", "normalized_alias", "fuzzy", "unmatched")
 #: Trailing words dropped by :func:`normalize_name` (legal forms and generic business words).
 GENERIC_SUFFIXES: tuple[str, ...] = (
-    "inc", "incorporated", "llc", "l l c", "corp", "corporation", "co", "company", "ltd",
-    "limited", "plc", "lp", "l p", "llp", "sa", "s a", "ag", "nv", "n v", "bv", "b v", "gmbh",
-    "se", "holdings", "holding", "group", "services", "service", "technologies", "technology",
+    "inc",
+    "incorporated",
+    "llc",
+    "l l c",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "plc",
+    "lp",
+    "l p",
+    "llp",
+    "sa",
+    "s a",
+    "ag",
+    "nv",
+    "n v",
+    "bv",
+    "b v",
+    "gmbh",
+    "se",
+    "holdings",
+    "holding",
+    "group",
+    "services",
+    "service",
+    "technologies",
+    "technology",
 )
 
 Scorer = Literal[
@@ -131,7 +158,8 @@ def _validated(raw: pl.DataFrame, *, where: Path | str) -> pl.DataFrame:
     """Trim, check and zero-pad an alias table; raise on conflicts."""
     df = raw.with_columns(
         pl.col(c).cast(pl.String).str.strip_chars().replace("", None)
-        for c in raw.columns if c in (*_ALIAS_COLUMNS, "company_name", "source_url")
+        for c in raw.columns
+        if c in (*_ALIAS_COLUMNS, "company_name", "source_url")
     ).with_row_index("_row", offset=1)
     for column in ("alias", "company_id"):
         bad = df.filter(pl.col(column).is_null())
@@ -139,25 +167,43 @@ def _validated(raw: pl.DataFrame, *, where: Path | str) -> pl.DataFrame:
             _fail(where, f"a non-empty {column}", row=bad["_row"][0], column=column, value="")
     bad = df.filter(~pl.col("company_id").str.contains(_TICKER))
     if bad.height:
-        _fail(where, "an upper-case ticker as company_id", row=bad["_row"][0],
-              column="company_id", value=bad["company_id"][0])
+        _fail(
+            where,
+            "an upper-case ticker as company_id",
+            row=bad["_row"][0],
+            column="company_id",
+            value=bad["company_id"][0],
+        )
     bad = df.filter(pl.col("cik").is_not_null() & ~pl.col("cik").str.contains(r"^\d{1,10}$"))
     if bad.height:
-        _fail(where, "a CIK of 1-10 digits (or blank when unknown)", row=bad["_row"][0],
-              column="cik", value=bad["cik"][0])
+        _fail(
+            where,
+            "a CIK of 1-10 digits (or blank when unknown)",
+            row=bad["_row"][0],
+            column="cik",
+            value=bad["cik"][0],
+        )
     df = df.with_columns(
         pl.col("cik").str.zfill(10),
         _key=_exact_key(pl.col("alias")),
         _norm=normalize_name_expr("alias"),
     )
-    for key, what in (("company_id", "one CIK per company_id"), ("_key", "one company per alias"),
-                      ("_norm", "one company per normalized alias")):
+    for key, what in (
+        ("company_id", "one CIK per company_id"),
+        ("_key", "one company per alias"),
+        ("_norm", "one company per normalized alias"),
+    ):
         target = "cik" if key == "company_id" else "company_id"
         clash = df.group_by(key).agg(pl.col(target).n_unique().alias("n"), pl.col("_row").min())
         clash = clash.filter(pl.col("n") > 1).sort("_row")
         if clash.height:
-            _fail(where, what, row=clash["_row"][0], column="alias" if key != "company_id" else key,
-                  value=df.filter(pl.col("_row") == clash["_row"][0])["alias"][0])
+            _fail(
+                where,
+                what,
+                row=clash["_row"][0],
+                column="alias" if key != "company_id" else key,
+                value=df.filter(pl.col("_row") == clash["_row"][0])["alias"][0],
+            )
     return df.drop("_row", "_key", "_norm")
 
 
@@ -197,10 +243,18 @@ def _first_word_present(queries: pl.Series, choices: pl.Series) -> np.ndarray:
     """Boolean [query, choice]: the choice's first word is one of the query's words."""
     first = choices.str.split(" ").list.first()
     words = first.unique().sort()
-    word_idx = first.to_frame("w").join(words.to_frame("w").with_row_index("i"), on="w",
-                                        how="left", maintain_order="left")["i"].to_numpy()
+    word_idx = (
+        first.to_frame("w")
+        .join(words.to_frame("w").with_row_index("i"), on="w", how="left", maintain_order="left")[
+            "i"
+        ]
+        .to_numpy()
+    )
     hits = (
-        queries.str.split(" ").to_frame("w").with_row_index("q").explode("w")
+        queries.str.split(" ")
+        .to_frame("w")
+        .with_row_index("q")
+        .explode("w")
         .join(words.to_frame("w").with_row_index("i"), on="w", how="inner")
     )
     present = np.zeros((len(queries), len(words)), dtype=bool)
@@ -222,8 +276,9 @@ def _fuzzy(queries: pl.Series, choices: pl.Series, codes: np.ndarray, *, scorer,
     names = choices.to_list()
     for lo in range(0, len(queries), _CHUNK):
         block = queries.slice(lo, _CHUNK).to_list()
-        scores = process.cdist(block, names, scorer=scorer, score_cutoff=threshold,
-                               dtype=np.float32, workers=-1)
+        scores = process.cdist(
+            block, names, scorer=scorer, score_cutoff=threshold, dtype=np.float32, workers=-1
+        )
         scores = np.where(allowed[lo : lo + len(block)], scores, 0)
         top = scores.max(axis=1)
         arg = scores.argmax(axis=1)
@@ -297,7 +352,8 @@ def resolve_companies(
     by_norm = table.unique("_norm").select("_norm", _id2="company_id")
 
     names = (
-        df.select(pl.col(column).cast(pl.String).alias("_name")).unique()
+        df.select(pl.col(column).cast(pl.String).alias("_name"))
+        .unique()
         .with_columns(_key=_exact_key(pl.col("_name")), _norm=normalize_name_expr("_name"))
         .join(by_key, on="_key", how="left")
         .join(by_norm, on="_norm", how="left")
@@ -306,13 +362,17 @@ def resolve_companies(
     todo = names.filter(unresolved).select("_norm").unique()
     choices = by_norm.sort("_norm")
     codes = choices["_id2"].rank("dense").cast(pl.Int64).to_numpy()
-    idx, score = _fuzzy(todo["_norm"], choices["_norm"], codes,
-                        scorer=_SCORERS[scorer], threshold=float(threshold))
+    idx, score = _fuzzy(
+        todo["_norm"], choices["_norm"], codes, scorer=_SCORERS[scorer], threshold=float(threshold)
+    )
     fuzzy = (
         todo.with_columns(_idx=pl.Series(idx), _score=pl.Series(score, dtype=pl.Float64))
         .filter(pl.col("_idx") >= 0)
-        .join(choices.with_row_index("_idx").select(pl.col("_idx").cast(pl.Int64), _id3="_id2"),
-              on="_idx", how="left")
+        .join(
+            choices.with_row_index("_idx").select(pl.col("_idx").cast(pl.Int64), _id3="_id2"),
+            on="_idx",
+            how="left",
+        )
         .drop("_idx")
     )
     ciks = table.unique("company_id").select("company_id", "cik")
@@ -320,15 +380,19 @@ def resolve_companies(
         names.join(fuzzy, on="_norm", how="left")
         .with_columns(
             company_id=pl.coalesce("_id1", "_id2", "_id3"),
-            match_method=pl.when(pl.col("_id1").is_not_null()).then(pl.lit("alias"))
-            .when(pl.col("_id2").is_not_null()).then(pl.lit("normalized_alias"))
-            .when(pl.col("_id3").is_not_null()).then(pl.lit("fuzzy"))
+            match_method=pl.when(pl.col("_id1").is_not_null())
+            .then(pl.lit("alias"))
+            .when(pl.col("_id2").is_not_null())
+            .then(pl.lit("normalized_alias"))
+            .when(pl.col("_id3").is_not_null())
+            .then(pl.lit("fuzzy"))
             .otherwise(pl.lit("unmatched")),
         )
         .with_columns(
             match_score=pl.when(pl.col("match_method").is_in(["alias", "normalized_alias"]))
             .then(pl.lit(100.0))
-            .when(pl.col("match_method") == "fuzzy").then(pl.col("_score").round(2))
+            .when(pl.col("match_method") == "fuzzy")
+            .then(pl.col("_score").round(2))
             .otherwise(None)
             .cast(pl.Float64)
         )
@@ -337,6 +401,8 @@ def resolve_companies(
     )
     outputs = ("company_id", "cik", "match_method", "match_score")
     out = df.drop([c for c in outputs if c in df.columns])
-    return out.with_columns(pl.col(column).cast(pl.String).alias("_name")).join(
-        resolved, on="_name", how="left", nulls_equal=True, maintain_order="left"
-    ).drop("_name")
+    return (
+        out.with_columns(pl.col(column).cast(pl.String).alias("_name"))
+        .join(resolved, on="_name", how="left", nulls_equal=True, maintain_order="left")
+        .drop("_name")
+    )

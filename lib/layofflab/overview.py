@@ -58,7 +58,9 @@ class OverviewOptions:
                 try:
                     dt.date.fromisoformat(value)
                 except ValueError:
-                    raise InvalidArgumentError(name, value, expected="an ISO date YYYY-MM-DD") from None
+                    raise InvalidArgumentError(
+                        name, value, expected="an ISO date YYYY-MM-DD"
+                    ) from None
         if not isinstance(self.top_n, int) or self.top_n < 1:
             raise InvalidArgumentError("top_n", self.top_n, expected="a positive integer")
         if isinstance(self.tracker_paths, str):
@@ -96,7 +98,7 @@ class Overview:
         )
 
 
-def layoff_overview(options: OverviewOptions = OverviewOptions()) -> Overview:  # noqa: B008
+def layoff_overview(options: OverviewOptions = OverviewOptions()) -> Overview:
     """Clean the tracker files, filter the period, and compute monthly totals and the top companies."""
     cleaned = tracker.read(options.paths())
     window = pl.col("date") >= dt.date.fromisoformat(options.start)

@@ -73,7 +73,13 @@ def _assign(
         .otherwise(pl.lit("in panel")),
     )
     counts = dict(tagged.group_by("_why").len().iter_rows())
-    order = ["in panel", "no company_id", "no date", "outside the window", "company not in the panel"]
+    order = [
+        "in panel",
+        "no company_id",
+        "no date",
+        "outside the window",
+        "company not in the panel",
+    ]
     funnel = [(name, why, int(counts.get(why, 0))) for why in order]
     return tagged.filter(pl.col("_why") == "in panel").drop("_why"), funnel
 
@@ -144,22 +150,30 @@ def build_panel(
         ann = announcements
         if "amount_usd_bn" not in ann.columns:
             ann = ann.with_columns(amount_usd_bn=pl.lit(None, dtype=pl.Float64))
-        kept, f = _assign(ann, name="announcements", date="announce_date", every=every, ids=ids, lo=lo, hi=hi)
+        kept, f = _assign(
+            ann, name="announcements", date="announce_date", every=every, ids=ids, lo=lo, hi=hi
+        )
         funnel += f
         agg = kept.group_by("company_id", "period").agg(
             announcements=pl.len().cast(pl.Int64),
             announcement_usd_bn=pl.col("amount_usd_bn").sum(),
         )
-        panel = panel.join(agg, on=["company_id", "period"], how="left").with_columns(
-            pl.col("announcements").fill_null(0)
-        ).with_columns(announced=pl.col("announcements") > 0)
+        panel = (
+            panel.join(agg, on=["company_id", "period"], how="left")
+            .with_columns(pl.col("announcements").fill_null(0))
+            .with_columns(announced=pl.col("announcements") > 0)
+        )
 
     if capex is not None:
         if freq != "quarter":
             raise InvalidArgumentError("freq", freq, expected="'quarter' when capex is given")
-        _need(capex, "capex", ["company_id", "concept", "calendar_year", "calendar_quarter", "value"])
+        _need(
+            capex, "capex", ["company_id", "concept", "calendar_year", "calendar_quarter", "value"]
+        )
         cap = capex.filter(pl.col("concept") == "capex").with_columns(
-            date=pl.date(pl.col("calendar_year"), (pl.col("calendar_quarter").cast(pl.Int32) - 1) * 3 + 1, 1)
+            date=pl.date(
+                pl.col("calendar_year"), (pl.col("calendar_quarter").cast(pl.Int32) - 1) * 3 + 1, 1
+            )
         )
         kept, f = _assign(cap, name="capex", date="date", every=every, ids=ids, lo=lo, hi=hi)
         funnel += f
@@ -171,7 +185,9 @@ def build_panel(
         notices = warn.filter(pl.col("counted")) if "counted" in warn.columns else warn
         if notices.height < warn.height:
             funnel.append(("warn", "amendment already counted", warn.height - notices.height))
-        kept, f = _assign(notices, name="warn", date="notice_date", every=every, ids=ids, lo=lo, hi=hi)
+        kept, f = _assign(
+            notices, name="warn", date="notice_date", every=every, ids=ids, lo=lo, hi=hi
+        )
         funnel += f
         agg = kept.group_by("company_id", "period").agg(
             warn_notices=pl.len().cast(pl.Int64),
@@ -189,9 +205,13 @@ def build_panel(
     if "capex_usd" in panel.columns:
         lag = 4 if freq == "quarter" else 12
         panel = panel.with_columns(
-            capex_yoy_growth=(pl.col("capex_usd") / pl.col("capex_usd").shift(lag) - 1).over("company_id")
+            capex_yoy_growth=(pl.col("capex_usd") / pl.col("capex_usd").shift(lag) - 1).over(
+                "company_id"
+            )
         )
     first = ["company_id", "period", "year", "quarter"]
     panel = panel.select(*first, *[c for c in panel.columns if c not in first])
-    funnel_df = pl.DataFrame(funnel, schema={"input": pl.String, "outcome": pl.String, "rows": pl.Int64}, orient="row")
+    funnel_df = pl.DataFrame(
+        funnel, schema={"input": pl.String, "outcome": pl.String, "rows": pl.Int64}, orient="row"
+    )
     return Panel(data=panel, funnel=funnel_df, freq=freq)

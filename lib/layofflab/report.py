@@ -116,7 +116,9 @@ def build_reports(
         known = {p.stem for p in selected}
         unknown = sorted(set(only) - known)
         if unknown:
-            raise InvalidArgumentError("only", unknown, expected=f"notebook names among {sorted(known)}")
+            raise InvalidArgumentError(
+                "only", unknown, expected=f"notebook names among {sorted(known)}"
+            )
         selected = [p for p in selected if p.stem in only]
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True

@@ -152,8 +152,12 @@ def simulate_panel(
     n_periods = _check_positive_int("n_periods", n_periods, minimum=2)
     share_treated = _check_unit_interval("share_treated", share_treated, closed_right=True)
     zero_inflation = _check_unit_interval("zero_inflation", zero_inflation)
-    for name, val in (("dispersion", dispersion), ("base_rate", base_rate),
-                      ("capex_spike", capex_spike), ("capex_step", capex_step)):
+    for name, val in (
+        ("dispersion", dispersion),
+        ("base_rate", base_rate),
+        ("capex_spike", capex_spike),
+        ("capex_step", capex_step),
+    ):
         if not isinstance(val, int | float) or not val > 0:
             raise InvalidArgumentError(name, val, expected="a positive number")
     for name, val in (("firm_sd", firm_sd), ("noise_sd", noise_sd)):
@@ -239,8 +243,8 @@ def simulate_panel(
             "cuts": cuts.ravel(),
         }
     ).with_columns(
-        pl.when(pl.col("announce_period") > 0).then(pl.col("announce_period")).alias(
-            "announce_period"
-        ),
+        pl.when(pl.col("announce_period") > 0)
+        .then(pl.col("announce_period"))
+        .alias("announce_period"),
         pl.when(pl.col("cohort") > 0).then(pl.col("rel_time")).alias("rel_time"),
     )

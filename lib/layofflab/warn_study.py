@@ -56,7 +56,9 @@ def read_family_counts(path: str | Path) -> Cleaned:
     )
     raw = raw.with_columns(_reason=reason)
     rejects = make_rejects(
-        raw.filter(pl.col("_reason").is_not_null()).select(*_FAMILY_COLUMNS, "source_file", "source_row", reason="_reason"),
+        raw.filter(pl.col("_reason").is_not_null()).select(
+            *_FAMILY_COLUMNS, "source_file", "source_row", reason="_reason"
+        ),
         reason=pl.col("reason"),
     )
     good = raw.filter(pl.col("_reason").is_null())
@@ -74,10 +76,16 @@ def read_family_counts(path: str | Path) -> Cleaned:
     allowed = [*families["family"], warn_job_titles.UNCLASSIFIED]
     unknown = data.filter(~pl.col("job_family").is_in(allowed))
     if unknown.height:
-        raise LookupMissError(path.name, "job_family", unknown["job_family"][0], table="job_families.csv")
-    engineering = dict(zip(families["family"], families["engineering"].str.to_lowercase() == "true", strict=True))
+        raise LookupMissError(
+            path.name, "job_family", unknown["job_family"][0], table="job_families.csv"
+        )
+    engineering = dict(
+        zip(families["family"], families["engineering"].str.to_lowercase() == "true", strict=True)
+    )
     data = data.with_columns(
-        is_engineering=pl.col("job_family").replace_strict(engineering, default=False, return_dtype=pl.Boolean)
+        is_engineering=pl.col("job_family").replace_strict(
+            engineering, default=False, return_dtype=pl.Boolean
+        )
     )
     return Cleaned("job_families", data, rejects, {path.name: raw.height})
 
@@ -109,7 +117,9 @@ class WarnStudyOptions:
 
     def __post_init__(self) -> None:
         if not isinstance(self.company_id, str) or not self.company_id.strip():
-            raise InvalidArgumentError("company_id", self.company_id, expected="a ticker such as 'AMZN'")
+            raise InvalidArgumentError(
+                "company_id", self.company_id, expected="a ticker such as 'AMZN'"
+            )
         for name in ("warn_paths", "job_title_paths"):
             if isinstance(getattr(self, name), str):
                 raise InvalidArgumentError(name, getattr(self, name), expected="a tuple of paths")
@@ -132,18 +142,28 @@ class WarnStudy:
             engineers=pl.col("employees").filter(pl.col("is_engineering")).sum(),
         )
         per = per.sort("notice_date").select(
-            pl.col("notice_date").dt.to_string("%Y-%m-%d").alias("notice"), "workers_listed", "engineers"
+            pl.col("notice_date").dt.to_string("%Y-%m-%d").alias("notice"),
+            "workers_listed",
+            "engineers",
         )
-        total = per.select(pl.lit("all notices").alias("notice"), pl.col("workers_listed").sum(), pl.col("engineers").sum())
-        out = pl.concat([per, total]).with_columns(engineer_share=pl.col("engineers") / pl.col("workers_listed"))
-        return out if decimals is None else out.with_columns(pl.col("engineer_share").round(decimals))
+        total = per.select(
+            pl.lit("all notices").alias("notice"),
+            pl.col("workers_listed").sum(),
+            pl.col("engineers").sum(),
+        )
+        out = pl.concat([per, total]).with_columns(
+            engineer_share=pl.col("engineers") / pl.col("workers_listed")
+        )
+        return (
+            out if decimals is None else out.with_columns(pl.col("engineer_share").round(decimals))
+        )
 
 
 def _paths(values: Sequence[str], default: str) -> list[Path]:
     return [Path(v) for v in values] if values else [config.DATA_RAW / default]
 
 
-def run_warn_study(options: WarnStudyOptions = WarnStudyOptions()) -> WarnStudy:  # noqa: B008
+def run_warn_study(options: WarnStudyOptions = WarnStudyOptions()) -> WarnStudy:
     """Read the notices and job families and compute the tables the notebook shows."""
     notices = warn.read(_paths(options.warn_paths, "warn_amazon_2025.csv"))
     lo, hi = pl.lit(options.start).str.to_date(), pl.lit(options.end).str.to_date()
@@ -164,7 +184,8 @@ def run_warn_study(options: WarnStudyOptions = WarnStudyOptions()) -> WarnStudy:
         titles = warn_job_titles.read([Path(p) for p in options.job_title_paths]).data
     else:
         titles = read_family_counts(
-            Path(options.families_path) if options.families_path
+            Path(options.families_path)
+            if options.families_path
             else config.DATA_RAW / "warn_job_families_amazon_wa_2025.csv"
         ).data
     families = warn_job_titles.family_shares(titles, by=["notice_date"])

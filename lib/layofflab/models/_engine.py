@@ -79,8 +79,13 @@ def _raw_or_codes(series: pl.Series) -> np.ndarray:
     return dense_codes(series)
 
 
-def _pandas_frame(sample: Sample, design: Design, fe: tuple[str, ...],
-                  cluster: tuple[str, ...], offset: np.ndarray | None) -> tuple[Any, list[str]]:
+def _pandas_frame(
+    sample: Sample,
+    design: Design,
+    fe: tuple[str, ...],
+    cluster: tuple[str, ...],
+    offset: np.ndarray | None,
+) -> tuple[Any, list[str]]:
     """Frame of generated column names for pyfixest (``y_``, ``x_0``…, ``fe_0``…, ``cl_0``…)."""
     import pandas as pd
 
@@ -91,22 +96,46 @@ def _pandas_frame(sample: Sample, design: Design, fe: tuple[str, ...],
     for i, f in enumerate(fe):
         cols[f"fe_{i}"] = _raw_or_codes(sample.data[f])
     for i, c in enumerate(cluster):
-        cols[f"cl_{i}"] = (
-            cols[f"fe_{fe.index(c)}"] if c in fe else _raw_or_codes(sample.data[c])
-        )
+        cols[f"cl_{i}"] = cols[f"fe_{fe.index(c)}"] if c in fe else _raw_or_codes(sample.data[c])
     if offset is not None:
         cols["off_"] = offset
     return pd.DataFrame(cols), xn
 
 
-def _pyfixest_call(pf: Any, estimator: str, fml: str, pdf: Any, vc: Any, ssc: Any,
-                   offset: np.ndarray | None, iwls_tol: float, iwls_maxiter: int) -> Any:
+def _pyfixest_call(
+    pf: Any,
+    estimator: str,
+    fml: str,
+    pdf: Any,
+    vc: Any,
+    ssc: Any,
+    offset: np.ndarray | None,
+    iwls_tol: float,
+    iwls_maxiter: int,
+) -> Any:
     if estimator == "ols":
-        return pf.feols(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none", copy_data=False,
-                        store_data=True, lean=False)
-    return pf.fepois(fml, pdf, vcov=vc, ssc=ssc, fixef_rm="none",
-                     offset="off_" if offset is not None else None, iwls_tol=iwls_tol,
-                     iwls_maxiter=iwls_maxiter, separation_check=None, copy_data=False)
+        return pf.feols(
+            fml,
+            pdf,
+            vcov=vc,
+            ssc=ssc,
+            fixef_rm="none",
+            copy_data=False,
+            store_data=True,
+            lean=False,
+        )
+    return pf.fepois(
+        fml,
+        pdf,
+        vcov=vc,
+        ssc=ssc,
+        fixef_rm="none",
+        offset="off_" if offset is not None else None,
+        iwls_tol=iwls_tol,
+        iwls_maxiter=iwls_maxiter,
+        separation_check=None,
+        copy_data=False,
+    )
 
 
 def fit_pyfixest(
@@ -213,8 +242,16 @@ def estimate(
         n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
     if fe:
         fit, kept, beta, V, _ = fit_pyfixest(
-            estimator, sample, design, fe=fe, cluster=cluster, vcov=vcov, rule=rule,
-            offset=offset, iwls_tol=iwls_tol, iwls_maxiter=iwls_maxiter,
+            estimator,
+            sample,
+            design,
+            fe=fe,
+            cluster=cluster,
+            vcov=vcov,
+            rule=rule,
+            offset=offset,
+            iwls_tol=iwls_tol,
+            iwls_maxiter=iwls_maxiter,
         )
         keep_idx = [int(k.split("_")[1]) for k in kept]
         engine = "pyfixest"
@@ -224,8 +261,14 @@ def estimate(
         if not keep_idx:
             raise EstimationError("every regressor is collinear or constant zero")
         fit, beta, V = fit_statsmodels(
-            estimator, Design(design.y, design.X[:, keep_idx], (), design.rows), codes=codes,
-            vcov=vcov, rule=rule, offset=offset, iwls_tol=iwls_tol, iwls_maxiter=iwls_maxiter,
+            estimator,
+            Design(design.y, design.X[:, keep_idx], (), design.rows),
+            codes=codes,
+            vcov=vcov,
+            rule=rule,
+            offset=offset,
+            iwls_tol=iwls_tol,
+            iwls_maxiter=iwls_maxiter,
         )
         engine = "statsmodels"
     names = tuple(design.names[j] for j in keep_idx)
@@ -254,9 +297,20 @@ def estimate(
         extra={"engine": engine, "vcov": vcov, "ssc": ssc, **extra},
     )
     handle = FitHandle(
-        estimator=estimator, engine=engine, model=fit, data=sample.data, y=design.y, X=X_used,
-        names=names, fe=fe, cluster=cluster, ssc=ssc, rule=rule, vcov=vcov,
-        inference=inference, offset=offset,
+        estimator=estimator,
+        engine=engine,
+        model=fit,
+        data=sample.data,
+        y=design.y,
+        X=X_used,
+        names=names,
+        fe=fe,
+        cluster=cluster,
+        ssc=ssc,
+        rule=rule,
+        vcov=vcov,
+        inference=inference,
+        offset=offset,
     )
     return EstimationResult(table=table, funnel=sample.funnel, info=info, fit=handle)
 

@@ -53,8 +53,10 @@ def side_by_side(results: Sequence[EstimationResult], format: str, names: list[s
         ["Fixed effects", *[", ".join(r.info.fixed_effects) or "none" for r in results]],
         [
             "Clusters",
-            *[", ".join(f"{k} ({v})" for k, v in r.info.n_clusters.items()) or "none"
-              for r in results],
+            *[
+                ", ".join(f"{k} ({v})" for k, v in r.info.n_clusters.items()) or "none"
+                for r in results
+            ],
         ],
         ["SE", *[r.info.se_convention for r in results]],
     ]
@@ -66,12 +68,16 @@ def side_by_side(results: Sequence[EstimationResult], format: str, names: list[s
         lines.append("\\* p<0.10, \\*\\* p<0.05, \\*\\*\\* p<0.01")
         return "\n".join(lines)
     if format == "html":
+
         def tr(row: list[str], tag: str = "td") -> str:
             return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row) + "</tr>"
 
         return (
-            '<table class="layofflab-regression-table"><thead>' + tr(head, "th")
-            + "</thead><tbody>" + "".join(tr(r) for r in body) + "</tbody><tfoot>"
+            '<table class="layofflab-regression-table"><thead>'
+            + tr(head, "th")
+            + "</thead><tbody>"
+            + "".join(tr(r) for r in body)
+            + "</tbody><tfoot>"
             + "".join(tr(r) for r in foot)
             + f'<tr><td colspan="{len(head)}">* p&lt;0.10, ** p&lt;0.05, *** p&lt;0.01</td></tr>'
             + "</tfoot></table>"
@@ -91,7 +97,6 @@ def side_by_side(results: Sequence[EstimationResult], format: str, names: list[s
         r"\end{tabular}",
     ]
     return "\n".join(lines)
-
 
 
 def _fmt(x: float | None, digits: int) -> str:

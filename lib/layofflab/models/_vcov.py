@@ -138,7 +138,9 @@ def statsmodels_vcov(
     V = np.zeros((K, K))
     for (c, sign), G in zip(pieces, Gs, strict=True):
         G_used = G if rule.G_df == "conventional" else Gmin
-        V += sign * sw.cov_cluster(results, c, use_correction=False) * cluster_factor(
-            rule, G=G_used, N=N, K=K
+        V += (
+            sign
+            * sw.cov_cluster(results, c, use_correction=False)
+            * cluster_factor(rule, G=G_used, N=N, K=K)
         )
     return V

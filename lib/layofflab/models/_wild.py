@@ -80,14 +80,13 @@ def wild_kernel(
             keep = np.arange(k) != j
             XX1 = XtX[np.ix_(keep, keep)]
             XX1_g = XX_g[:, keep][:, :, keep]
-            b1 = np.linalg.pinv(XX1[None] - XX1_g, hermitian=True) @ (
-                (Xty[keep][None] - Xy_g[:, keep])[:, :, None]
+            b1 = (
+                np.linalg.pinv(XX1[None] - XX1_g, hermitian=True)
+                @ ((Xty[keep][None] - Xy_g[:, keep])[:, :, None])
             )
             S = Xy_g - (XX_g[:, :, keep] @ b1)[:, :, 0]
         else:
-            bg = np.linalg.pinv(XtX[None] - XX_g, hermitian=True) @ (
-                (Xty[None] - Xy_g)[:, :, None]
-            )
+            bg = np.linalg.pinv(XtX[None] - XX_g, hermitian=True) @ ((Xty[None] - Xy_g)[:, :, None])
             S = Xy_g - (XX_g @ bg)[:, :, 0]
 
     C = S @ a  # G

@@ -222,8 +222,13 @@ def callaway_santanna(
         cluster = None
 
     data, steps = _prepare(
-        df, outcome=outcome, unit=unit, time=time, group=group,
-        covariates=covariates, cluster=cluster,
+        df,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        group=group,
+        covariates=covariates,
+        cluster=cluster,
     )
     xformla = "_y ~ " + (" + ".join(f"_x{j}" for j in range(len(covariates))) or "1")
     pdf = data.to_pandas()
@@ -231,14 +236,23 @@ def callaway_santanna(
     try:
         with contextlib.redirect_stdout(sink):
             model = ATTgt(
-                yname="_y", tname="_t", idname="_id", gname="_g", data=pdf,
-                control_group=[_CONTROL[control]], xformla=xformla,
-                clustervar="_cl" if cluster else None, anticipation=anticipation, alp=alpha,
+                yname="_y",
+                tname="_t",
+                idname="_id",
+                gname="_g",
+                data=pdf,
+                control_group=[_CONTROL[control]],
+                xformla=xformla,
+                clustervar="_cl" if cluster else None,
+                anticipation=anticipation,
+                alp=alpha,
             ).fit(est_method=method, base_period=base_period, bstrap=False)
             agg_kw = {}
             if aggregate == "dynamic":
-                agg_kw = {"min_e": -np.inf if min_e is None else min_e,
-                          "max_e": np.inf if max_e is None else max_e}
+                agg_kw = {
+                    "min_e": -np.inf if min_e is None else min_e,
+                    "max_e": np.inf if max_e is None else max_e,
+                }
             model.aggte(typec=aggregate, bstrap=False, alp=alpha, **agg_kw)
     except (ValueError, KeyError, IndexError, np.linalg.LinAlgError) as exc:
         raise EstimationError(f"csdid failed: {exc}") from exc
@@ -246,9 +260,14 @@ def callaway_santanna(
     n_used = int(model.dp["n"])
     rows_used = len(model.dp["data"])
     if rows_used < data.height:
-        steps.append(("dropped by csdid", data.height - rows_used,
-                      "units treated in the first period; without never-treated units, "
-                      "periods from the last cohort's adoption on (its units become controls)"))
+        steps.append(
+            (
+                "dropped by csdid",
+                data.height - rows_used,
+                "units treated in the first period; without never-treated units, "
+                "periods from the last cohort's adoption on (its units become controls)",
+            )
+        )
 
     att_gt = _att_gt_frame(model.results, alpha)
     atte = model.atte
@@ -262,7 +281,8 @@ def callaway_santanna(
 
     pre = att_gt.filter(
         (pl.col("group") - anticipation > pl.col("time"))
-        & pl.col("std_error").is_finite() & (pl.col("std_error") > 0)
+        & pl.col("std_error").is_finite()
+        & (pl.col("std_error") > 0)
     )
     w = model.MP["W"]
     q = pre.height
@@ -279,8 +299,8 @@ def callaway_santanna(
         n_clusters[cluster] = int(data["_cl"].n_unique())
     info = ModelInfo(
         estimator="callaway_santanna",
-        formula=f"{outcome} ~ ATT(g, t) | group={group}" + (
-            " + " + " + ".join(covariates) if covariates else ""),
+        formula=f"{outcome} ~ ATT(g, t) | group={group}"
+        + (" + " + " + ".join(covariates) if covariates else ""),
         n_obs=rows_used,
         n_clusters=n_clusters,
         fixed_effects=(),
@@ -291,14 +311,21 @@ def callaway_santanna(
         ),
         df_inference=None,
         extra={
-            "control": control, "method": method, "aggregate": aggregate,
-            "anticipation": anticipation, "base_period": base_period,
+            "control": control,
+            "method": method,
+            "aggregate": aggregate,
+            "anticipation": anticipation,
+            "base_period": base_period,
             "n_units": n_used,
         },
     )
     return DiDResult(
-        table=table, funnel=funnel_frame(df.height, steps), info=info, fit=model,
-        att_gt=att_gt, pretest=pretest,
+        table=table,
+        funnel=funnel_frame(df.height, steps),
+        info=info,
+        fit=model,
+        att_gt=att_gt,
+        pretest=pretest,
     )
 
 
@@ -309,9 +336,12 @@ def _att_gt_frame(results: dict, alpha: float) -> pl.DataFrame:
         [f"ATT({a},{b})" for a, b in zip(g, t, strict=True)],
         np.asarray(results["att"], dtype=float),
         np.asarray(results["se"], dtype=float),
-        df=None, alpha=alpha,
+        df=None,
+        alpha=alpha,
     )
     return tab.drop("term").select(
-        pl.Series("group", g), pl.Series("time", t), pl.all(),
+        pl.Series("group", g),
+        pl.Series("time", t),
+        pl.all(),
         pl.Series("post", t >= g),
     )

@@ -63,13 +63,22 @@ ESTIMATORS: tuple[str, ...] = ("twfe", "sun_abraham", "callaway_santanna")
 _SSC = ("stata", "conventional", "cluster_only", "none")
 
 _ESTIMATES_SCHEMA = {
-    "estimator": pl.String, "term": pl.String, "rel_time": pl.Int64, "estimate": pl.Float64,
-    "std_error": pl.Float64, "statistic": pl.Float64, "p_value": pl.Float64,
-    "ci_low": pl.Float64, "ci_high": pl.Float64,
+    "estimator": pl.String,
+    "term": pl.String,
+    "rel_time": pl.Int64,
+    "estimate": pl.Float64,
+    "std_error": pl.Float64,
+    "statistic": pl.Float64,
+    "p_value": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
 }
 _PRETREND_SCHEMA = {
-    "estimator": pl.String, "statistic": pl.Float64, "df": pl.Int64,
-    "p_value": pl.Float64, "p_value_f": pl.Float64,
+    "estimator": pl.String,
+    "statistic": pl.Float64,
+    "df": pl.Int64,
+    "p_value": pl.Float64,
+    "p_value_f": pl.Float64,
 }
 
 
@@ -168,8 +177,7 @@ def _sun_abraham(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) ->
     if not (data["_cohort"] == 0).any():  # last-treated cohort as control
         last = int(data["_cohort"].max())
         data = data.filter(pl.col("_t") < last).with_columns(
-            pl.when(pl.col("_cohort") == last).then(0).otherwise(pl.col("_cohort"))
-            .alias("_cohort")
+            pl.when(pl.col("_cohort") == last).then(0).otherwise(pl.col("_cohort")).alias("_cohort")
         )
     d = data.with_columns(
         pl.when(pl.col("_cohort") > 0).then(pl.col("_rel")).otherwise(omit).alias("_rel"),
@@ -196,17 +204,36 @@ def _sun_abraham(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) ->
 
 
 def _prepare(
-    df: pl.DataFrame, *, outcome: str, unit: str, time: str, cohort: str | None,
-    event: str | None, cluster: str,
+    df: pl.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    cohort: str | None,
+    event: str | None,
+    cluster: str,
 ) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
-    for arg, col in (("outcome", outcome), ("unit", unit), ("time", time),
-                     ("cohort", cohort), ("event", event), ("cluster", cluster)):
+    for arg, col in (
+        ("outcome", outcome),
+        ("unit", unit),
+        ("time", time),
+        ("cohort", cohort),
+        ("event", event),
+        ("cluster", cluster),
+    ):
         if col is not None and col not in df.columns:
             raise InvalidArgumentError(arg, col, expected=f"a column of the data {df.columns}")
     if (cohort is None) == (event is None):
         raise InvalidArgumentError("cohort", cohort, expected="exactly one of cohort and event")
-    data = event_time(df, unit=unit, time=time, event=event, event_date=cohort,
-                      cohort_name="__cohort", name="__rel")
+    data = event_time(
+        df,
+        unit=unit,
+        time=time,
+        event=event,
+        event_date=cohort,
+        cohort_name="__cohort",
+        name="__rel",
+    )
     needed = list(dict.fromkeys([outcome, unit, time, cluster]))
     n0 = data.height
     data = data.drop_nulls(needed)
@@ -306,8 +333,9 @@ def event_study(
         raise InvalidArgumentError("alpha", alpha, expected="a float strictly between 0 and 1")
     ssc_pf = _ssc(ssc)
     cluster = unit if cluster is None else cluster
-    data, steps = _prepare(df, outcome=outcome, unit=unit, time=time, cohort=cohort,
-                           event=event, cluster=cluster)
+    data, steps = _prepare(
+        df, outcome=outcome, unit=unit, time=time, cohort=cohort, event=event, cluster=cluster
+    )
     if bin_endpoints:
         data = data.with_columns(pl.col("_rel").clip(-leads, lags))
     window = list(range(-leads, lags + 1))
@@ -322,17 +350,24 @@ def event_study(
 
             cs_df = data.with_columns(pl.when(pl.col("_cohort") > 0).then(pl.col("_cohort")))
             cs = callaway_santanna(
-                cs_df, outcome="_y", unit="_id", time="_t", group="_cohort",
-                control=control, aggregate="dynamic", min_e=-leads, max_e=lags,
-                cluster=None if cluster == unit else "_cl", alpha=alpha,
+                cs_df,
+                outcome="_y",
+                unit="_id",
+                time="_t",
+                group="_cohort",
+                control=control,
+                aggregate="dynamic",
+                min_e=-leads,
+                max_e=lags,
+                cluster=None if cluster == unit else "_cl",
+                alpha=alpha,
             )
             rows = cs.table.filter(pl.col("term") != "ATT")
             rels = [int(t.removeprefix("rel_")) for t in rows["term"]]
             est, se = rows["estimate"].to_numpy(), rows["std_error"].to_numpy()
             pre = cs.pretest.row(0, named=True)
             w, q = pre["statistic"], pre["df"]
-            test = (w, q, pre["p_value"],
-                    None if w is None else float(stats.f.sf(w / q, q, G - 1)))
+            test = (w, q, pre["p_value"], None if w is None else float(stats.f.sf(w / q, q, G - 1)))
             labels = [f"rel_{r}" for r in rels]
             fits[name], n_obs[name] = cs.fit, cs.info.n_obs
         else:
@@ -349,10 +384,14 @@ def event_study(
             labels = [_label(r, leads, lags, bin_endpoints) for r in rels]
             fits[name] = fit
         tab = tidy_table(labels, est, se, df=df_t, alpha=alpha)
-        blocks.append(tab.select(
-            pl.lit(name).alias("estimator"), "term",
-            pl.Series("rel_time", rels, dtype=pl.Int64), pl.exclude("term"),
-        ))
+        blocks.append(
+            tab.select(
+                pl.lit(name).alias("estimator"),
+                "term",
+                pl.Series("rel_time", rels, dtype=pl.Int64),
+                pl.exclude("term"),
+            )
+        )
         tests.append((name, *test))
 
     estimates = pl.concat(blocks).cast(_ESTIMATES_SCHEMA)
@@ -364,8 +403,13 @@ def event_study(
         )
     n_main = n_obs[chosen[0]]
     if n_main < data.height:
-        steps.append(("dropped by estimator", data.height - n_main,
-                      f"{chosen[0]}: singletons or the Sun-Abraham control restriction"))
+        steps.append(
+            (
+                "dropped by estimator",
+                data.height - n_main,
+                f"{chosen[0]}: singletons or the Sun-Abraham control restriction",
+            )
+        )
     info = ModelInfo(
         estimator="event_study" if len(chosen) > 1 else chosen[0],
         formula=f"{outcome} ~ rel_-{leads}..rel_{lags} (omit {omit}) | {unit} + {time}",
@@ -375,11 +419,21 @@ def event_study(
         cluster=(cluster,),
         se_convention=f"CRV1 by {cluster}, ssc={ssc!r} (TWFE, Sun-Abraham); CS analytic IF",
         df_inference=df_t,
-        extra={"estimators": chosen, "leads": leads, "lags": lags, "omit": omit,
-               "bin_endpoints": bin_endpoints, "n_obs_by_estimator": n_obs,
-               "control": control},
+        extra={
+            "estimators": chosen,
+            "leads": leads,
+            "lags": lags,
+            "omit": omit,
+            "bin_endpoints": bin_endpoints,
+            "n_obs_by_estimator": n_obs,
+            "control": control,
+        },
     )
     return EventStudyResult(
-        table=table, funnel=funnel_frame(df.height, steps), info=info, fit=fits,
-        estimates=estimates, pretrend=pretrend,
+        table=table,
+        funnel=funnel_frame(df.height, steps),
+        info=info,
+        fit=fits,
+        estimates=estimates,
+        pretrend=pretrend,
     )

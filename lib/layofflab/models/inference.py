@@ -133,9 +133,7 @@ def bootstrap_design(
         dummies.append(D[:, 1:])
     M = np.column_stack([X, *dummies]) if dummies else X
     if nested:
-        flist = np.column_stack(
-            [dense_codes(data[f]) for f in nested]
-        ).astype(np.uint64)
+        flist = np.column_stack([dense_codes(data[f]) for f in nested]).astype(np.uint64)
         both, ok = demean(np.column_stack([y, M]), flist, np.ones(y.size), tol=1e-10)
         if not ok:
             raise EstimationError("fixed-effect demeaning did not converge")
@@ -201,7 +199,8 @@ def wild_bootstrap(
     if cluster is None:
         if len(h.cluster) != 1:
             raise InvalidArgumentError(
-                "cluster", None,
+                "cluster",
+                None,
                 expected="a bootstrap cluster variable (the result is not one-way clustered)",
             )
         cluster = h.cluster[0]
@@ -223,23 +222,47 @@ def wild_bootstrap(
 
         v, _ = draw_weights(w, enumerate_all, G, reps, np.random.default_rng(seed))
         t_stat, t_boot = wild_kernel(
-            X, y, codes, j, np.asarray(v, dtype=float), impose_null=impose_null,
-            score_type=bootstrap_type[0], adj=adj, cluster_adj=cluster_adj,
+            X,
+            y,
+            codes,
+            j,
+            np.asarray(v, dtype=float),
+            impose_null=impose_null,
+            score_type=bootstrap_type[0],
+            adj=adj,
+            cluster_adj=cluster_adj,
         )
     else:
         t_stat, t_boot = _via_wildboottest(
-            X, y, codes, j, reps=2**G + 1 if enumerate_all else reps, weights=w, seed=seed,
-            impose_null=impose_null, bootstrap_type=bootstrap_type, adj=adj,
+            X,
+            y,
+            codes,
+            j,
+            reps=2**G + 1 if enumerate_all else reps,
+            weights=w,
+            seed=seed,
+            impose_null=impose_null,
+            bootstrap_type=bootstrap_type,
+            adj=adj,
             cluster_adj=cluster_adj,
         )
     t_boot = np.asarray(t_boot, dtype=float).ravel()
     p = bootstrap_pvalue(t_stat, t_boot)
     p_ties = bootstrap_pvalue(t_stat, t_boot, ties=True)
     return BootstrapResult(
-        param=param, t_stat=float(t_stat), p_value=p, p_value_with_ties=p_ties, t_boot=t_boot,
+        param=param,
+        t_stat=float(t_stat),
+        p_value=p,
+        p_value_with_ties=p_ties,
+        t_boot=t_boot,
         reps=int(t_boot.size),
-        enumerated=enumerate_all, weights=w, bootstrap_type=bootstrap_type,
-        impose_null=impose_null, cluster=cluster, n_clusters=G, seed=seed,
+        enumerated=enumerate_all,
+        weights=w,
+        bootstrap_type=bootstrap_type,
+        impose_null=impose_null,
+        cluster=cluster,
+        n_clusters=G,
+        seed=seed,
         engine="numpy" if use_numpy else "wildboottest",
     )
 
@@ -268,8 +291,18 @@ def bootstrap_pvalue(t_stat: float, t_boot: np.ndarray, *, ties: bool = False) -
 
 
 def _via_wildboottest(
-    X: np.ndarray, y: np.ndarray, codes: np.ndarray, j: int, *, reps: int, weights: str,
-    seed: int, impose_null: bool, bootstrap_type: str, adj: bool, cluster_adj: bool,
+    X: np.ndarray,
+    y: np.ndarray,
+    codes: np.ndarray,
+    j: int,
+    *,
+    reps: int,
+    weights: str,
+    seed: int,
+    impose_null: bool,
+    bootstrap_type: str,
+    adj: bool,
+    cluster_adj: bool,
 ) -> tuple[float, np.ndarray]:
     import warnings
 
@@ -280,8 +313,9 @@ def _via_wildboottest(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = WildboottestCL(X=X, Y=y, cluster=codes, R=R, B=reps, seed=seed, parallel=False)
-        wb.get_scores(bootstrap_type=bootstrap_type, impose_null=impose_null, adj=adj,
-                      cluster_adj=cluster_adj)
+        wb.get_scores(
+            bootstrap_type=bootstrap_type, impose_null=impose_null, adj=adj, cluster_adj=cluster_adj
+        )
         wb.get_weights(weights_type=weights)
         wb.get_numer()
         wb.get_denom()
@@ -328,8 +362,15 @@ def joint_wild_t(
         X, y, codes, names = bootstrap_design(h, cluster)
         rows = np.searchsorted(universe, lab)
         t, tb = wild_kernel(
-            X, y, codes, names.index(param), v[rows], impose_null=False, score_type="1",
-            adj=h.rule.k_adj, cluster_adj=h.rule.G_adj,
+            X,
+            y,
+            codes,
+            names.index(param),
+            v[rows],
+            impose_null=False,
+            score_type="1",
+            adj=h.rule.k_adj,
+            cluster_adj=h.rule.G_adj,
         )
         t_obs.append(t)
         t_boot.append(tb)

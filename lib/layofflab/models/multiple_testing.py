@@ -36,8 +36,9 @@ def _names(names: Sequence[str] | None, m: int) -> list[str]:
     return names
 
 
-def _frame(names: list[str], p: np.ndarray, adj: np.ndarray, method: str,
-           alpha: float) -> pl.DataFrame:
+def _frame(
+    names: list[str], p: np.ndarray, adj: np.ndarray, method: str, alpha: float
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "hypothesis": names,
@@ -46,8 +47,13 @@ def _frame(names: list[str], p: np.ndarray, adj: np.ndarray, method: str,
             "reject": adj <= alpha,
             "method": [method] * len(names),
         },
-        schema={"hypothesis": pl.String, "p_value": pl.Float64, "p_adjusted": pl.Float64,
-                "reject": pl.Boolean, "method": pl.String},
+        schema={
+            "hypothesis": pl.String,
+            "p_value": pl.Float64,
+            "p_adjusted": pl.Float64,
+            "reject": pl.Boolean,
+            "method": pl.String,
+        },
     )
 
 
@@ -214,6 +220,7 @@ def romano_wolf_bootstrap(
     if isinstance(outcomes, str) or len(outcomes) < 1:
         raise InvalidArgumentError("outcomes", outcomes, expected="a list of outcome columns")
     results = [panel_ols(df, f"{y} ~ {rhs}", fe=fe, cluster=cluster, ssc=ssc) for y in outcomes]
-    t_obs, t_boot = joint_wild_t(results, param=param, cluster=cluster, reps=reps,
-                                 weights=weights, seed=seed)
+    t_obs, t_boot = joint_wild_t(
+        results, param=param, cluster=cluster, reps=reps, weights=weights, seed=seed
+    )
     return romano_wolf(t_obs, t_boot, names=list(outcomes), alpha=alpha)

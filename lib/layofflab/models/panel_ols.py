@@ -135,6 +135,15 @@ def panel_ols(
     drop_fe_groups(sample, fe_t, None)
     design = design.align(sample)
     return estimate(
-        "ols", sample, design, formula=formula, fe=fe_t, cluster=cl_t, vcov=vc, ssc=ssc,
-        rule=rule, inference=inference, alpha=alpha,
+        "ols",
+        sample,
+        design,
+        formula=formula,
+        fe=fe_t,
+        cluster=cl_t,
+        vcov=vc,
+        ssc=ssc,
+        rule=rule,
+        inference=inference,
+        alpha=alpha,
     )

@@ -162,9 +162,7 @@ def ppml(
         if "ir" not in opts.separation:
             break
         flist = (
-            np.column_stack([dense_codes(sample.data[f]) for f in fe_t]).astype(
-                np.uint64
-            )
+            np.column_stack([dense_codes(sample.data[f]) for f in fe_t]).astype(np.uint64)
             if fe_t
             else None
         )
@@ -187,7 +185,19 @@ def ppml(
     if off_t:
         extra["offset"] = off_t[0]
     return estimate(
-        "ppml", sample, design, formula=formula, fe=fe_t, cluster=cl_t, vcov=vc, ssc=ssc,
-        rule=rule, inference=inference, alpha=alpha, offset=off, extra=extra,
-        iwls_tol=opts.iwls_tol, iwls_maxiter=opts.iwls_maxiter,
+        "ppml",
+        sample,
+        design,
+        formula=formula,
+        fe=fe_t,
+        cluster=cl_t,
+        vcov=vc,
+        ssc=ssc,
+        rule=rule,
+        inference=inference,
+        alpha=alpha,
+        offset=off,
+        extra=extra,
+        iwls_tol=opts.iwls_tol,
+        iwls_maxiter=opts.iwls_maxiter,
     )

@@ -66,8 +66,13 @@ class RandomizationResult:
 
 
 def _draw_assignments(
-    frame: pl.DataFrame, d: np.ndarray, scheme: str, unit: str | None, time: str | None,
-    reps: int, rng: np.random.Generator,
+    frame: pl.DataFrame,
+    d: np.ndarray,
+    scheme: str,
+    unit: str | None,
+    time: str | None,
+    reps: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """N x reps matrix of placebo treatments (rows in ``frame`` order)."""
     n = d.size
@@ -168,9 +173,7 @@ def randomization_inference(
     if h.fe:
         from pyfixest.estimation import demean
 
-        flist = np.column_stack([dense_codes(h.data[f]) for f in h.fe]).astype(
-            np.uint64
-        )
+        flist = np.column_stack([dense_codes(h.data[f]) for f in h.fe]).astype(np.uint64)
         dm, _ = demean(np.column_stack([y, W, D]), flist, np.ones(y.size), tol=1e-10)
         y, W, D = dm[:, 0], dm[:, 1 : 1 + W.shape[1]], dm[:, 1 + W.shape[1] :]
     if W.shape[1]:
@@ -191,6 +194,12 @@ def randomization_inference(
     obs, dist = float(stats_[0]), stats_[1:]
     p = (1 + np.sum(np.abs(dist) >= abs(obs) * (1 - 1e-12))) / (reps + 1)
     return RandomizationResult(
-        param=treatment, statistic=statistic, observed=obs, p_value=float(p),
-        distribution=dist, reps=reps, scheme=scheme, seed=seed,
+        param=treatment,
+        statistic=statistic,
+        observed=obs,
+        p_value=float(p),
+        distribution=dist,
+        reps=reps,
+        scheme=scheme,
+        seed=seed,
     )

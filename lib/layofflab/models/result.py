@@ -217,8 +217,7 @@ class EstimationResult:
             for row in self._cells()
         )
         foot = "".join(
-            f'<tr><td colspan="2">{html.escape(k)}</td>'
-            f'<td colspan="5">{html.escape(v)}</td></tr>'
+            f'<tr><td colspan="2">{html.escape(k)}</td><td colspan="5">{html.escape(v)}</td></tr>'
             for k, v in self._footer()
         )
         return (
@@ -239,9 +238,7 @@ class EstimationResult:
         ]
         lines += [" & ".join(_tex(c) for c in row) + r" \\" for row in self._cells()]
         lines.append(r"\midrule")
-        lines += [
-            rf"\multicolumn{{7}}{{l}}{{{_tex(k)}: {_tex(v)}}} \\" for k, v in self._footer()
-        ]
+        lines += [rf"\multicolumn{{7}}{{l}}{{{_tex(k)}: {_tex(v)}}} \\" for k, v in self._footer()]
         lines += [r"\bottomrule", r"\end{tabular}"]
         return "\n".join(lines)
 

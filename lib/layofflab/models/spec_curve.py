@@ -43,14 +43,37 @@ __all__ = ["SPEC_COLUMNS", "SpecGrid", "spec_curve"]
 
 #: Columns of the frame :func:`spec_curve` returns, in order.
 SPEC_COLUMNS: tuple[str, ...] = (
-    "spec_id", "outcome", "treatment", "lag", "fixed_effects", "sample", "estimate",
-    "std_error", "statistic", "p_value", "ci_low", "ci_high", "n_obs", "n_clusters", "error",
+    "spec_id",
+    "outcome",
+    "treatment",
+    "lag",
+    "fixed_effects",
+    "sample",
+    "estimate",
+    "std_error",
+    "statistic",
+    "p_value",
+    "ci_low",
+    "ci_high",
+    "n_obs",
+    "n_clusters",
+    "error",
 )
 _SCHEMA = {
-    "spec_id": pl.Int64, "outcome": pl.String, "treatment": pl.String, "lag": pl.Int64,
-    "fixed_effects": pl.String, "sample": pl.String, "estimate": pl.Float64,
-    "std_error": pl.Float64, "statistic": pl.Float64, "p_value": pl.Float64,
-    "ci_low": pl.Float64, "ci_high": pl.Float64, "n_obs": pl.Int64, "n_clusters": pl.Int64,
+    "spec_id": pl.Int64,
+    "outcome": pl.String,
+    "treatment": pl.String,
+    "lag": pl.Int64,
+    "fixed_effects": pl.String,
+    "sample": pl.String,
+    "estimate": pl.Float64,
+    "std_error": pl.Float64,
+    "statistic": pl.Float64,
+    "p_value": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "n_obs": pl.Int64,
+    "n_clusters": pl.Int64,
     "error": pl.String,
 }
 
@@ -126,20 +149,29 @@ class SpecGrid:
                 raise InvalidArgumentError(name, getattr(self, name), expected="no duplicates")
 
     def __len__(self) -> int:
-        return (len(self.outcomes) * len(self.treatments) * len(self.lags)
-                * len(self.fixed_effects) * len(self.samples))
+        return (
+            len(self.outcomes)
+            * len(self.treatments)
+            * len(self.lags)
+            * len(self.fixed_effects)
+            * len(self.samples)
+        )
 
     def combinations(self) -> list[tuple[str, str, int, tuple[str, ...], str]]:
         """Every specification ``(outcome, treatment, lag, fixed_effects, sample)`` in order."""
-        return list(itertools.product(self.outcomes, self.treatments, self.lags,
-                                      self.fixed_effects, list(self.samples)))
+        return list(
+            itertools.product(
+                self.outcomes, self.treatments, self.lags, self.fixed_effects, list(self.samples)
+            )
+        )
 
     def specs(self) -> pl.DataFrame:
         """The grid as a frame, one row per specification (the first six result columns)."""
-        rows = [(i, o, t, lag, _fe_label(fe), s)
-                for i, (o, t, lag, fe, s) in enumerate(self.combinations())]
-        return pl.DataFrame(rows, schema={k: _SCHEMA[k] for k in SPEC_COLUMNS[:6]},
-                            orient="row")
+        rows = [
+            (i, o, t, lag, _fe_label(fe), s)
+            for i, (o, t, lag, fe, s) in enumerate(self.combinations())
+        ]
+        return pl.DataFrame(rows, schema={k: _SCHEMA[k] for k in SPEC_COLUMNS[:6]}, orient="row")
 
     def columns(self) -> set[str]:
         """Columns of the data the grid refers to."""
@@ -158,8 +190,7 @@ def _lag_name(treatment: str, lag: int) -> str:
     return treatment if lag == 0 else f"{treatment}__lag{lag}"
 
 
-def _add_lags(df: pl.DataFrame, grid: SpecGrid, unit: str | None, time: str | None
-              ) -> pl.DataFrame:
+def _add_lags(df: pl.DataFrame, grid: SpecGrid, unit: str | None, time: str | None) -> pl.DataFrame:
     lags = [lag for lag in grid.lags if lag > 0]
     if not lags:
         return df
@@ -171,7 +202,8 @@ def _add_lags(df: pl.DataFrame, grid: SpecGrid, unit: str | None, time: str | No
         raise InvalidArgumentError("unit", unit, expected=f"one row per {unit} and {time}")
     for lag in lags:
         shifted = df.select(
-            unit, (pl.col(time) + lag).alias(time),
+            unit,
+            (pl.col(time) + lag).alias(time),
             *[pl.col(t).alias(_lag_name(t, lag)) for t in grid.treatments],
         )
         df = df.join(shifted, on=[unit, time], how="left", maintain_order="left")
@@ -183,14 +215,18 @@ def _run_one(data: pl.DataFrame, spec: tuple, settings: dict) -> dict[str, Any]:
     from layofflab.models.ppml import ppml
 
     spec_id, outcome, treatment, lag, fe, _name, sample = spec
-    row: dict[str, Any] = {"spec_id": spec_id, "n_obs": None, "n_clusters": None,
-                           "error": None}
+    row: dict[str, Any] = {"spec_id": spec_id, "n_obs": None, "n_clusters": None, "error": None}
     sub = data if sample is None else data.filter(sample)
-    sub = sub.with_columns(pl.col(outcome).alias("_y"),
-                           pl.col(_lag_name(treatment, lag)).alias("_x"))
+    sub = sub.with_columns(
+        pl.col(outcome).alias("_y"), pl.col(_lag_name(treatment, lag)).alias("_x")
+    )
     formula = " + ".join(["_y ~ _x", *settings["controls"]])
-    kw = {"fe": list(fe), "cluster": settings["cluster"], "ssc": settings["ssc"],
-          "alpha": settings["alpha"]}
+    kw = {
+        "fe": list(fe),
+        "cluster": settings["cluster"],
+        "ssc": settings["ssc"],
+        "alpha": settings["alpha"],
+    }
     try:
         if settings["estimator"] == "ppml":
             res = ppml(sub, formula, offset=settings["offset"], **kw)
@@ -286,11 +322,16 @@ def spec_curve(
         raise InvalidArgumentError("df", type(df).__name__, expected="a polars DataFrame")
     if grid is None:
         if outcomes is None or treatments is None:
-            raise InvalidArgumentError("grid", grid, expected="a SpecGrid or outcomes and "
-                                       "treatments")
-        grid = SpecGrid(outcomes=outcomes, treatments=treatments, lags=lags,
-                        fixed_effects=fixed_effects,
-                        samples=samples if samples is not None else {"all": None})
+            raise InvalidArgumentError(
+                "grid", grid, expected="a SpecGrid or outcomes and treatments"
+            )
+        grid = SpecGrid(
+            outcomes=outcomes,
+            treatments=treatments,
+            lags=lags,
+            fixed_effects=fixed_effects,
+            samples=samples if samples is not None else {"all": None},
+        )
     elif not isinstance(grid, SpecGrid) or outcomes is not None or treatments is not None:
         raise InvalidArgumentError("grid", grid, expected="a SpecGrid, without outcomes/treatments")
     if estimator not in ("ols", "ppml"):
@@ -305,14 +346,23 @@ def spec_curve(
     if missing:
         raise InvalidArgumentError("df", missing, expected="columns named in the grid")
 
-    in_controls = {c for c in df.columns
-                   if any(re.search(rf"\b{re.escape(c)}\b", t) for t in controls)}
+    in_controls = {
+        c for c in df.columns if any(re.search(rf"\b{re.escape(c)}\b", t) for t in controls)
+    }
     keep = sorted(needed | in_controls)
     data = _add_lags(df.select(keep), grid, unit, time)
-    settings = {"estimator": estimator, "cluster": cluster, "offset": offset,
-                "controls": list(controls), "ssc": ssc, "alpha": alpha}
-    specs = [(i, o, t, lag, fe, s, grid.samples[s])
-             for i, (o, t, lag, fe, s) in enumerate(grid.combinations())]
+    settings = {
+        "estimator": estimator,
+        "cluster": cluster,
+        "offset": offset,
+        "controls": list(controls),
+        "ssc": ssc,
+        "alpha": alpha,
+    }
+    specs = [
+        (i, o, t, lag, fe, s, grid.samples[s])
+        for i, (o, t, lag, fe, s) in enumerate(grid.combinations())
+    ]
 
     if client is not None:
         rows = _run_dask(client, data, specs, settings)
@@ -320,10 +370,12 @@ def spec_curve(
         rows = _run_batch(data, specs, settings)
     else:
         rows = _run_loky(data, specs, settings, n_jobs)
-    stats = pl.DataFrame(rows, schema={k: _SCHEMA[k] for k in SPEC_COLUMNS
-                                       if k not in SPEC_COLUMNS[1:6]}, orient="row")
-    return grid.specs().join(stats, on="spec_id", how="left").sort("spec_id").select(
-        SPEC_COLUMNS)
+    stats = pl.DataFrame(
+        rows,
+        schema={k: _SCHEMA[k] for k in SPEC_COLUMNS if k not in SPEC_COLUMNS[1:6]},
+        orient="row",
+    )
+    return grid.specs().join(stats, on="spec_id", how="left").sort("spec_id").select(SPEC_COLUMNS)
 
 
 def _batches(specs: list[tuple], n_workers: int) -> list[list[tuple]]:
@@ -344,6 +396,8 @@ def _run_loky(data: pl.DataFrame, specs: list[tuple], settings: dict, n_jobs: in
 def _run_dask(client: Any, data: pl.DataFrame, specs: list[tuple], settings: dict) -> list:
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     shared = client.scatter(data, broadcast=True)
-    futures = [client.submit(_run_batch, shared, b, settings, pure=False)
-               for b in _batches(specs, n_workers)]
+    futures = [
+        client.submit(_run_batch, shared, b, settings, pure=False)
+        for b in _batches(specs, n_workers)
+    ]
     return [row for batch in client.gather(futures) for row in batch]

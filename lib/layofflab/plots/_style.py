@@ -12,7 +12,12 @@ from matplotlib.figure import Figure
 
 __all__ = ["figure_and_axes", "style"]
 
-_RC = {"figure.dpi": 100, "savefig.dpi": 100, "svg.hashsalt": "layofflab", "axes.titleweight": "bold"}
+_RC = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "svg.hashsalt": "layofflab",
+    "axes.titleweight": "bold",
+}
 
 
 @contextmanager
@@ -26,7 +31,9 @@ def style() -> Iterator[None]:
         yield
 
 
-def figure_and_axes(ax: Axes | None, *, figsize: tuple[float, float] = (9, 4)) -> tuple[Figure, Axes]:
+def figure_and_axes(
+    ax: Axes | None, *, figsize: tuple[float, float] = (9, 4)
+) -> tuple[Figure, Axes]:
     """The figure of ``ax``, or a new figure and axes when ``ax`` is None."""
     if ax is not None:
         return ax.figure, ax

@@ -93,8 +93,9 @@ def plot_event_study(
     elif isinstance(result, pl.DataFrame):
         table = result
     else:
-        raise InvalidArgumentError("result", type(result).__name__,
-                                   expected="an EventStudyResult or a polars DataFrame")
+        raise InvalidArgumentError(
+            "result", type(result).__name__, expected="an EventStudyResult or a polars DataFrame"
+        )
     _need(table, ["rel_time", "estimate", "ci_low", "ci_high"], "result")
     if "estimator" not in table.columns:
         table = table.with_columns(pl.lit("estimate").alias("estimator"))
@@ -107,12 +108,29 @@ def plot_event_study(
             x = rows["rel_time"].to_numpy() + shift
             y = rows["estimate"].to_numpy()
             err = np.vstack([y - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - y])
-            ax.errorbar(x, y, yerr=err, fmt="o", color=color, capsize=3, ms=5,
-                        label=ESTIMATOR_LABELS.get(name, name))
+            ax.errorbar(
+                x,
+                y,
+                yerr=err,
+                fmt="o",
+                color=color,
+                capsize=3,
+                ms=5,
+                label=ESTIMATOR_LABELS.get(name, name),
+            )
         omitting = [n for n in names if n in ("twfe", "sun_abraham")]
         if omit is not None and omitting:
-            ax.plot([omit], [0.0], marker="o", mfc="white", mec="black", ls="none", ms=7,
-                    label="reference period", zorder=3)
+            ax.plot(
+                [omit],
+                [0.0],
+                marker="o",
+                mfc="white",
+                mec="black",
+                ls="none",
+                ms=7,
+                label="reference period",
+                zorder=3,
+            )
         ax.axhline(0.0, color="black", lw=0.8)
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
         ticks = sorted({*table["rel_time"].to_list(), *([omit] if omitting else [])})
@@ -189,21 +207,32 @@ def plot_spec_curve(
 
             n_rows = sum(ok[d].n_unique() for d in dims)
             fig, (ax, low) = plt.subplots(
-                2, 1, sharex=True, figsize=(9, 4 + 0.25 * n_rows), layout="constrained",
+                2,
+                1,
+                sharex=True,
+                figsize=(9, 4 + 0.25 * n_rows),
+                layout="constrained",
                 height_ratios=[3, max(1.0, 0.3 * n_rows)],
             )
         else:
             fig = ax.figure
-            low = make_axes_locatable(ax).append_axes("bottom", size="60%", pad=0.1,
-                                                      sharex=ax)
+            low = make_axes_locatable(ax).append_axes("bottom", size="60%", pad=0.1, sharex=ax)
         sig = (ok["p_value"] < alpha).fill_null(False).to_numpy()
         base, hi = sns.color_palette()[7], sns.color_palette()[3]
         y = ok["estimate"].to_numpy()
         err = np.vstack([y - ok["ci_low"].to_numpy(), ok["ci_high"].to_numpy() - y])
         for mask, color, label in ((~sig, base, f"p ≥ {alpha:g}"), (sig, hi, f"p < {alpha:g}")):
             if mask.any():
-                ax.errorbar(x[mask], y[mask], yerr=err[:, mask], fmt="o", ms=3, color=color,
-                            elinewidth=0.8, label=label)
+                ax.errorbar(
+                    x[mask],
+                    y[mask],
+                    yerr=err[:, mask],
+                    fmt="o",
+                    ms=3,
+                    color=color,
+                    elinewidth=0.8,
+                    label=label,
+                )
         ax.axhline(0.0, color="black", lw=0.8)
         ax.set_ylabel("estimate (95% CI)")
         ax.set_title(title or f"Specification curve ({ok.height} specifications)")
@@ -256,14 +285,16 @@ def plot_coefficients(
     elif isinstance(results, Sequence) and results:
         named = [(f"({i + 1})", r) for i, r in enumerate(results)]
     else:
-        raise InvalidArgumentError("results", results,
-                                   expected="results, a sequence or a mapping of them")
+        raise InvalidArgumentError(
+            "results", results, expected="results, a sequence or a mapping of them"
+        )
     tables = []
     for name, r in named:
         tab = r.table if isinstance(r, EstimationResult) else r
         if not isinstance(tab, pl.DataFrame):
-            raise InvalidArgumentError("results", type(r).__name__,
-                                       expected="EstimationResult or polars DataFrame")
+            raise InvalidArgumentError(
+                "results", type(r).__name__, expected="EstimationResult or polars DataFrame"
+            )
         _need(tab, ["term", "estimate", "ci_low", "ci_high"], "results")
         tables.append((str(name), tab))
     if terms is None:
@@ -271,11 +302,13 @@ def plot_coefficients(
     terms = list(terms)
     pos = {t: i for i, t in enumerate(terms)}
     with style():
-        fig, ax = figure_and_axes(ax, figsize=(7, 1 + 0.5 * len(terms) * max(1, len(tables))
-                                               ** 0.5))
+        fig, ax = figure_and_axes(
+            ax, figsize=(7, 1 + 0.5 * len(terms) * max(1, len(tables)) ** 0.5)
+        )
         colors = sns.color_palette(n_colors=max(len(tables), 3))
-        for shift, (name, tab), color in zip(_dodge(len(tables), 0.4), tables, colors,
-                                             strict=False):
+        for shift, (name, tab), color in zip(
+            _dodge(len(tables), 0.4), tables, colors, strict=False
+        ):
             rows = tab.filter(pl.col("term").is_in(terms))
             yy = np.array([pos[t] for t in rows["term"].to_list()], dtype=float) + shift
             est = rows["estimate"].to_numpy()

@@ -59,14 +59,18 @@ def plot_top_companies(
     with style():
         fig, ax = figure_and_axes(ax, figsize=(8, 0.4 * max(top.height, 3) + 1))
         sns.barplot(
-            x=top["laid_off"].to_list(), y=top["company"].to_list(), ax=ax,
-            color=sns.color_palette()[1], orient="h",
+            x=top["laid_off"].to_list(),
+            y=top["company"].to_list(),
+            ax=ax,
+            color=sns.color_palette()[1],
+            orient="h",
         )
         for patch, events in zip(ax.patches, top["events"].to_list(), strict=False):
             ax.annotate(
                 f" {events} event{'s' if events != 1 else ''}",
                 (patch.get_width(), patch.get_y() + patch.get_height() / 2),
-                va="center", fontsize=9,
+                va="center",
+                fontsize=9,
             )
         ax.xaxis.set_major_formatter(_THOUSANDS)
         ax.set_xlabel("workers laid off (reported)")

@@ -27,7 +27,9 @@ from layofflab.plots._style import figure_and_axes, style
 __all__ = ["plot_panel_timeline"]
 
 
-def plot_panel_timeline(panel: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Figure:
+def plot_panel_timeline(
+    panel: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Figure:
     """One row per company: bubble area ∝ workers laid off in the quarter, ▲ = AI-capex announcement.
 
     Quarters with layoff events but no reported count are drawn as open circles.
@@ -35,7 +37,9 @@ def plot_panel_timeline(panel: pl.DataFrame, *, ax: Axes | None = None, title: s
     need = ["company_id", "period", "laid_off", "layoff_events", "announced"]
     missing = [c for c in need if c not in panel.columns]
     if missing:
-        raise InvalidArgumentError("panel", panel.columns, expected=f"a panel with columns {missing}")
+        raise InvalidArgumentError(
+            "panel", panel.columns, expected=f"a panel with columns {missing}"
+        )
     companies = sorted(panel["company_id"].unique().to_list())
     row = {c: i for i, c in enumerate(companies)}
     y = np.array([row[c] for c in panel["company_id"].to_list()], dtype=float)
@@ -48,13 +52,33 @@ def plot_panel_timeline(panel: pl.DataFrame, *, ax: Axes | None = None, title: s
         fig, ax = figure_and_axes(ax, figsize=(10, 0.45 * len(companies) + 1.5))
         scale = 1200.0 / max(laid.max(), 1.0)
         counted = laid > 0
-        ax.scatter(x[counted], y[counted], s=laid[counted] * scale + 15, color=palette[3], alpha=0.55,
-                   edgecolor="white", linewidth=0.5, label="workers laid off (area)")
+        ax.scatter(
+            x[counted],
+            y[counted],
+            s=laid[counted] * scale + 15,
+            color=palette[3],
+            alpha=0.55,
+            edgecolor="white",
+            linewidth=0.5,
+            label="workers laid off (area)",
+        )
         uncounted = (events > 0) & ~counted
-        ax.scatter(x[uncounted], y[uncounted], s=40, facecolor="none", edgecolor=palette[3],
-                   label="layoff, count not reported")
-        ax.scatter(x[announced], y[announced] - 0.32, marker="^", s=45, color=palette[0],
-                   label="AI-capex announcement")
+        ax.scatter(
+            x[uncounted],
+            y[uncounted],
+            s=40,
+            facecolor="none",
+            edgecolor=palette[3],
+            label="layoff, count not reported",
+        )
+        ax.scatter(
+            x[announced],
+            y[announced] - 0.32,
+            marker="^",
+            s=45,
+            color=palette[0],
+            label="AI-capex announcement",
+        )
         ax.set_yticks(range(len(companies)), companies)
         ax.set_ylim(len(companies) - 0.4, -0.7)
         ax.xaxis.set_major_locator(mdates.YearLocator())

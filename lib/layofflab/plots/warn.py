@@ -49,8 +49,14 @@ def plot_job_families(
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         for y, (share, n) in enumerate(zip(pooled["share"], pooled["employees"], strict=True)):
             ax.annotate(f" {n:,}", (share, y), va="center", fontsize=9)
-        ax.legend(handles=[Patch(color=palette[0], label="engineering"), Patch(color=palette[7], label="other")],
-                  loc="lower right", frameon=False)
+        ax.legend(
+            handles=[
+                Patch(color=palette[0], label="engineering"),
+                Patch(color=palette[7], label="other"),
+            ],
+            loc="lower right",
+            frameon=False,
+        )
         ax.set_xlabel("share of workers listed in the notices")
         ax.set_title(title or "Which jobs? Job families in the WARN notices")
     return fig

@@ -103,8 +103,10 @@ class Cleaned:
 
     def summary(self) -> pl.DataFrame:
         """Rows in, clean and rejected (by reason) per file, as a tidy frame."""
-        clean = self.data.group_by("source_file").agg(pl.len().alias("rows")).with_columns(
-            outcome=pl.lit("clean"), reason=pl.lit(None, dtype=pl.String)
+        clean = (
+            self.data.group_by("source_file")
+            .agg(pl.len().alias("rows"))
+            .with_columns(outcome=pl.lit("clean"), reason=pl.lit(None, dtype=pl.String))
         )
         rejected = self.rejects.group_by("source_file", "reason").agg(pl.len().alias("rows"))
         rejected = rejected.with_columns(outcome=pl.lit("rejected"))

@@ -43,8 +43,18 @@ __all__ = ["ANNOUNCEMENTS", "COLUMNS", "event_types", "read"]
 
 SOURCE = "announcements"
 COLUMNS: tuple[str, ...] = (
-    "company_id", "cik", "announce_date", "event_type", "is_capex_guidance", "amount_usd_bn",
-    "horizon", "description", "source_url", "verified", "source_file", "source_row",
+    "company_id",
+    "cik",
+    "announce_date",
+    "event_type",
+    "is_capex_guidance",
+    "amount_usd_bn",
+    "horizon",
+    "description",
+    "source_url",
+    "verified",
+    "source_file",
+    "source_row",
 )
 _REQUIRED = ("company_id", "announce_date", "event_type", "source_url")
 _OPTIONAL = ("amount_usd_bn", "horizon", "description", "verified")
@@ -92,18 +102,21 @@ def _mapped(path: Path) -> pl.DataFrame:
         if target is None:
             continue
         if target in renames.values():
-            raise InputFileError(path, f"one column for {target!r}", column=name,
-                                 value="mapped twice")
+            raise InputFileError(
+                path, f"one column for {target!r}", column=name, value="mapped twice"
+            )
         renames[name] = target
     missing = [c for c in _REQUIRED if c not in renames.values()]
     if missing:
         synonyms = {c: sorted(k for k, v in mapping.items() if v == c) for c in missing}
-        raise InputFileError(path, f"columns for {missing} (headers {synonyms})",
-                             value=",".join(raw.columns))
+        raise InputFileError(
+            path, f"columns for {missing} (headers {synonyms})", value=",".join(raw.columns)
+        )
     keep = [c for c in raw.columns if c not in renames]
     df = raw.select(*(pl.col(c).alias(renames[c]) for c in renames), *keep)
-    return df.with_columns(*(pl.lit(None, dtype=pl.String).alias(c)
-                             for c in _OPTIONAL if c not in df.columns))
+    return df.with_columns(
+        *(pl.lit(None, dtype=pl.String).alias(c) for c in _OPTIONAL if c not in df.columns)
+    )
 
 
 def _problems(today: dt.date | None) -> pl.Expr:
@@ -120,18 +133,27 @@ def _problems(today: dt.date | None) -> pl.Expr:
         (~ticker.str.contains(_TICKER), pl.format("malformed ticker '{}'", ticker)),
         (date_issue.is_not_null(), pl.format("announce_date: {}", date_issue)),
         (event.is_null(), pl.lit("missing event_type")),
-        (~event.is_in(types),
-         pl.format("unknown event_type '{}' (expected one of {})", event, pl.lit(", ".join(types))),
-         ),
-        (amount_raw.is_not_null() & amount.is_null(),
-         pl.format("unparseable amount_usd_bn '{}'", amount_raw)),
+        (
+            ~event.is_in(types),
+            pl.format(
+                "unknown event_type '{}' (expected one of {})", event, pl.lit(", ".join(types))
+            ),
+        ),
+        (
+            amount_raw.is_not_null() & amount.is_null(),
+            pl.format("unparseable amount_usd_bn '{}'", amount_raw),
+        ),
         (amount < 0, pl.lit("negative amount_usd_bn")),
         (amount > MAX_AMOUNT_BN, pl.lit(f"absurd amount_usd_bn (> {MAX_AMOUNT_BN:,.0f})")),
         (url.is_null(), pl.lit("missing source_url")),
-        (~url.str.contains(r"^https?://\S+\.\S+$"),
-         pl.format("source_url is not an http(s) URL: '{}'", url)),
-        (verified.is_not_null() & ~verified.is_in([*_TRUE, *_FALSE]),
-         pl.format("unrecognised verified value '{}' (expected yes/no/true/false)", verified)),
+        (
+            ~url.str.contains(r"^https?://\S+\.\S+$"),
+            pl.format("source_url is not an http(s) URL: '{}'", url),
+        ),
+        (
+            verified.is_not_null() & ~verified.is_in([*_TRUE, *_FALSE]),
+            pl.format("unrecognised verified value '{}' (expected yes/no/true/false)", verified),
+        ),
     ]
     expr = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
@@ -181,8 +203,10 @@ def _drop_duplicates(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     dup = (pl.col("_first") != pl.col("source_row")) | other_file
     where = pl.when(other_file).then(pl.format("{} ", "_first_file")).otherwise(pl.lit(""))
     rejects = marked.filter(dup).select(
-        "source_file", "source_row",
-        reason=pl.format("duplicate of {}source_row {}", where, "_first"), raw="_raw",
+        "source_file",
+        "source_row",
+        reason=pl.format("duplicate of {}source_row {}", where, "_first"),
+        raw="_raw",
     )
     return marked.filter(~dup).drop("_first", "_first_file", "_raw"), rejects
 
