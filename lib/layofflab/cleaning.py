@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
 __all__ = [
-    "MISSING_MARKERS",
     "MIN_PLAUSIBLE_DATE",
+    "MISSING_MARKERS",
     "count_is_approximate",
     "count_problem",
     "date_problem",
+    "evaluate_stages",
     "first_date_text",
     "first_number_text",
     "max_plausible_date",
@@ -44,12 +45,25 @@ __all__ = [
     "parse_date",
     "parse_float",
     "parsed_date_problem",
+    "per_value",
     "strip_trailing_punctuation",
 ]
 
 #: Cell values that mean "missing", compared after trimming, case-insensitively.
 MISSING_MARKERS: tuple[str, ...] = (
-    "", "null", "none", "nan", "n/a", "na", "#n/a", "-", "--", "—", "tbd", "unknown", "?",
+    "",
+    "null",
+    "none",
+    "nan",
+    "n/a",
+    "na",
+    "#n/a",
+    "-",
+    "--",
+    "—",
+    "tbd",
+    "unknown",
+    "?",
 )
 #: No WARN notice or tracker event can predate the 1988 WARN Act.
 MIN_PLAUSIBLE_DATE = dt.date(1988, 1, 1)
@@ -89,18 +103,44 @@ def normalize_text(expr: str | pl.Expr) -> pl.Expr:
     HTML entities are decoded only on values that contain ``&`` (``html.unescape``
     runs in Python; everything else stays in polars).
     """
-    text = _col(expr).cast(pl.String)
-    decoded = (
-        pl.when(text.str.contains("&", literal=True))
-        .then(text.map_elements(html.unescape, return_dtype=pl.String, skip_nulls=True))
-        .otherwise(text)
-    )
     return (
-        decoded.str.normalize("NFC")
-        .str.replace_all(r"[\s\u00a0]+", " ")
-        .str.strip_chars()
-        .replace("", None)
+        _col(expr)
+        .cast(pl.String)
+        .map_batches(_normalize_series, return_dtype=pl.String, is_elementwise=True)
     )
+
+
+def _apply_where(s: pl.Series, mask: pl.Series, fn) -> pl.Series:
+    """``fn`` applied to the values of ``s`` where ``mask`` holds; the others are left alone."""
+    mask = mask.fill_null(False)
+    if not mask.any():
+        return s
+    pos = mask.arg_true()
+    return s.scatter(pos, fn(s.gather(pos)))
+
+
+def _normalize_series(s: pl.Series) -> pl.Series:
+    """:func:`normalize_text` on a Series. Each step runs only on the values it can change
+    (ASCII text is already NFC; text without tabs, newlines, doubled or non-ASCII spaces has no
+    whitespace to collapse), which gives the same result as running it on every value."""
+    s = _unescape_html(s)
+    s = _apply_where(s, s.str.len_bytes() != s.str.len_chars(), lambda v: v.str.normalize("NFC"))
+    odd_space = (s.str.len_bytes() != s.str.len_chars()) | s.str.contains(r"[\t\n\x0b\x0c\r]|  ")
+    s = _apply_where(s, odd_space, lambda v: v.str.replace_all(r"[\s\u00a0]+", " "))
+    s = s.str.strip_chars()
+    return pl.select(pl.when(s != "").then(s)).to_series().alias(s.name)
+
+
+def _unescape_html(s: pl.Series) -> pl.Series:
+    """``html.unescape`` on the values holding ``&``, run once per distinct such value."""
+    hit = s.str.contains("&", literal=True).fill_null(False)
+    if not hit.any():
+        return s
+    pos = hit.arg_true()
+    values = s.gather(pos)
+    distinct = values.unique().to_list()
+    decoded = [html.unescape(v) for v in distinct]
+    return s.scatter(pos, values.replace_strict(distinct, decoded, return_dtype=pl.String))
 
 
 def strip_trailing_punctuation(expr: str | pl.Expr) -> pl.Expr:
@@ -159,9 +199,7 @@ def count_problem(expr: str | pl.Expr) -> pl.Expr:
     )
 
 
-def parse_date(
-    expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()
-) -> pl.Expr:
+def parse_date(expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()) -> pl.Expr:
     """Parse m/d/Y, m/d/y, ISO (with or without time), ``'Mar 6, 2023'``, and Excel serials into ``Date``.
 
     ``formats`` adds ``(regex, strptime format)`` pairs tried after the shared ones, e.g.
@@ -201,7 +239,9 @@ def date_problem(
     ``'implausible date (after <today + 1 year>)'``, and ``'missing date'`` when
     ``required``.
     """
-    return parsed_date_problem(expr, parse_date(expr, formats=formats), today=today, required=required)
+    return parsed_date_problem(
+        expr, parse_date(expr, formats=formats), today=today, required=required
+    )
 
 
 def parsed_date_problem(
@@ -280,3 +320,74 @@ def first_number_text(expr: str | pl.Expr) -> pl.Expr:
     ['8', '9,236', None]
     """
     return null_markers(expr).str.extract(r"(?:^|[^\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:[^\d]|$)", 1)
+
+
+#: Below this many rows :func:`per_value` evaluates every row (the distinct-value machinery
+#: costs more than it saves).
+PER_VALUE_MIN_ROWS = 20_000
+
+Stages = Sequence[Mapping[str, pl.Expr]]
+
+
+def evaluate_stages(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
+    """Run ``stages`` one after the other (each may use the columns the previous ones made) and
+    return the columns they made whose names do not start with ``_t``, in order of creation.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"n": ["~5", "7"]})
+    >>> evaluate_stages(df, [{"_t": null_markers("n")}, {"n_int": parse_count("_t")}]).rows()
+    [(5,), (7,)]
+    """
+    made: list[str] = []
+    for stage in stages:
+        df = df.with_columns(**stage)
+        made += [k for k in stage if k not in made]
+    return df.select([k for k in made if not k.startswith("_t")])
+
+
+def per_value(
+    df: pl.DataFrame,
+    columns: Sequence[str],
+    stages: Stages,
+    *,
+    min_rows: int = PER_VALUE_MIN_ROWS,
+) -> pl.DataFrame:
+    """:func:`evaluate_stages` over ``columns`` of ``df``, run once per distinct combination of
+    their values and aligned with ``df`` row by row.
+
+    Raw columns repeat a few thousand values over millions of rows, so parsing dates or
+    decoding entities once per distinct value is much cheaper. Values are grouped by a 64-bit
+    hash and every row is checked against its group's representative; on a collision the
+    rules run row by row instead, so the result never depends on the hash. The stages must be
+    row-wise (no aggregations or windows): the answer then equals evaluating every row.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"d": ["3/6/2023", "TBD", "3/6/2023"] * 10_000})
+    >>> out = per_value(df, ["d"], [{"date": parse_date("d")}])
+    >>> out.equals(evaluate_stages(df, [{"date": parse_date("d")}]))
+    True
+    """
+    keys = df.select(columns)
+    if df.height < min_rows:
+        return evaluate_stages(keys, stages)
+    h = keys.hash_rows()
+    firsts = h.to_frame("_h").with_row_index("_i").unique("_h", keep="first")
+    reps = keys[firsts["_i"]]
+    idx = (
+        h.to_frame("_h")
+        .join(
+            firsts.select("_h", _j=pl.int_range(pl.len(), dtype=pl.UInt32)),
+            on="_h",
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("_j")
+    )
+    for c in columns:
+        if not reps[c].gather(idx).eq_missing(keys[c]).all():  # a hash collision
+            return evaluate_stages(keys, stages)
+    return evaluate_stages(reps, stages)[idx]

@@ -31,12 +31,13 @@ import polars as pl
 from layofflab.cleaning import (
     count_is_approximate,
     count_problem,
-    date_problem,
     normalize_text,
     null_markers,
     parse_count,
     parse_date,
     parse_float,
+    parsed_date_problem,
+    per_value,
     strip_trailing_punctuation,
 )
 from layofflab.errors import InputFileError
@@ -49,14 +50,39 @@ __all__ = ["COLUMNS", "read"]
 SOURCE = "tracker"
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = (
-    "company", "company_id", "cik", "match_method", "match_score", "location", "country", "industry", "laid_off",
-    "laid_off_approximate", "pct_laid_off", "date", "stage", "funds_raised_musd",
-    "source_url", "date_added", "date_added_before_date", "export_format",
-    "source_file", "source_row",
+    "company",
+    "company_id",
+    "cik",
+    "match_method",
+    "match_score",
+    "location",
+    "country",
+    "industry",
+    "laid_off",
+    "laid_off_approximate",
+    "pct_laid_off",
+    "date",
+    "stage",
+    "funds_raised_musd",
+    "source_url",
+    "date_added",
+    "date_added_before_date",
+    "export_format",
+    "source_file",
+    "source_row",
 )
 _FIELDS = (
-    "company", "location", "industry", "laid_off", "pct_laid_off", "date", "stage",
-    "country", "funds_raised_musd", "source_url", "date_added",
+    "company",
+    "location",
+    "industry",
+    "laid_off",
+    "pct_laid_off",
+    "date",
+    "stage",
+    "country",
+    "funds_raised_musd",
+    "source_url",
+    "date_added",
 )
 _NON_US_SUFFIX = r"(^|,\s*)Non-U\.S\.$"
 
@@ -72,7 +98,67 @@ def _detect_format(path: Path, header: Sequence[str]) -> tuple[str, dict[str, st
     )
 
 
-def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+def _nm(name: str) -> dict[str, pl.Expr]:
+    """First stage of a text field: the normalized text, materialized once."""
+    return {"_tn": normalize_text(name)}
+
+
+def _field_stages(field: str, *, today: dt.date | None, path: Path) -> list[dict[str, pl.Expr]]:
+    """Stages cleaning one raw field (see :func:`layofflab.cleaning.per_value`); outputs are the
+    clean columns and ``_p_<field>`` (a reject reason or null)."""
+    tn = pl.col("_tn")
+    if field == "company":
+        return [
+            {"_tn": normalize_text(field)},
+            {"company": tn, "_p_company": pl.when(tn.is_null()).then(pl.lit("missing company"))},
+        ]
+    if field == "location":
+        return [_nm(field), {"location": null_markers(tn.str.replace(_NON_US_SUFFIX, ""))}]
+    if field == "country":
+        return [_nm(field), {"country": null_markers(strip_trailing_punctuation(tn))}]
+    if field in ("stage", "source_url"):
+        return [_nm(field), {field: null_markers(tn)}]
+    if field == "industry":
+        return [_nm(field), {"_industry_text": null_markers(tn)}]
+    if field == "laid_off":
+        return [
+            {"_tv": null_markers(field)},
+            {
+                "laid_off": parse_count("_tv"),
+                "laid_off_approximate": count_is_approximate("_tv"),
+                "_p_laid_off": count_problem("_tv"),
+            },
+        ]
+    if field == "pct_laid_off":
+        value = pl.col("_tf")
+        return [
+            {"_tv": null_markers(field)},
+            {"_tf": parse_float("_tv")},
+            {
+                "pct_laid_off": value,
+                "_p_pct_outside": pl.when(value.is_not_null() & ~value.is_between(0, 1)).then(
+                    pl.lit("pct_laid_off outside [0, 1]")
+                ),
+                "_p_pct_unparseable": pl.when(pl.col("_tv").is_not_null() & value.is_null()).then(
+                    pl.lit("unparseable pct_laid_off")
+                ),
+            },
+        ]
+    if field == "funds_raised_musd":
+        return [{field: parse_float(field)}]
+    if field in ("date", "date_added"):
+        problem = parsed_date_problem("_tv", field, today=today, required=field == "date")
+        return [
+            {"_tv": null_markers(field)},
+            {field: parse_date("_tv")},
+            {f"_p_{field}": problem if field == "date" else problem.str.replace("date", field)},
+        ]
+    raise AssertionError(field)  # pragma: no cover
+
+
+def _read_one(
+    path: Path, *, today: dt.date | None
+) -> tuple[pl.DataFrame, pl.DataFrame, int, list[str]]:
     raw = read_csv_text(path)
     fmt, column_map = _detect_format(path, raw.columns)
     raw = raw.rename(column_map).with_columns(
@@ -80,81 +166,116 @@ def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.Da
         source_file=pl.lit(path.name),
         source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
     )
+    # Every field is cleaned once per distinct raw value, then aligned with the rows.
+    parts = [per_value(raw, [f], _field_stages(f, today=today, path=path)) for f in _FIELDS]
+    df = pl.concat([*parts, raw.select("source_file", "source_row")], how="horizontal")
     reason = pl.coalesce(
-        pl.when(normalize_text("company").is_null()).then(pl.lit("missing company")),
-        date_problem("date", today=today, required=True),
-        count_problem("laid_off"),
-        pl.when(parse_float("pct_laid_off").is_not_null() & ~parse_float("pct_laid_off").is_between(0, 1))
-        .then(pl.lit("pct_laid_off outside [0, 1]")),
-        pl.when(null_markers("pct_laid_off").is_not_null() & parse_float("pct_laid_off").is_null())
-        .then(pl.lit("unparseable pct_laid_off")),
-        date_problem("date_added", today=today).str.replace("date", "date_added"),
+        "_p_company",
+        "_p_date",
+        "_p_laid_off",
+        "_p_pct_outside",
+        "_p_pct_unparseable",
+        "_p_date_added",
     )
-    raw = raw.with_columns(_reason=reason)
-    rejected_raw = raw.filter(pl.col("_reason").is_not_null())
+    df = df.with_columns(_reason=reason)
+    bad_mask = df["_reason"].is_not_null()
     bad = make_rejects(
-        rejected_raw.select(*column_map.values(), "source_file", "source_row", reason="_reason"),
+        raw.filter(bad_mask)
+        .select(*column_map.values(), "source_file", "source_row")
+        .with_columns(reason=df["_reason"].filter(bad_mask)),
         reason=pl.col("reason"),
+        values=list(column_map.values()),
     )
-    good = raw.filter(pl.col("_reason").is_null()).drop("_reason")
-    location = normalize_text("location")
-    clean = good.select(
-        company=normalize_text("company"),
-        location=null_markers(location.str.replace(_NON_US_SUFFIX, "")),
-        country=null_markers(strip_trailing_punctuation(normalize_text("country"))),
-        industry=null_markers(normalize_text("industry")),
-        laid_off=parse_count("laid_off"),
-        laid_off_approximate=count_is_approximate("laid_off"),
-        pct_laid_off=parse_float("pct_laid_off"),
-        date=parse_date("date"),
-        stage=null_markers(normalize_text("stage")),
-        funds_raised_musd=parse_float("funds_raised_musd"),
-        source_url=null_markers(normalize_text("source_url")),
-        date_added=parse_date("date_added"),
-        export_format=pl.lit(fmt),
-        source_file=pl.col("source_file"),
-        source_row=pl.col("source_row"),
-        _raw_json=pl.struct(*column_map.values()).struct.json_encode(),
-    )
+    good = ~bad_mask
+    clean = df.filter(good)
+    where = f"{SOURCE} {path.name}"
+    taxonomy = {"table": "industry_taxonomy.csv", "key": "raw_label", "value": "industry"}
+    # Checked on the clean rows' labels (a miss raises LookupMissError naming the column).
+    map_values("industry", **taxonomy, source=where, frame=clean.select(industry="_industry_text"))
+    mapped = map_values("_industry_text", **taxonomy, source=where)
     clean = clean.with_columns(
-        map_values("industry", table="industry_taxonomy.csv", key="raw_label",
-                   value="industry", source=f"{SOURCE} {path.name}", frame=clean),
+        industry=mapped,
         date_added_before_date=pl.col("date_added") < pl.col("date"),
+        export_format=pl.lit(fmt),
+        **{f"_r_{f}": raw[f].filter(good) for f in _FIELDS},
+    ).select(
+        "company",
+        "location",
+        "country",
+        "industry",
+        "laid_off",
+        "laid_off_approximate",
+        "pct_laid_off",
+        "date",
+        "stage",
+        "funds_raised_musd",
+        "source_url",
+        "date_added",
+        "export_format",
+        "source_file",
+        "source_row",
+        "date_added_before_date",
+        *(f"_r_{f}" for f in _FIELDS),
     )
-    return clean, bad, raw.height
+    return clean, bad, raw.height, list(column_map.values())
 
 
-def _drop_duplicates(clean: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Exact duplicates, then same company + date + count: keep the first, reject the rest."""
+def _drop_duplicates(
+    clean: pl.DataFrame, fields: dict[str, list[str]]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Exact duplicates, then same company + date + count: keep the first, reject the rest.
+
+    Exact copies are grouped on a 64-bit hash of the raw values; every hit is checked field by
+    field and a collision falls back to grouping on the values themselves. ``fields`` maps each
+    source file to its raw fields (packed, as JSON, into the rejects' ``raw``).
+    """
+    raw_cols = [f"_r_{f}" for f in _FIELDS]
     first = pl.col("_order").min()
     event = [pl.col("company").str.to_lowercase(), "date", "laid_off"]
-    tagged = (
-        clean.with_columns(_order=pl.int_range(pl.len()))
-        .with_columns(_exact=first.over("_raw_json", "export_format"), _event=first.over(event))
-        .with_columns(
-            _ref=pl.when(pl.col("_exact") != pl.col("_order"))
-            .then("_exact")
-            .when(pl.col("_event") != pl.col("_order"))
-            .then("_event"),
-            _what=pl.when(pl.col("_exact") != pl.col("_order"))
-            .then(pl.lit(""))
-            .otherwise(pl.lit(" (same company, date and count)")),
-        )
+    tagged = clean.with_columns(
+        _order=pl.int_range(pl.len()),
+        _hash=clean.select(*raw_cols, "export_format").hash_rows(),
+    ).with_columns(_exact=first.over("_hash"), _event=first.over(event))
+    exact = tagged["_exact"]
+    if not all(tagged[c].gather(exact).eq_missing(tagged[c]).all() for c in raw_cols):
+        tagged = tagged.with_columns(_exact=first.over(*raw_cols, "export_format"))
+    tagged = tagged.with_columns(
+        _ref=pl.when(pl.col("_exact") != pl.col("_order"))
+        .then("_exact")
+        .when(pl.col("_event") != pl.col("_order"))
+        .then("_event"),
+        _what=pl.when(pl.col("_exact") != pl.col("_order"))
+        .then(pl.lit(""))
+        .otherwise(pl.lit(" (same company, date and count)")),
     )
-    ref = pl.col("_ref").fill_null(pl.col("_order"))
-    ref_file = pl.col("source_file").gather(ref)
+    dup = tagged.filter(pl.col("_ref").is_not_null())
+    ref = dup["_ref"]
+    ref_file, ref_row = tagged["source_file"].gather(ref), tagged["source_row"].gather(ref)
     where = (
         pl.when(ref_file == pl.col("source_file"))
         .then(pl.lit(""))
         .otherwise(ref_file + pl.lit(" "))
     )
-    reason = pl.format("duplicate of {}source_row {}{}", where, pl.col("source_row").gather(ref), "_what")
-    tagged = tagged.with_columns(_reason=pl.when(pl.col("_ref").is_not_null()).then(reason))
-    rejects = tagged.filter(pl.col("_reason").is_not_null()).select(
-        "source_file", "source_row", reason="_reason", raw="_raw_json"
-    )
-    kept = tagged.filter(pl.col("_reason").is_null())
-    return kept.drop("_order", "_exact", "_event", "_ref", "_what", "_reason", "_raw_json"), rejects
+    reason = pl.format("duplicate of {}source_row {}{}", where, ref_row, "_what")
+    dup = dup.with_columns(_reason=reason)
+    rejects = [
+        d.select(
+            "source_file",
+            "source_row",
+            reason="_reason",
+            raw=pl.struct(*(pl.col(f"_r_{f}").alias(f) for f in fields[name])).struct.json_encode(),
+        )
+        for (name,), d in dup.group_by("source_file", maintain_order=True)
+    ]
+    schema = {
+        "source_file": pl.String,
+        "source_row": pl.Int64,
+        "reason": pl.String,
+        "raw": pl.String,
+    }
+    kept = tagged.filter(pl.col("_ref").is_null())
+    drop = ["_order", "_hash", "_exact", "_event", "_ref", "_what", *raw_cols]
+    return kept.drop(drop), pl.concat(rejects) if rejects else pl.DataFrame(schema=schema)
 
 
 def _attach_company_ids(df: pl.DataFrame) -> pl.DataFrame:
@@ -202,25 +323,29 @@ def read(
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    cleans, rejects, rows_in = [], [], {}
+    cleans, rejects, rows_in, fields = [], [], {}, {}
     for path in map(Path, paths):
-        clean, bad, n = _read_one(path, today=today)
+        clean, bad, n, fields[path.name] = _read_one(path, today=today)
         if path.name in rows_in:
             raise InputFileError(path, "file names that are unique among the inputs")
         cleans.append(clean)
         rejects.append(bad)
         rows_in[path.name] = n
-    clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical_relaxed"))
+    clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical_relaxed"), fields)
     if resolve_entities:
         clean = _attach_company_ids(clean)
     else:
         clean = clean.with_columns(
-            company_id=pl.lit(None, dtype=pl.String), cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("not attempted"), match_score=pl.lit(None, dtype=pl.Float64),
+            company_id=pl.lit(None, dtype=pl.String),
+            cik=pl.lit(None, dtype=pl.String),
+            match_method=pl.lit("not attempted"),
+            match_score=pl.lit(None, dtype=pl.Float64),
         )
     return Cleaned(
         source=SOURCE,
         data=clean.select(COLUMNS),
-        rejects=pl.concat([*rejects, dups], how="vertical_relaxed").sort("source_file", "source_row"),
+        rejects=pl.concat([*rejects, dups], how="vertical_relaxed").sort(
+            "source_file", "source_row"
+        ),
         rows_in=rows_in,
     )

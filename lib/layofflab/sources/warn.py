@@ -17,7 +17,7 @@ register_ticker, register_is_amended, register_dedupe_key, layout, source_file, 
 
 Examples
 --------
->>> from layofflab import config
+>>> from layofflab import cleaning, config
 >>> c = read(config.FIXTURES / "warn" / "ny_dol_annual.csv", today=dt.date(2026, 11, 28))
 >>> c.data.filter(pl.col("employer") == "Zenith Widgets").select(
 ...     "site_address", "employees_affected", "notice_id").rows()[:2]
@@ -38,7 +38,7 @@ from typing import Any, Literal, get_args
 
 import polars as pl
 
-from layofflab import config
+from layofflab import cleaning, config
 from layofflab.cleaning import (
     count_is_approximate,
     count_problem,
@@ -251,46 +251,16 @@ def detect_layout(
 _PER_VALUE_MIN = 20_000
 
 
-Stages = Sequence[dict[str, pl.Expr]]
+Stages = cleaning.Stages
 
 
 def _evaluate(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
-    """Run ``stages`` one after the other (each may use the columns of the previous ones) and
-    keep the columns they made whose names do not start with ``_t``."""
-    made: list[str] = []
-    for stage in stages:
-        df = df.with_columns(**stage)
-        made += [k for k in stage if k not in made]
-    return df.select([k for k in made if not k.startswith("_t")])
+    return cleaning.evaluate_stages(df, stages)
 
 
 def _per_value(df: pl.DataFrame, columns: Sequence[str], stages: Stages) -> pl.DataFrame:
-    """Evaluate ``stages`` (over ``columns``) once per distinct combination, aligned with ``df``.
-
-    Raw WARN columns repeat a few thousand values over millions of rows, so parsing dates or
-    decoding entities per distinct value is much cheaper. Values are grouped by a 64-bit hash
-    and every row is checked against its group's representative; on a collision the rules run
-    row by row instead, so the result never depends on the hash.
-    """
-    keys = df.select(columns)
-    if df.height < _PER_VALUE_MIN:
-        return _evaluate(keys, stages)
-    h = keys.hash_rows()
-    firsts = h.to_frame("_h").with_row_index("_i").unique("_h", keep="first")
-    reps = keys[firsts["_i"]]
-    values = pl.concat(
-        [
-            _evaluate(reps, stages),
-            reps.rename({c: f"_rep_{c}" for c in columns}),
-            firsts.select("_h"),
-        ],
-        how="horizontal",
-    )
-    out = h.to_frame("_h").join(values, on="_h", how="left", maintain_order="left")
-    ok = all(out[f"_rep_{c}"].eq_missing(keys[c]).all() for c in columns)
-    if not ok:  # a hash collision
-        return _evaluate(keys, stages)
-    return out.drop("_h", *(f"_rep_{c}" for c in columns))
+    """:func:`layofflab.cleaning.per_value` above :data:`_PER_VALUE_MIN` rows."""
+    return cleaning.per_value(df, columns, stages, min_rows=_PER_VALUE_MIN)
 
 
 def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[str], pl.Expr]:
