@@ -376,6 +376,8 @@ def per_value(
         return evaluate_stages(keys, stages)
     h = keys.hash_rows()
     firsts = h.to_frame("_h").with_row_index("_i").unique("_h", keep="first")
+    if firsts.height > df.height // 2:  # mostly distinct (URLs): mapping back costs more
+        return evaluate_stages(keys, stages)
     reps = keys[firsts["_i"]]
     idx = (
         h.to_frame("_h")
