@@ -99,7 +99,9 @@ def test_every_supported_date_format_agrees(day):
 
 def test_impossible_dates_are_problems():
     today = dt.date(2026, 11, 28)
-    got = one(date_problem("v", today=today, required=True), ["1/1/1987", "1/1/2030", "", "x", "1/1/2026"])
+    got = one(
+        date_problem("v", today=today, required=True), ["1/1/1987", "1/1/2030", "", "x", "1/1/2026"]
+    )
     assert got == [
         "implausible date (before 1988-01-01)",
         "implausible date (after 2027-11-28)",
@@ -120,4 +122,95 @@ def test_text_normalization():
 
 
 def test_floats_and_percentages():
-    assert one(parse_float("v"), ["0.15", "$1,500", "15%", "NULL", "abc"]) == [0.15, 1500.0, 15.0, None, None]
+    assert one(parse_float("v"), ["0.15", "$1,500", "15%", "NULL", "abc"]) == [
+        0.15,
+        1500.0,
+        15.0,
+        None,
+        None,
+    ]
+
+
+# --- distinct-value evaluation and the normalize_text fast path ---------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u00a0",
+        "\u2003",
+        "&amp;",
+        "&rsquo;",
+        "&#39;",
+        "&",
+        "é",
+        "e\u0301",
+        "Ben",
+        "Jerry",
+        "NULL",
+        "n/a",
+        "1,200",
+        "~500",
+        "3/6/2023",
+        "2023-03-06",
+        "Up to 3",
+        "-",
+    ]
+)
+_TEXTS = st.one_of(st.none(), st.lists(_PIECES, max_size=6).map("".join), st.text(max_size=12))
+
+
+def _normalize_row_by_row(expr: pl.Expr) -> pl.Expr:
+    """normalize_text as it was before its fast path: every step on every row."""
+    import html
+
+    decoded = (
+        pl.when(expr.str.contains("&", literal=True))
+        .then(expr.map_elements(html.unescape, return_dtype=pl.String, skip_nulls=True))
+        .otherwise(expr)
+    )
+    return (
+        decoded.str.normalize("NFC")
+        .str.replace_all(r"[\s\u00a0]+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=40))
+def test_normalize_text_equals_every_step_on_every_row(values):
+    df = pl.DataFrame({"t": values}, schema={"t": pl.String})
+    got = df.select(normalize_text("t"))
+    assert got.equals(df.select(_normalize_row_by_row(pl.col("t"))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=60), st.booleans())
+def test_per_value_equals_evaluating_every_row(pairs, collide):
+    from layofflab.cleaning import evaluate_stages, per_value
+
+    df = pl.DataFrame(
+        {"a": [a for a, _ in pairs] * 3, "b": [b for _, b in pairs] * 3},
+        schema={"a": pl.String, "b": pl.String},
+    )
+    stages = [
+        {"_t_a": null_markers(normalize_text("a"))},
+        {"n": parse_count("_t_a"), "d": parse_date("_t_a"), "j": pl.concat_str("_t_a", "b")},
+    ]
+    expected = evaluate_stages(df, stages)
+    if collide:  # every row hashes alike: the result must not depend on the hash
+        hash_rows = pl.DataFrame.hash_rows
+        pl.DataFrame.hash_rows = lambda self, *a, **k: pl.repeat(
+            7, self.height, dtype=pl.UInt64, eager=True
+        )
+        try:
+            got = per_value(df, ["a", "b"], stages, min_rows=0)
+        finally:
+            pl.DataFrame.hash_rows = hash_rows
+    else:
+        got = per_value(df, ["a", "b"], stages, min_rows=0)
+    assert got.equals(expected)
+    assert got.columns == ["n", "d", "j"]

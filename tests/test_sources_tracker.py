@@ -21,16 +21,31 @@ def old(fixtures_dir):
 
 
 def test_2023_generation_known_answer(old):
-    got = old.data.select("company", "laid_off", "laid_off_approximate", "country", "industry", "date")
+    got = old.data.select(
+        "company", "laid_off", "laid_off_approximate", "country", "industry", "date"
+    )
     expected = pl.DataFrame(
         {
             "company": ["Acme Robotics", "Globex", "Initech", "Hooli", "Umbrella Labs", "Tyrell"],
             "laid_off": [500, 1200, None, 80, 45, 300],
             "laid_off_approximate": [False, False, False, True, False, True],
-            "country": ["United States", "United States", "United States", "Germany", "Sweden", "United States"],
+            "country": [
+                "United States",
+                "United States",
+                "United States",
+                "Germany",
+                "Sweden",
+                "United States",
+            ],
             "industry": ["Hardware", "Retail", "Crypto", "Finance", "Crypto", "Hardware"],
-            "date": [dt.date(2023, 3, 6), dt.date(2023, 2, 1), dt.date(2023, 1, 15),
-                     dt.date(2022, 12, 30), dt.date(2022, 11, 16), dt.date(2023, 3, 6)],
+            "date": [
+                dt.date(2023, 3, 6),
+                dt.date(2023, 2, 1),
+                dt.date(2023, 1, 15),
+                dt.date(2022, 12, 30),
+                dt.date(2022, 11, 16),
+                dt.date(2023, 3, 6),
+            ],
         },
         schema_overrides={"laid_off": pl.Int64},
     )
@@ -75,7 +90,10 @@ def test_2026_generation(fixtures_dir):
 
 def test_the_same_event_in_two_exports_is_kept_once(fixtures_dir):
     both = tracker.read(
-        [fixtures_dir / "tracker" / "layoffs_2023_format.csv", fixtures_dir / "tracker" / "layoffs_2026_format.csv"],
+        [
+            fixtures_dir / "tracker" / "layoffs_2023_format.csv",
+            fixtures_dir / "tracker" / "layoffs_2026_format.csv",
+        ],
         today=TODAY,
     )
     both.check_conservation()
@@ -97,7 +115,11 @@ def test_unknown_industry_names_source_column_and_value(fixtures_dir):
 @pytest.mark.parametrize(
     ("folder", "name", "message"),
     [
-        ("tracker", "layoffs_wrong_header.csv", "expected a tracker export with one of the headers"),
+        (
+            "tracker",
+            "layoffs_wrong_header.csv",
+            "expected a tracker export with one of the headers",
+        ),
         ("tracker", "layoffs_truncated.csv", "layoffs_truncated.csv"),
         ("bad", "empty.csv", "non-empty"),
         ("bad", "not_a_csv.csv", "binary"),
@@ -126,11 +148,56 @@ def test_real_exports_conserve_rows_and_match_provenance(shared_data):
     assert "Crypto Currency" not in set(old.data["industry"].drop_nulls())
     amazon = old.data.filter(pl.col("company") == "Amazon").sort("date")
     assert amazon.select("date", "laid_off").rows() == [
-        (dt.date(2022, 10, 28), 150), (dt.date(2022, 11, 16), 10000), (dt.date(2023, 1, 4), 8000)
+        (dt.date(2022, 10, 28), 150),
+        (dt.date(2022, 11, 16), 10000),
+        (dt.date(2023, 1, 4), 8000),
     ]
     new = tracker.read(folder / "layoffs_fyi_2020_2026_databyab.csv")
     assert new.rows_in == {"layoffs_fyi_2020_2026_databyab.csv": 4277}
     assert new.data.filter(pl.col("location").str.contains("Non-U.S.")).height == 0
-    assert new.data["date_added_before_date"].sum() == 32  # PROVENANCE: 32 rows added before the event
-    big = new.data.filter((pl.col("company") == "Amazon") & (pl.col("date") == dt.date(2025, 10, 27)))
+    assert (
+        new.data["date_added_before_date"].sum() == 32
+    )  # PROVENANCE: 32 rows added before the event
+    big = new.data.filter(
+        (pl.col("company") == "Amazon") & (pl.col("date") == dt.date(2025, 10, 27))
+    )
     assert big["laid_off"].to_list() == [14000]
+
+
+def _big_tracker(fixtures_dir, tmp_path, n=25_000):
+    """A 2026-format export of ``n`` rows cycling the fixture's rows (so re-exports abound)."""
+    lines = (fixtures_dir / "tracker" / "layoffs_2026_format.csv").read_text().splitlines()
+    body = [ln for ln in lines[1:] if ln.strip()]
+    rows = [body[i % len(body)].replace("Soylent", f"Soylent {i % 997}") for i in range(n)]
+    path = tmp_path / "big_2026.csv"
+    path.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_per_value_cleaning_equals_row_by_row(fixtures_dir, tmp_path, monkeypatch):
+    from layofflab import cleaning
+
+    path = _big_tracker(fixtures_dir, tmp_path)
+    fast = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
+    monkeypatch.setattr(
+        tracker,
+        "per_value",
+        lambda df, cols, stages: cleaning.evaluate_stages(df.select(cols), stages),
+    )
+    slow = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
+    assert fast.data.equals(slow.data)
+    assert fast.rejects.equals(slow.rejects)
+    fast.check_conservation()
+
+
+def test_exact_duplicates_survive_hash_collisions(fixtures_dir, tmp_path, monkeypatch):
+    path = _big_tracker(fixtures_dir, tmp_path, n=200)
+    expected = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
+    monkeypatch.setattr(
+        pl.DataFrame,
+        "hash_rows",
+        lambda self, *a, **k: pl.repeat(7, self.height, dtype=pl.UInt64, eager=True),
+    )
+    got = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
+    assert got.data.equals(expected.data)
+    assert got.rejects.equals(expected.rejects)
