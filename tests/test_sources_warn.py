@@ -235,6 +235,15 @@ def test_register_flags_and_extra_columns(fx):
     assert (_row(reg, 1)["register_cik"], _row(reg, 1)["register_ticker"]) == ("999001", "ZNTH")
 
 
+def test_register_row_flagged_amended_counts_unless_an_amendment_row_supersedes_it(fx, tmp_path):
+    """The register updates a notice in place: ``is_amended`` marks the current version."""
+    lines = (fx / "register.csv").read_text().splitlines()
+    alone = tmp_path / "register_alone.csv"
+    alone.write_text("\n".join([lines[0], lines[5]]) + "\n")  # the flagged row, without its amendment
+    row = _row(_read(alone), 1)
+    assert (row["register_is_amended"], row["counted"]) == (True, True)
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 

@@ -258,12 +258,16 @@ def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
     Only amendments and rescissions supersede: an original row is superseded by a later
     amendment of the same notice and site (``site_key``), or by a later amendment naming no
     site of its original (it restates the whole notice); an amendment by a later one of the
-    same site. Rows the register marks as amended later (``register_is_amended``) are
-    superseded; a notice with a rescission counts nothing. Distinct rows of one notice
-    (its sites) all count.
+    same site. A notice with a rescission counts nothing.
+
+    The register's own ``is_amended`` flag (``register_is_amended``) does not supersede a
+    row: the register keeps one row per notice, updated in place (``current_version`` ≥ 2),
+    so a flagged row is the current version unless an amendment row of ours links to it.
+    (On the 46 register files, 6,582 of 6,596 flagged rows have no such amendment row.)
+    Distinct rows of one notice (its sites) all count.
     """
     version = pl.col("is_amendment") | pl.col("is_rescission")
-    base = ~pl.col("register_is_amended").fill_null(False)
+    base = pl.repeat(True, pl.len(), dtype=pl.Boolean)
     touched = df.filter(version)["notice_id"].unique()
     if touched.is_empty():
         return df.with_columns(counted=base)

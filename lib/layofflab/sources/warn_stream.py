@@ -121,7 +121,7 @@ def sink(
             notice_id=_own_notice_id(),
             amends_source_file=pl.lit(None, dtype=pl.String),
             amends_source_row=pl.lit(None, dtype=pl.Int64),
-            counted=~(pl.col("is_rescission") | pl.col("register_is_amended").fill_null(False)),
+            counted=~pl.col("is_rescission"),
             company_id=pl.lit(None, dtype=pl.String),
             cik=pl.lit(None, dtype=pl.String),
             match_method=pl.lit("unmatched"),
