@@ -18,11 +18,11 @@ help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The venv is rebuilt when missing or older than pyproject.toml; otherwise nothing is reinstalled.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 2; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[dask]"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (layofflab)" >/dev/null
 	@touch $(STAMP)
 	@echo "setup: $(VENV) ready with kernel '$(KERNEL)'"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from layofflab.errors import InputFileError
@@ -122,5 +122,14 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
 def test_any_cp1252_text_round_trips_in_every_supported_encoding(tmp_path_factory, values, encoding):
     path = tmp_path_factory.mktemp("enc") / "f.csv"
     text = "name\r\n" + "\r\n".join(values) + "\r\n"
-    path.write_bytes(text.encode(encoding))
+    encoded = text.encode(encoding)
+    if encoding == "cp1252":
+        # cp1252 bytes that are also valid UTF-8 ('Â¡' = C3 A1 = '¡') are read as UTF-8:
+        # sniffing cannot tell them apart, and UTF-8 is by far the likelier reading.
+        try:
+            encoded.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
+    path.write_bytes(encoded)
     assert read_csv_text(path)["name"].to_list() == values
