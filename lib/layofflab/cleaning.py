@@ -94,7 +94,12 @@ def null_markers(expr: str | pl.Expr, *, markers: Sequence[str] = MISSING_MARKER
     """Trim the text and turn missing markers (``''``, ``NULL``, ``N/A``, ``-``, ``TBD``…) into null."""
     text = _col(expr).cast(pl.String).str.strip_chars()
     lowered = [m.lower() for m in markers]
-    return pl.when(text.str.to_lowercase().is_in(lowered)).then(None).otherwise(text)
+    # Lowercasing never shortens a text in characters, so only texts of at most as many
+    # characters (4 bytes each at most) as the longest marker can match: the rest (URLs, long
+    # names) are not lowercased at all.
+    limit = 4 * max((len(m) for m in lowered), default=0)
+    short = pl.when(text.str.len_bytes() <= limit).then(text)
+    return pl.when(short.str.to_lowercase().is_in(lowered)).then(None).otherwise(text)
 
 
 def normalize_text(expr: str | pl.Expr) -> pl.Expr:

@@ -108,7 +108,8 @@ def read_text_bytes(path: str | Path) -> bytes:
     raw = path.read_bytes()
     if encoding == "utf-8":
         try:
-            raw.decode("utf-8")
+            if not _is_utf8(raw):
+                raw.decode("utf-8")  # raises, naming the offset
         except UnicodeDecodeError as exc:  # a later part is not UTF-8 after all
             encoding = "cp1252"
             if b"\x81" in raw or b"\x8d" in raw:  # undefined in cp1252
@@ -126,8 +127,28 @@ def read_text_bytes(path: str | Path) -> bytes:
     return _unify_line_ends(text.lstrip("\ufeff").encode("utf-8"))
 
 
+def _is_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is valid UTF-8, checked without building a ``str`` (ASCII: at once;
+    otherwise validated by polars in Rust)."""
+    if raw.isascii():
+        return True
+    if len(raw) >= 1 << 31:  # beyond one polars string value
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    try:
+        pl.Series([raw], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.ComputeError:
+        return False
+    return True
+
+
 def _unify_line_ends(raw: bytes) -> bytes:
     """CRLF → LF; a file with bare CR line ends only (classic Mac OS export) → LF."""
+    if b"\r" not in raw:  # nothing to change: skip the copy
+        return raw
     raw = raw.replace(b"\r\n", b"\n")
     if b"\n" not in raw and b"\r" in raw:
         raw = raw.replace(b"\r", b"\n")

@@ -197,7 +197,7 @@ def _read_one(
         industry=mapped,
         date_added_before_date=pl.col("date_added") < pl.col("date"),
         export_format=pl.lit(fmt),
-        **{f"_r_{f}": raw[f].filter(good) for f in _FIELDS},
+        **raw.select(**{f"_r_{f}": f for f in _FIELDS}).filter(good).to_dict(),
     ).select(
         "company",
         "location",
@@ -236,8 +236,10 @@ def _drop_duplicates(
         _order=pl.int_range(pl.len()),
         _hash=clean.select(*raw_cols, "export_format").hash_rows(),
     ).with_columns(_exact=first.over("_hash"), _event=first.over(event))
-    exact = tagged["_exact"]
-    if not all(tagged[c].gather(exact).eq_missing(tagged[c]).all() for c in raw_cols):
+    # Only rows whose group starts elsewhere need checking (a row equals itself).
+    hit = tagged.filter(pl.col("_exact") != pl.col("_order"))
+    ref = tagged.select(raw_cols)[hit["_exact"]]
+    if not all(ref[c].eq_missing(hit[c]).all() for c in raw_cols):
         tagged = tagged.with_columns(_exact=first.over(*raw_cols, "export_format"))
     tagged = tagged.with_columns(
         _ref=pl.when(pl.col("_exact") != pl.col("_order"))
