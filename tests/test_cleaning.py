@@ -214,3 +214,39 @@ def test_per_value_equals_evaluating_every_row(pairs, collide):
         got = per_value(df, ["a", "b"], stages, min_rows=0)
     assert got.equals(expected)
     assert got.columns == ["n", "d", "j"]
+
+
+def test_text_below_u0300_is_already_nfc():
+    """normalize_text skips NFC on text whose characters are all below U+0300: no such
+    character, alone or followed by another, changes under NFC (polars' NFC agrees)."""
+    import unicodedata
+
+    chars = [chr(c) for c in range(0x20, 0x300)]
+    assert all(unicodedata.normalize("NFC", c) == c for c in chars)
+    pairs = [a + b for a in chars for b in chars]
+    assert all(unicodedata.normalize("NFC", p) == p for p in pairs)
+    assert pl.Series(pairs).str.normalize("NFC").to_list() == pairs
+    # and text with a combining mark or beyond is still normalized
+    assert one(normalize_text("v"), ["Cafe\u0301", "e\u0301\u00e9", "\u00e9"]) == [
+        "Café",
+        "éé",
+        "é",
+    ]
+
+
+def test_null_markers_on_trimmed_text_equals_trimming():
+    values = [
+        "",
+        "NULL",
+        "null",
+        "N/A",
+        "-",
+        "TBD",
+        "\u212aNOWN",
+        "UN\u212aNOWN",
+        "Acme",
+        None,
+        "x" * 40,
+    ]
+    assert one(null_markers("v", trimmed=True), values) == one(null_markers("v"), values)
+    assert one(null_markers("v"), ["UN\u212aNOWN", "  nUlL ", "\u2014"]) == [None, None, None]

@@ -90,9 +90,17 @@ def _col(expr: str | pl.Expr) -> pl.Expr:
     return pl.col(expr) if isinstance(expr, str) else expr
 
 
-def null_markers(expr: str | pl.Expr, *, markers: Sequence[str] = MISSING_MARKERS) -> pl.Expr:
-    """Trim the text and turn missing markers (``''``, ``NULL``, ``N/A``, ``-``, ``TBD``…) into null."""
-    text = _col(expr).cast(pl.String).str.strip_chars()
+def null_markers(
+    expr: str | pl.Expr, *, markers: Sequence[str] = MISSING_MARKERS, trimmed: bool = False
+) -> pl.Expr:
+    """Trim the text and turn missing markers (``''``, ``NULL``, ``N/A``, ``-``, ``TBD``…) into null.
+
+    ``trimmed=True`` skips the trimming for text already trimmed (the output of
+    :func:`normalize_text`), which gives the same result.
+    """
+    text = _col(expr).cast(pl.String)
+    if not trimmed:
+        text = text.str.strip_chars()
     lowered = [m.lower() for m in markers]
     # Lowercasing never shortens a text in characters, so only texts of at most as many
     # characters (4 bytes each at most) as the longest marker can match: the rest (URLs, long
@@ -129,11 +137,18 @@ def _normalize_series(s: pl.Series) -> pl.Series:
     (ASCII text is already NFC; text without tabs, newlines, doubled or non-ASCII spaces has no
     whitespace to collapse), which gives the same result as running it on every value."""
     s = _unescape_html(s)
-    s = _apply_where(s, s.str.len_bytes() != s.str.len_chars(), lambda v: v.str.normalize("NFC"))
+    s = _apply_where(s, s.str.len_bytes() != s.str.len_chars(), _nfc)
     odd_space = (s.str.len_bytes() != s.str.len_chars()) | s.str.contains(r"[\t\n\x0b\x0c\r]|  ")
     s = _apply_where(s, odd_space, lambda v: v.str.replace_all(r"[\s\u00a0]+", " "))
     s = s.str.strip_chars()
     return pl.select(pl.when(s != "").then(s)).to_series().alias(s.name)
+
+
+def _nfc(s: pl.Series) -> pl.Series:
+    """Unicode NFC of non-ASCII text, computed only where a character from U+0300 up occurs:
+    text of characters below U+0300 (Latin-1, Latin Extended, IPA) is always NFC already (no
+    such character decomposes, combines or is a combining mark; checked in the tests)."""
+    return _apply_where(s, s.str.contains(r"[^\x00-\x{2FF}]"), lambda v: v.str.normalize("NFC"))
 
 
 def _unescape_html(s: pl.Series) -> pl.Series:

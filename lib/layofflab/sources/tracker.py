@@ -117,9 +117,9 @@ def _field_stages(field: str, *, today: dt.date | None, path: Path) -> list[dict
     if field == "country":
         return [_nm(field), {"country": null_markers(strip_trailing_punctuation(tn))}]
     if field in ("stage", "source_url"):
-        return [_nm(field), {field: null_markers(tn)}]
+        return [_nm(field), {field: null_markers(tn, trimmed=True)}]
     if field == "industry":
-        return [_nm(field), {"_industry_text": null_markers(tn)}]
+        return [_nm(field), {"_industry_text": null_markers(tn, trimmed=True)}]
     if field == "laid_off":
         return [
             {"_tv": null_markers(field)},
