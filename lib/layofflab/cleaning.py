@@ -362,7 +362,9 @@ def evaluate_stages(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
     """
     made: list[str] = []
     for stage in stages:
-        df = df.with_columns(**stage)
+        # Lazily, so that polars computes a sub-expression shared by several rules (inside
+        # when/then too) once; eager with_columns would evaluate it at each use.
+        df = df.lazy().with_columns(**stage).collect()
         made += [k for k in stage if k not in made]
     return df.select([k for k in made if not k.startswith("_t")])
 
