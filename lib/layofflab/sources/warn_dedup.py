@@ -186,7 +186,8 @@ def _repost_hits(
     else:
         first = pl.col("_order").min().over(group)
         is_dup = first != pl.col("_order")
-    refs = narrow.select(pl.when(is_dup).then(first))[:, 0]
+    # Lazily, so the window (used twice) is computed once.
+    refs = narrow.lazy().select(pl.when(is_dup).then(first)).collect()[:, 0]
     rows = refs.is_not_null().arg_true()
     if rows.is_empty():
         return None, None
