@@ -239,7 +239,9 @@ def test_register_row_flagged_amended_counts_unless_an_amendment_row_supersedes_
     """The register updates a notice in place: ``is_amended`` marks the current version."""
     lines = (fx / "register.csv").read_text().splitlines()
     alone = tmp_path / "register_alone.csv"
-    alone.write_text("\n".join([lines[0], lines[5]]) + "\n")  # the flagged row, without its amendment
+    alone.write_text(
+        "\n".join([lines[0], lines[5]]) + "\n"
+    )  # the flagged row, without its amendment
     row = _row(_read(alone), 1)
     assert (row["register_is_amended"], row["counted"]) == (True, True)
 
