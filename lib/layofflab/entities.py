@@ -47,6 +47,7 @@ __all__ = [
     "ALIASES_PATH",
     "GENERIC_SUFFIXES",
     "MATCH_METHODS",
+    "attach_company_ids",
     "load_aliases",
     "normalize_name",
     "normalize_name_expr",
@@ -405,4 +406,21 @@ def resolve_companies(
         out.with_columns(pl.col(column).cast(pl.String).alias("_name"))
         .join(resolved, on="_name", how="left", nulls_equal=True, maintain_order="left")
         .drop("_name")
+    )
+
+
+def attach_company_ids(df: pl.DataFrame, *, column: str, resolve: bool = True) -> pl.DataFrame:
+    """:func:`resolve_companies` on ``column``, or, with ``resolve=False``, the same four
+    columns left unmatched (null ids and score) — for readers called with matching switched off.
+
+    >>> attach_company_ids(pl.DataFrame({"employer": ["AWS"]}), column="employer", resolve=False).row(0)
+    ('AWS', None, None, 'unmatched', None)
+    """
+    if resolve:
+        return resolve_companies(df, column=column)
+    return df.with_columns(
+        company_id=pl.lit(None, dtype=pl.String),
+        cik=pl.lit(None, dtype=pl.String),
+        match_method=pl.lit("unmatched"),
+        match_score=pl.lit(None, dtype=pl.Float64),
     )

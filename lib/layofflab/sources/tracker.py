@@ -40,6 +40,7 @@ from layofflab.cleaning import (
     per_value,
     strip_trailing_punctuation,
 )
+from layofflab.entities import attach_company_ids
 from layofflab.errors import InputFileError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml, map_values
@@ -280,19 +281,6 @@ def _drop_duplicates(
     return kept.drop(drop), pl.concat(rejects) if rejects else pl.DataFrame(schema=schema)
 
 
-def _attach_company_ids(df: pl.DataFrame) -> pl.DataFrame:
-    try:
-        from layofflab.entities import resolve_companies
-    except ImportError:  # entity resolution lands separately; until then ids stay unmatched
-        return df.with_columns(
-            company_id=pl.lit(None, dtype=pl.String),
-            cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"),
-            match_score=pl.lit(None, dtype=pl.Float64),
-        )
-    return resolve_companies(df, column="company")
-
-
 def read(
     paths: str | Path | Sequence[str | Path],
     *,
@@ -334,15 +322,7 @@ def read(
         rejects.append(bad)
         rows_in[path.name] = n
     clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical_relaxed"), fields)
-    if resolve_entities:
-        clean = _attach_company_ids(clean)
-    else:
-        clean = clean.with_columns(
-            company_id=pl.lit(None, dtype=pl.String),
-            cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("not attempted"),
-            match_score=pl.lit(None, dtype=pl.Float64),
-        )
+    clean = attach_company_ids(clean, column="company", resolve=resolve_entities)
     return Cleaned(
         source=SOURCE,
         data=clean.select(COLUMNS),

@@ -50,6 +50,7 @@ from layofflab.cleaning import (
     parse_date,
     parsed_date_problem,
 )
+from layofflab.entities import attach_company_ids
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml
@@ -490,20 +491,6 @@ def _rejects(raw: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
     return make_rejects(rows, reason=pl.lit(bad["_reason"]), values=values)
 
 
-def _attach_company_ids(df: pl.DataFrame) -> pl.DataFrame:
-    """company_id, cik, match_method, match_score from :mod:`layofflab.entities` (by employer)."""
-    try:
-        from layofflab.entities import resolve_companies
-    except ImportError:  # pragma: no cover - entity resolution ships separately
-        return df.with_columns(
-            company_id=pl.lit(None, dtype=pl.String),
-            cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"),
-            match_score=pl.lit(None, dtype=pl.Float64),
-        )
-    return resolve_companies(df, column="employer")
-
-
 def read(
     path_or_paths: str | Path | Sequence[str | Path],
     *,
@@ -566,15 +553,7 @@ def read(
         for (name,), d in dups.group_by("source_file", maintain_order=True)
     ]
     rejects = pl.concat([*(p.rejects for p in parts), *dup_rejects], how="vertical_relaxed")
-    if resolve_entities:
-        kept = _attach_company_ids(kept)
-    else:
-        kept = kept.with_columns(
-            company_id=pl.lit(None, dtype=pl.String),
-            cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"),
-            match_score=pl.lit(None, dtype=pl.Float64),
-        )
+    kept = attach_company_ids(kept, column="employer", resolve=resolve_entities)
     data = kept.select(COLUMNS).sort("source_file", "source_row", maintain_order=True)
     rejects = rejects.sort("source_file", "source_row")
     rows_in: dict[str, int] = {}
