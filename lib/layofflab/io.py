@@ -26,7 +26,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polars as pl
@@ -285,27 +285,27 @@ def write_parquet_atomic(df: pl.DataFrame, path: str | Path) -> Path:
 
     A reader never sees a half-written file; on failure the old file is untouched.
     """
+    return _atomic(path, df.write_parquet)
+
+
+def write_text_atomic(text: str, path: str | Path) -> Path:
+    """Write UTF-8 text to ``path`` via a temporary file in the same folder, then rename."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+    return _atomic(path, write)
+
+
+def _atomic(path: str | Path, write: Callable[[str], object]) -> Path:
+    """Run ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        df.write_parquet(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_text_atomic(text: str, path: str | Path) -> Path:
-    """Write UTF-8 text to ``path`` via a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

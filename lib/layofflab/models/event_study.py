@@ -53,7 +53,13 @@ from scipy import stats
 
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.events import event_time
-from layofflab.models.result import EstimationResult, ModelInfo, funnel_frame, tidy_table
+from layofflab.models.result import (
+    STAT_SCHEMA,
+    EstimationResult,
+    ModelInfo,
+    funnel_frame,
+    tidy_table,
+)
 
 __all__ = ["ESTIMATORS", "EventStudyResult", "event_study"]
 
@@ -62,17 +68,7 @@ Estimator = Literal["twfe", "sun_abraham", "callaway_santanna", "all"]
 ESTIMATORS: tuple[str, ...] = ("twfe", "sun_abraham", "callaway_santanna")
 _SSC = ("stata", "conventional", "cluster_only", "none")
 
-_ESTIMATES_SCHEMA = {
-    "estimator": pl.String,
-    "term": pl.String,
-    "rel_time": pl.Int64,
-    "estimate": pl.Float64,
-    "std_error": pl.Float64,
-    "statistic": pl.Float64,
-    "p_value": pl.Float64,
-    "ci_low": pl.Float64,
-    "ci_high": pl.Float64,
-}
+_ESTIMATES_SCHEMA = {"estimator": pl.String, "term": pl.String, "rel_time": pl.Int64, **STAT_SCHEMA}
 _PRETREND_SCHEMA = {
     "estimator": pl.String,
     "statistic": pl.Float64,

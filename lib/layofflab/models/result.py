@@ -37,6 +37,7 @@ from layofflab.models._render import _fmt, _fmt_df, _tex, side_by_side
 
 __all__ = [
     "FUNNEL_COLUMNS",
+    "STAT_SCHEMA",
     "TABLE_COLUMNS",
     "EstimationResult",
     "ModelInfo",
@@ -58,7 +59,9 @@ TABLE_COLUMNS: tuple[str, ...] = (
 #: Columns of :attr:`EstimationResult.funnel`, in order.
 FUNNEL_COLUMNS: tuple[str, ...] = ("step", "rows_dropped", "rows_remaining", "detail")
 
-_TABLE_SCHEMA = {"term": pl.String} | {c: pl.Float64 for c in TABLE_COLUMNS[1:]}
+#: Types of the statistics columns (everything in :data:`TABLE_COLUMNS` after ``term``).
+STAT_SCHEMA: dict[str, pl.DataType] = {c: pl.Float64() for c in TABLE_COLUMNS[1:]}
+_TABLE_SCHEMA = {"term": pl.String} | STAT_SCHEMA
 _FUNNEL_SCHEMA = {
     "step": pl.String,
     "rows_dropped": pl.Int64,

@@ -38,27 +38,11 @@ import numpy as np
 import polars as pl
 
 from layofflab.errors import EstimationError, InvalidArgumentError, LayofflabError
+from layofflab.models.result import STAT_SCHEMA
 
 __all__ = ["SPEC_COLUMNS", "SpecGrid", "spec_curve"]
 
 #: Columns of the frame :func:`spec_curve` returns, in order.
-SPEC_COLUMNS: tuple[str, ...] = (
-    "spec_id",
-    "outcome",
-    "treatment",
-    "lag",
-    "fixed_effects",
-    "sample",
-    "estimate",
-    "std_error",
-    "statistic",
-    "p_value",
-    "ci_low",
-    "ci_high",
-    "n_obs",
-    "n_clusters",
-    "error",
-)
 _SCHEMA = {
     "spec_id": pl.Int64,
     "outcome": pl.String,
@@ -66,16 +50,13 @@ _SCHEMA = {
     "lag": pl.Int64,
     "fixed_effects": pl.String,
     "sample": pl.String,
-    "estimate": pl.Float64,
-    "std_error": pl.Float64,
-    "statistic": pl.Float64,
-    "p_value": pl.Float64,
-    "ci_low": pl.Float64,
-    "ci_high": pl.Float64,
+    **STAT_SCHEMA,
     "n_obs": pl.Int64,
     "n_clusters": pl.Int64,
     "error": pl.String,
 }
+#: Columns of the frame :func:`spec_curve` returns, in order.
+SPEC_COLUMNS: tuple[str, ...] = tuple(_SCHEMA)
 
 
 def _str_tuple(name: str, value: Any) -> tuple[str, ...]:
