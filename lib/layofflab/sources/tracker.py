@@ -72,6 +72,8 @@ COLUMNS: tuple[str, ...] = (
     "source_file",
     "source_row",
 )
+#: Added by entity resolution after cleaning.
+_ENTITY_COLUMNS = ("company_id", "cik", "match_method", "match_score")
 _FIELDS = (
     "company",
     "location",
@@ -200,22 +202,7 @@ def _read_one(
         export_format=pl.lit(fmt),
         **raw.select(**{f"_r_{f}": f for f in _FIELDS}).filter(good).to_dict(),
     ).select(
-        "company",
-        "location",
-        "country",
-        "industry",
-        "laid_off",
-        "laid_off_approximate",
-        "pct_laid_off",
-        "date",
-        "stage",
-        "funds_raised_musd",
-        "source_url",
-        "date_added",
-        "export_format",
-        "source_file",
-        "source_row",
-        "date_added_before_date",
+        *(c for c in COLUMNS if c not in _ENTITY_COLUMNS),
         *(f"_r_{f}" for f in _FIELDS),
     )
     return clean, bad, raw.height, list(column_map.values())
