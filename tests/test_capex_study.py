@@ -46,6 +46,7 @@ def test_study_tables_agree_with_the_underlying_results(study):
     assert study.randomization.reps == 49 and len(study.randomization.distribution) == 49
     assert study.lpm.info.fixed_effects == ("company_id", "quarter_id")
     assert study.ppml.info.cluster == ("company_id",)
+    assert study.events is not None and study.events_error is None
 
 
 def test_same_seed_same_answer(study):

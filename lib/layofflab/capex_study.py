@@ -34,7 +34,7 @@ from pathlib import Path
 import polars as pl
 
 from layofflab import config
-from layofflab.errors import InvalidArgumentError
+from layofflab.errors import InvalidArgumentError, LayofflabError
 from layofflab.models import (
     BootstrapResult,
     EstimationResult,
@@ -122,6 +122,8 @@ class Study:
     randomization: RandomizationResult = field(repr=False)
     pvalues: pl.DataFrame = field(repr=False)
     events: EstimationResult | None = field(repr=False)
+    #: Why the event study could not be estimated (None when it was).
+    events_error: str | None = None
 
     def inference_table(self, *, decimals: int | None = None) -> pl.DataFrame:
         """Per outcome × lag: estimate, cluster-t p, wild-bootstrap p, Holm and BH adjusted p."""
@@ -211,6 +213,7 @@ def run_study(options: StudyOptions = StudyOptions()) -> Study:
     for method, name in (("holm", "p_holm"), ("bh", "p_bh")):
         adjusted = adjust_pvalues(pvalues["p_cluster_t"].to_numpy(), method=method)
         pvalues = pvalues.with_columns(adjusted["p_adjusted"].alias(name))
+    events_error = None
     try:
         events = event_study(
             df,
@@ -224,6 +227,6 @@ def run_study(options: StudyOptions = StudyOptions()) -> Study:
             cluster="company_id",
             control="not_yet_treated",
         )
-    except Exception:
-        events = None
-    return Study(options, panel, count_model, lpm, boot, ri, pvalues, events)
+    except LayofflabError as exc:  # too few firms or cohorts: reported, the rest still stands
+        events, events_error = None, str(exc)
+    return Study(options, panel, count_model, lpm, boot, ri, pvalues, events, events_error)
