@@ -209,6 +209,56 @@ def test_duplicate_across_files_names_the_first_file(fx, tmp_path):
     assert c.rows_in == {"ny_dol_annual.csv": 11, "ny_copy.csv": 11}
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_register_copy_of_a_state_files_notice_is_rejected_and_the_sites_kept(fx, order):
+    """The register merged Zenith's three NY sites of 2025-10-28 into one row of 1 worker; read
+    beside NY's own file, that row is rejected and the notice counts the sites' 59 once."""
+    files = [fx / "register.csv", fx / "ny_dol_annual.csv"][::order]
+    both, register = _read(files), _read(fx / "register.csv")
+    reasons = dict(
+        both.rejects.filter(pl.col("source_file") == "register.csv")
+        .select("source_row", "reason")
+        .iter_rows()
+    )
+    assert reasons[1] == (
+        "duplicate of ny_dol_annual.csv source_row 1 (the state's own file lists this notice)"
+    )
+    zenith = both.data.filter(pl.col("employer") == "Zenith Widgets")
+    assert set(zenith["source_file"]) == {"ny_dol_annual.csv"}
+    assert count_once(zenith)["employees_affected"].sum() == 59
+    # The register's notices of other states stay, as read alone.
+    others = both.data.filter(pl.col("source_file") == "register.csv")
+    alone = register.data.filter(pl.col("state") != "NY")
+    assert others["source_row"].to_list() == alone["source_row"].to_list()
+    assert both.rows_in == {"register.csv": 7, "ny_dol_annual.csv": 11}
+
+
+def test_compiled_copy_matched_on_effective_date_and_count_when_notice_dates_differ():
+    from layofflab.sources.warn_dedup import reject_compiled_copies, with_keys
+
+    d = dt.date
+    df = pl.DataFrame(
+        {
+            "state": ["NJ", "NJ", "NJ"],
+            "employer": ["DHL Supply Chain", "DHL Supply Chain", "DHL Supply Chain"],
+            "notice_date": [d(2022, 2, 1), None, d(2022, 2, 1)],
+            "effective_date": [d(2022, 4, 1), d(2022, 4, 1), d(2022, 6, 1)],
+            "employees_affected": [69, 69, 12],
+            "location": ["Keasbey", "Keasbey", "Edison"],
+            "layout": ["register", "nj", "register"],
+            "source_file": ["register/nj.csv", "nj.csv", "register/nj.csv"],
+            "source_row": [4, 9, 5],
+        }
+    )
+    kept, dups = reject_compiled_copies(with_keys(df), compiled=frozenset({"register"}))
+    assert dups.select("source_row", "reason").rows() == [
+        (4, "duplicate of nj.csv source_row 9 (the state's own file lists this notice)")
+    ]
+    # Another notice of the same employer that the state file does not list stays.
+    assert kept["source_row"].to_list() == [9, 5]
+    assert kept["_order"].to_list() == [0, 1]
+
+
 def test_amendment_linked_and_counted_once(fx):
     ny = _read(fx / "ny_dol_annual.csv")
     orig, amended = _row(ny, 7), _row(ny, 8)

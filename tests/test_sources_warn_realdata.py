@@ -13,7 +13,7 @@ from layofflab.cleaning import max_plausible_date
 from layofflab.io import read_csv_text
 from layofflab.sources import warn
 from layofflab.sources import warn_job_titles as jt
-from layofflab.sources.warn_dedup import count_once
+from layofflab.sources.warn_dedup import count_once, employer_key
 
 pytestmark = pytest.mark.realdata
 TODAY = dt.date(2026, 11, 28)
@@ -126,6 +126,45 @@ def test_register_row_for_amazon_nyc_is_a_dedupe_key_collision(register, warn_di
     our_keys = {key(addr) for addr in sites["Impacted Site Address"]}
     assert (len(register_keys), len(our_keys)) == (1, 9)
     assert sites["Number of Affected Workers"].cast(pl.Int64).sum() == 287
+
+
+def test_register_beside_ny_file_counts_amazon_nyc_once_with_its_sites(warn_dir):
+    excerpt = warn_dir / "ny_dol_2025_excerpt" / "ny_warn_2025_first20rows.csv"
+    both = warn.read([warn_dir / "register" / "ny.csv", excerpt], today=TODAY)
+    both.check_conservation()
+    amazon = count_once(
+        both.data.filter(
+            (pl.col("company_id") == "AMZN") & (pl.col("notice_date") == dt.date(2025, 10, 28))
+        )
+    )
+    assert amazon["employees_affected"].sum() == 287
+    assert set(amazon["source_file"]) == {excerpt.name}
+    copies = both.rejects.filter(
+        (pl.col("source_file") == "ny.csv")
+        & pl.col("reason").str.contains(excerpt.name, literal=True)
+    )
+    names = [json.loads(raw)["employer_name"] for raw in copies["raw"]]
+    assert names.count("Amazon") == 1 and len(names) == 12  # the excerpt's other notices too
+
+
+def test_register_beside_state_file_counts_no_notice_from_both(warn_dir):
+    """TX: the register copies nearly every notice of TWC's file; read together, each notice
+    counts from one file only (state, employer key and notice date)."""
+    files = [warn_dir / "register" / "tx.csv", warn_dir / "state_raw" / "tx.csv"]
+    both = warn.read(files, today=TODAY, resolve_entities=False)
+    both.check_conservation()
+    copies = both.rejects["reason"].str.ends_with("(the state's own file lists this notice)")
+    assert copies.sum() == 6452
+    counted = count_once(both.data).with_columns(key=employer_key("employer"))
+    keys = [
+        counted.filter(pl.col("source_file") == f"{folder}/tx.csv")
+        .select("key", "notice_date")
+        .drop_nulls()
+        .unique()
+        for folder in ("register", "state_raw")
+    ]
+    assert keys[0].height > 0 and keys[1].height > 6000
+    assert keys[0].join(keys[1], on=["key", "notice_date"]).is_empty()
 
 
 def test_register_amazon_facts_and_wa_reposting(register):

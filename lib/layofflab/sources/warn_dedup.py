@@ -12,6 +12,12 @@ it. The rules are data (``[rules]`` in ``resources/warn_states.toml``):
   ``amendment`` / ``rescission`` patterns are linked to the latest earlier original notice of
   the same state and employer (:func:`employer_key`) within ``amendment_window_days``; they
   take its ``notice_id`` and record ``amends_source_file`` / ``amends_source_row``;
+* **compilations** — a layout declared ``compiled = true`` (the consolidated register) copies
+  the state portals' notices. Read beside a state's own file, a compiled row of a notice that
+  file also lists (same state, :func:`employer_key` and notice date) is rejected with the
+  reason ``"duplicate of <file> source_row N (the state's own file lists this notice)"``: the
+  state's rows win, since they keep the sites a compilation may merge
+  (:func:`reject_compiled_copies`);
 * **counted** — within a notice each site (``site_key``) counts once, in its latest version;
   an amendment naming no site of its original restates the whole notice; a rescinded notice
   is not counted at all. :func:`count_once` keeps the counted rows.
@@ -53,6 +59,7 @@ __all__ = [
     "employer_key",
     "link_amendments",
     "mark_counted",
+    "reject_compiled_copies",
     "reject_repostings",
     "resolve_versions",
     "site_key",
@@ -154,6 +161,77 @@ def reject_repostings(
     schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
     out = pl.concat([d.cast(schema) for d in dups]) if dups else pl.DataFrame(schema=schema)
     return df, out
+
+
+def compiled_layouts() -> frozenset[str]:
+    """Names of the layouts declared ``compiled = true`` (copies of the state portals)."""
+    return frozenset(
+        name for name, spec in load_toml(_TABLE)["layouts"].items() if spec.get("compiled")
+    )
+
+
+#: A compiled row copies a state file's notice when it agrees with one of its rows on one of these
+#: (the first: the notice as a whole; the second for sources that disagree on notice dates).
+_COPY_KEYS = (
+    ["state", "employer_key", "date_key"],
+    ["state", "employer_key", "effective_date", "employees_affected"],
+)
+
+
+def reject_compiled_copies(
+    df: pl.DataFrame, *, compiled: frozenset[str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split ``df`` (from :func:`with_keys`, with a ``layout`` column) into kept rows and rows of
+    a compiled layout whose notice a state's own file also lists.
+
+    A notice is its state, :func:`employer_key` and ``date_key``; it is matched as a whole, not
+    site by site, because a compilation may merge or relabel sites (the register turned NY's nine
+    Amazon sites of 2025-10-28 into one row of 1 worker). Rows without a date are never matched.
+
+    Returns
+    -------
+    (kept, duplicates)
+        ``duplicates`` has ``source_file``, ``source_row`` and ``reason`` naming the state file's
+        first row of the notice; ``kept`` has ``_order`` renumbered.
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> df = pl.DataFrame({"state": ["NY"] * 3, "employer": ["Amazon.com Services LLC",
+    ...     "Amazon.com Services", "Amazon.com Services"], "site_address": ["New York", "1 A St",
+    ...     "2 B St"], "notice_date": [dt.date(2025, 10, 28)] * 3, "effective_date": [None] * 3,
+    ...     "employees_affected": [1, 45, 7],
+    ...     "layout": ["register", "ny", "ny"], "source_file": ["register/ny.csv", "ny.csv",
+    ...     "ny.csv"], "source_row": [7, 1, 2]})
+    >>> kept, dups = reject_compiled_copies(with_keys(df), compiled=frozenset({"register"}))
+    >>> dups.rows()
+    [('register/ny.csv', 7, "duplicate of ny.csv source_row 1 (the state's own file lists this notice)")]
+    >>> kept["source_row"].to_list()
+    [1, 2]
+    """
+    compiled = compiled_layouts() if compiled is None else compiled
+    schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
+    is_compiled = pl.col("layout").is_in(list(compiled))
+    layouts = set(df["layout"].unique())
+    if not layouts & compiled or not layouts - compiled:  # nothing to compare
+        return df, pl.DataFrame(schema=schema)
+    copies = []
+    for keys in _COPY_KEYS:
+        own = (
+            df.filter(~is_compiled & pl.all_horizontal(pl.col(keys).is_not_null()))
+            .group_by(keys, maintain_order=True)
+            .agg(_rf=pl.col("source_file").first(), _rr=pl.col("source_row").first())
+        )
+        copies.append(df.filter(is_compiled).join(own, on=keys, how="inner"))
+    copies = pl.concat(copies).unique("_order", keep="first", maintain_order=True).sort("_order")
+    if copies.is_empty():
+        return df, pl.DataFrame(schema=schema)
+    reason = pl.format(
+        "duplicate of {} source_row {} (the state's own file lists this notice)", "_rf", "_rr"
+    )
+    dups = copies.select("source_file", "source_row", reason=reason).cast(schema)
+    kept = df.join(copies.select("_order"), on="_order", how="anti", maintain_order="left")
+    return kept.with_columns(_order=pl.int_range(pl.len(), dtype=pl.Int64)), dups
 
 
 def _equal_rows(a: pl.DataFrame, b: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
@@ -295,11 +373,17 @@ def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Re-postings out, amendments linked, ``counted`` set; internal keys dropped.
+    """Compiled copies and re-postings out, amendments linked, ``counted`` set; keys dropped.
 
     ``df`` must come from :func:`with_keys`. Returns ``(kept, duplicates)``.
     """
+    if "layout" in df.columns:
+        df, copies = reject_compiled_copies(df)
+    else:
+        copies = None
     kept, dups = reject_repostings(df)
+    if copies is not None:
+        dups = pl.concat([copies, dups])
     kept = mark_counted(link_amendments(kept))
     return kept.drop("employer_key", "site_key", "date_key", "_order"), dups
 
