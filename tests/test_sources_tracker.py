@@ -181,8 +181,8 @@ def test_per_value_cleaning_equals_row_by_row(fixtures_dir, tmp_path, monkeypatc
     fast = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
     monkeypatch.setattr(
         tracker,
-        "per_value",
-        lambda df, cols, stages: cleaning.evaluate_stages(df.select(cols), stages),
+        "per_value_many",
+        lambda df, fields: [cleaning.evaluate_stages(df.select(c), s) for c, s in fields],
     )
     slow = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
     assert fast.data.equals(slow.data)

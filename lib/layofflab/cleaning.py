@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -46,6 +47,7 @@ __all__ = [
     "parse_float",
     "parsed_date_problem",
     "per_value",
+    "per_value_many",
     "strip_trailing_punctuation",
 ]
 
@@ -415,3 +417,36 @@ def per_value(
         if not reps[c].gather(idx).eq_missing(keys[c]).all():  # a hash collision
             return evaluate_stages(keys, stages)
     return evaluate_stages(reps, stages)[idx]
+
+
+def per_value_many(
+    df: pl.DataFrame,
+    fields: Sequence[tuple[Sequence[str], Stages]],
+    *,
+    min_rows: int = PER_VALUE_MIN_ROWS,
+) -> list[pl.DataFrame]:
+    """:func:`per_value` for several independent ``(columns, stages)`` fields of ``df``, run
+    side by side on polars' thread pool; results in the order of ``fields``.
+
+    Each field's work (hashing, de-duplicating, joining) is mostly single-threaded, so fields
+    run concurrently keep all cores busy. The answer does not depend on the scheduling.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"d": ["3/6/2023", "TBD"] * 20_000, "n": ["~5", "7"] * 20_000})
+    >>> dates, counts = per_value_many(
+    ...     df, [(["d"], [{"date": parse_date("d")}]), (["n"], [{"count": parse_count("n")}])]
+    ... )
+    >>> dates.equals(per_value(df, ["d"], [{"date": parse_date("d")}]))
+    True
+    >>> counts["count"].head(2).to_list()
+    [5, 7]
+    """
+    workers = max(1, min(len(fields), pl.thread_pool_size()))
+    if workers == 1:
+        return [per_value(df, cols, stages, min_rows=min_rows) for cols, stages in fields]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(
+            pool.map(lambda field: per_value(df, field[0], field[1], min_rows=min_rows), fields)
+        )

@@ -37,7 +37,7 @@ from layofflab.cleaning import (
     parse_date,
     parse_float,
     parsed_date_problem,
-    per_value,
+    per_value_many,
     strip_trailing_punctuation,
 )
 from layofflab.entities import attach_company_ids
@@ -170,7 +170,7 @@ def _read_one(
         source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
     )
     # Every field is cleaned once per distinct raw value, then aligned with the rows.
-    parts = [per_value(raw, [f], _field_stages(f, today=today, path=path)) for f in _FIELDS]
+    parts = per_value_many(raw, [([f], _field_stages(f, today=today, path=path)) for f in _FIELDS])
     df = pl.concat([*parts, raw.select("source_file", "source_row")], how="horizontal")
     reason = pl.coalesce(
         "_p_company",

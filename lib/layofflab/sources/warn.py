@@ -374,20 +374,25 @@ def _parse(
     materialized columns: nesting the date rules inside each other would multiply the
     expression tree (and polars' optimizer time).
     """
-    parts: list[pl.DataFrame] = []
+    parts: dict[str, pl.DataFrame] = {}
+    present: dict[str, tuple[list[str], Stages]] = {}
     for target in sorted(_FIELDS):
         cols, text = _field_text(lay, target, raw.columns)
         stages = _field_stages(lay, target, text, state=state, today=today, has_cols=bool(cols))
         if cols:
-            parts.append(_per_value(raw, cols, stages))
+            present[target] = (cols, stages)
         else:  # a field this layout lacks: evaluate once, repeat
             one = _evaluate(raw.head(1).select("source_row"), stages).drop(
                 "source_row", strict=False
             )
-            parts.append(
+            parts[target] = (
                 one.select(pl.all().gather(pl.repeat(0, raw.height))) if raw.height else one.clear()
             )
-    df = pl.concat([*parts, raw.select("source_row")], how="horizontal")
+    cleaned = cleaning.per_value_many(raw, list(present.values()), min_rows=_PER_VALUE_MIN)
+    parts |= zip(present, cleaned, strict=True)
+    df = pl.concat(
+        [*(parts[t] for t in sorted(_FIELDS)), raw.select("source_row")], how="horizontal"
+    )
     if "employer" in lay.split_lines:
         dst = lay.split_lines["employer"]
         df = df.with_columns(
