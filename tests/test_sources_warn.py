@@ -188,6 +188,23 @@ def test_sites_of_one_notice_are_kept_and_counted(fx):
     assert count_once(zenith)["employees_affected"].sum() == 59
 
 
+def test_florida_company_cell_split_into_employer_and_site_address(fx):
+    """FL DEO cells hold the company on the first line and the site's address below it."""
+    fl = _read(fx / "fl.csv")
+    assert fl.data.select("employer", "site_address").rows() == [
+        ("Gator Grocers, Inc.", "Store 114 12 S. Main Street GAINESVILLE, FL, 32601"),
+        ("Seabreeze Cruises LLC", "1 Harbor Boulevard, Suite 5 MIAMI, FL, 33132"),
+        ("Palm Analytics", None),
+    ]
+    assert fl.data["location"].eq_missing(fl.data["site_address"]).all()  # no location column
+    assert fl.data["notice_date"].to_list() == [
+        dt.date(2022, 3, 17),
+        dt.date(2017, 9, 1),
+        dt.date(2022, 2, 8),
+    ]
+    assert fl.data["effective_date"][0] == dt.date(2022, 6, 11)
+
+
 def test_exact_reposting_rejected_as_duplicate(fx):
     assert _reasons(_read(fx / "ny_dol_annual.csv"))[4] == "duplicate of source_row 3"
     assert _reasons(_read(fx / "ny_tableau.csv"))[2] == "duplicate of source_row 1"

@@ -272,7 +272,16 @@ def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[
     cols = [c for c, t in lay.columns.items() if t == target and c in present]
     if not cols:
         return [], pl.lit(None, dtype=pl.String)
-    if len(cols) == 1:
+    if target in lay.split_lines:  # kept raw: the field's stages split the lines first
+        if len(cols) > 1:
+            raise InputFileError(
+                config.RESOURCES / TABLE,
+                "split_lines only for a field fed by one column",
+                column=f"layouts.{lay.name}.split_lines.{target}",
+                value=",".join(cols),
+            )
+        text = pl.col(cols[0]).cast(pl.String)
+    elif len(cols) == 1:
         text = null_markers(normalize_text(cols[0]))
     elif target in _JOIN:
         joined = pl.concat_str(
