@@ -285,6 +285,33 @@ def test_amendment_linked_and_counted_once(fx):
     assert (orig["counted"], amended["counted"]) == (False, True)
 
 
+def test_amendment_of_two_same_day_originals_links_the_later_every_time():
+    """Two notices of one employer on one day (their own ids), then an amendment: the link goes
+    to the later original in input order — not to whichever a hash table lists last."""
+    from layofflab.sources.warn_dedup import link_amendments, with_keys
+
+    d = dt.date
+    rows = []
+    for k in range(40):
+        for n, (date, amended) in enumerate(
+            [(d(2024, 1, 8), False), (d(2024, 1, 8), False), (d(2024, 3, 1), True)]
+        ):
+            rows.append((f"Firm {k}", date, amended, f"{k:03d}-{n}", 3 * k + n + 1))
+    df = pl.DataFrame(
+        rows,
+        schema=["employer", "notice_date", "is_amendment", "source_notice_id", "source_row"],
+        orient="row",
+    ).with_columns(
+        state=pl.lit("OH"),
+        effective_date=pl.lit(None, dtype=pl.Date),
+        source_file=pl.lit("oh.csv"),
+    )
+    for _ in range(3):
+        linked = link_amendments(with_keys(df)).filter("is_amendment")
+        assert linked["amends_source_row"].to_list() == [3 * k + 2 for k in range(40)]
+        assert linked["notice_id"].to_list() == [f"OH:{k:03d}-1" for k in range(40)]
+
+
 def test_rescinded_notice_not_counted(fx):
     ny = _read(fx / "ny_dol_annual.csv")
     rescission, original = _row(ny, 5), _row(ny, 6)

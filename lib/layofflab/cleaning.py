@@ -426,10 +426,11 @@ def per_value_many(
     min_rows: int = PER_VALUE_MIN_ROWS,
 ) -> list[pl.DataFrame]:
     """:func:`per_value` for several independent ``(columns, stages)`` fields of ``df``, run
-    side by side on polars' thread pool; results in the order of ``fields``.
+    side by side; results in the order of ``fields``.
 
-    Each field's work (hashing, de-duplicating, joining) is mostly single-threaded, so fields
-    run concurrently keep all cores busy. The answer does not depend on the scheduling.
+    Each field's work (hashing, de-duplicating, joining) is mostly single-threaded, so the
+    fields run concurrently to keep all cores busy. The answer does not depend on the
+    scheduling.
 
     Examples
     --------

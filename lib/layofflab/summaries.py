@@ -61,7 +61,7 @@ def monthly_layoffs(
     grid = pl.DataFrame(
         {"month": pl.date_range(out["month"].min(), out["month"].max(), every, eager=True)}
     )
-    return grid.join(out, on="month", how="left").fill_null(0)
+    return grid.join(out, on="month", how="left", maintain_order="left").fill_null(0)
 
 
 def top_companies(

@@ -178,7 +178,7 @@ def run_warn_study(options: WarnStudyOptions = WarnStudyOptions()) -> WarnStudy:
             sites=pl.len(),
             employees_affected=pl.col("employees_affected").sum(),
         )
-        .sort("employees_affected", descending=True)
+        .sort(["employees_affected", "state"], descending=[True, False])
     )
     if options.job_title_paths:
         titles = warn_job_titles.read([Path(p) for p in options.job_title_paths]).data

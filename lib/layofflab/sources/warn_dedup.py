@@ -300,16 +300,23 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
     if changes.is_empty():
         return df
     candidates = df.filter(~version & pl.col("date_key").is_not_null()).join(
-        changes.select("state", "employer_key").unique(), on=["state", "employer_key"], how="semi"
+        changes.select("state", "employer_key").unique(),
+        on=["state", "employer_key"],
+        how="semi",
+        maintain_order="left",
     )
+    # Of several originals on the same date, the last in input order is the one linked (sorted
+    # on its first row's position too, so that the choice never depends on hashing order).
     originals = (
-        candidates.group_by("notice_id")
+        candidates.group_by("notice_id", maintain_order=True)
         .agg(
             pl.col("state", "employer_key", "date_key").first(),
             _of=pl.col("source_file").first(),
             _or=pl.col("source_row").first(),
+            _first=pl.col("_order").min(),
         )
-        .sort("date_key")
+        .sort("date_key", "_first")
+        .drop("_first")
     )
     linked = (
         changes.sort("date_key")

@@ -144,7 +144,7 @@ def family_shares(df: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
     out = df.group_by(keys).agg(employees=pl.col("employees_affected").sum())
     total = pl.col("employees").sum().over(list(by)) if by else pl.col("employees").sum()
     return out.with_columns(share=pl.col("employees") / total).sort(
-        [*by, "employees"], descending=[*[False] * len(by), True]
+        [*by, "employees", "job_family"], descending=[*[False] * len(by), True, False]
     )
 
 

@@ -116,7 +116,9 @@ def sink(
             clean_batch(batch).write_parquet(parts / f"{i:06d}.parquet")
         rows = pl.scan_parquet(parts / "*.parquet")
         dups = _repostings(rows, rules, Path(tmp))
-        clean = rows.filter(pl.col("_reason").is_null()).join(dups, on="source_row", how="anti")
+        clean = rows.filter(pl.col("_reason").is_null()).join(
+            dups, on="source_row", how="anti", maintain_order="left"
+        )
         clean = clean.with_columns(
             notice_id=_own_notice_id(),
             amends_source_file=pl.lit(None, dtype=pl.String),
@@ -133,7 +135,7 @@ def sink(
                 rows.filter(pl.col("_reason").is_not_null()).select(
                     "source_file", "source_row", reason="_reason", raw="_raw"
                 ),
-                rows.join(dups, on="source_row", how="inner").select(
+                rows.join(dups, on="source_row", how="inner", maintain_order="left").select(
                     "source_file",
                     "source_row",
                     reason=pl.format("duplicate of source_row {}", "_ref"),
