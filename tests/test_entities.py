@@ -181,6 +181,11 @@ def test_bad_arguments_raise_named_errors():
             "alias,company_id,cik,company_name,source_url\nAcme,AAA,1,A,u\nAcmo,AAA,2,A,u\n",
             "one CIK per company_id",
         ),
+        (
+            "alias,company_id,cik,company_name,source_url\nAlphabet,GOOGL,1652044,A,u\n"
+            "Google,GOOG,1652044,A,u\n",
+            "one company_id per CIK",
+        ),
         ("alias,company_id,cik,company_name,source_url\nAcme,aaa,1,A,u\n", "upper-case ticker"),
         ("alias,ticker\nAcme,AAA\n", "columns"),
         ("", "non-empty file"),

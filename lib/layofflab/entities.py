@@ -191,19 +191,24 @@ def _validated(raw: pl.DataFrame, *, where: Path | str) -> pl.DataFrame:
     )
     for key, what in (
         ("company_id", "one CIK per company_id"),
+        ("cik", "one company_id per CIK"),
         ("_key", "one company per alias"),
         ("_norm", "one company per normalized alias"),
     ):
         target = "cik" if key == "company_id" else "company_id"
-        clash = df.group_by(key).agg(pl.col(target).n_unique().alias("n"), pl.col("_row").min())
+        clash = (
+            df.drop_nulls(key)
+            .group_by(key)
+            .agg(pl.col(target).n_unique().alias("n"), pl.col("_row").min())
+        )
         clash = clash.filter(pl.col("n") > 1).sort("_row")
         if clash.height:
             _fail(
                 where,
                 what,
                 row=clash["_row"][0],
-                column="alias" if key != "company_id" else key,
-                value=df.filter(pl.col("_row") == clash["_row"][0])["alias"][0],
+                column=(column := key if key in ("company_id", "cik") else "alias"),
+                value=df.filter(pl.col("_row") == clash["_row"][0])[column][0],
             )
     return df.drop("_row", "_key", "_norm")
 
