@@ -365,8 +365,10 @@ def evaluate_stages(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
     made: list[str] = []
     for stage in stages:
         # Lazily, so that polars computes a sub-expression shared by several rules (inside
-        # when/then too) once; eager with_columns would evaluate it at each use.
-        df = df.lazy().with_columns(**stage).collect()
+        # when/then too) once; eager with_columns would evaluate it at each use. On the
+        # in-memory engine: polars 2's default streaming engine took 1.7× as long on these
+        # many-expression stages (65 vs 38 ms for the 56 rules of a 66-row register file).
+        df = df.lazy().with_columns(**stage).collect(engine="in-memory")
         made += [k for k in stage if k not in made]
     return df.select([k for k in made if not k.startswith("_t")])
 

@@ -265,7 +265,7 @@ def _repost_hits(
         first = pl.col("_order").min().over(group)
         is_dup = first != pl.col("_order")
     # Lazily, so the window (used twice) is computed once.
-    refs = narrow.lazy().select(pl.when(is_dup).then(first)).collect()[:, 0]
+    refs = narrow.lazy().select(pl.when(is_dup).then(first)).collect(engine="in-memory")[:, 0]
     rows = refs.is_not_null().arg_true()
     if rows.is_empty():
         return None, None
