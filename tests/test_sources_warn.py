@@ -250,6 +250,24 @@ def test_register_copy_of_a_state_files_notice_is_rejected_and_the_sites_kept(fx
     assert both.rows_in == {"register.csv": 7, "ny_dol_annual.csv": 11}
 
 
+def test_summary_counts_reasons_of_one_kind_together(fx, tmp_path):
+    copy = tmp_path / "ny_copy.csv"
+    shutil.copy(fx / "ny_dol_annual.csv", copy)
+    c = _read([fx / "register.csv", fx / "ny_dol_annual.csv", copy])
+    rejected = c.summary().filter(pl.col("outcome") == "rejected")
+    counts = {(f, r): n for f, r, n in rejected.select("source_file", "reason", "rows").rows()}
+    assert counts[("ny_copy.csv", "duplicate of ny_dol_annual.csv source_row N")] == 9
+    assert counts[("ny_dol_annual.csv", "duplicate of source_row N")] == 1
+    assert counts[("register.csv", "duplicate of source_row N")] == 1
+    key = (
+        "register.csv",
+        "duplicate of ny_dol_annual.csv source_row N (the state's own file lists this notice)",
+    )
+    assert counts[key] == 1
+    # Each row keeps its own reason in the rejects table.
+    assert c.rejects.filter(pl.col("source_file") == "ny_copy.csv")["reason"].n_unique() > 1
+
+
 def test_compiled_copy_matched_on_effective_date_and_count_when_notice_dates_differ():
     from layofflab.sources.warn_dedup import reject_compiled_copies, with_keys
 

@@ -38,7 +38,7 @@ SOURCES: dict[str, str] = {
 
 
 def _print_table(df: pl.DataFrame) -> None:
-    with pl.Config(tbl_rows=200, tbl_cols=20, fmt_str_lengths=80, tbl_hide_dataframe_shape=True):
+    with pl.Config(tbl_rows=200, tbl_cols=20, fmt_str_lengths=120, tbl_hide_dataframe_shape=True):
         print(df)
 
 

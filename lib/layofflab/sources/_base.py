@@ -27,7 +27,7 @@ import polars as pl
 
 from layofflab.errors import LayofflabError
 
-__all__ = ["REJECTS_SCHEMA", "Cleaned", "RowConservationError", "make_rejects"]
+__all__ = ["REJECTS_SCHEMA", "Cleaned", "RowConservationError", "make_rejects", "reason_kind"]
 
 #: Columns of every rejects table: where the row came from, why, and its raw values as JSON.
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
@@ -79,6 +79,26 @@ def make_rejects(
     )
 
 
+def reason_kind(expr: str | pl.Expr) -> pl.Expr:
+    """A reject reason without what varies from row to row — row numbers, accession numbers,
+    filing dates — so that reasons of one kind count together.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> reasons = pl.DataFrame({"r": ["duplicate of source_row 12", "duplicate of source_row 7",
+    ...     "restated: superseded by source_row 9 (accession 0001-23-4, filed 2024-02-01)"]})
+    >>> reasons.select(reason_kind("r")).to_series().to_list()
+    ['duplicate of source_row N', 'duplicate of source_row N', 'restated: superseded by source_row N (accession …, filed …)']
+    """
+    text = pl.col(expr) if isinstance(expr, str) else expr
+    return (
+        text.str.replace_all(r"source_row \d+", "source_row N")
+        .str.replace_all(r"accession [^,)]+", "accession …")
+        .str.replace_all(r"filed \d{4}-\d{2}-\d{2}", "filed …")
+    )
+
+
 @dataclass(frozen=True)
 class Cleaned:
     """A cleaned source: tidy ``data``, ``rejects`` with reasons, and raw row counts per file.
@@ -102,13 +122,16 @@ class Cleaned:
     rows_in: Mapping[str, int] = field(default_factory=dict)
 
     def summary(self) -> pl.DataFrame:
-        """Rows in, clean and rejected (by reason) per file, as a tidy frame."""
+        """Rows in, clean and rejected (by kind of reason, :func:`reason_kind`) per file, as a
+        tidy frame; ``rejects`` has each row's own reason."""
         clean = (
             self.data.group_by("source_file")
             .agg(pl.len().alias("rows"))
             .with_columns(outcome=pl.lit("clean"), reason=pl.lit(None, dtype=pl.String))
         )
-        rejected = self.rejects.group_by("source_file", "reason").agg(pl.len().alias("rows"))
+        rejected = self.rejects.group_by("source_file", reason=reason_kind("reason")).agg(
+            pl.len().alias("rows")
+        )
         rejected = rejected.with_columns(outcome=pl.lit("rejected"))
         rows_in = pl.DataFrame(
             {"source_file": list(self.rows_in), "rows": list(self.rows_in.values())},
