@@ -140,8 +140,6 @@ class Layout:
     first_count: bool = False
     split_lines: dict[str, str] = field(default_factory=dict)
     corrections: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: Compiled from the state portals (the register): a state's own rows of a notice win.
-    compiled: bool = False
 
     @property
     def state_from_column(self) -> bool:
@@ -167,7 +165,6 @@ def layouts() -> dict[str, Layout]:
             first_count=bool(spec.get("first_count", False)),
             split_lines=dict(spec.get("split_lines", {})),
             corrections={k: dict(v) for k, v in spec.get("corrections", {}).items()},
-            compiled=bool(spec.get("compiled", False)),
         )
         for raw, target in lay.columns.items():
             if target != "-" and target not in _FIELDS:
