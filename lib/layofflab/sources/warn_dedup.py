@@ -14,7 +14,8 @@ it. The rules are data (``[rules]`` in ``resources/warn_states.toml``):
   take its ``notice_id`` and record ``amends_source_file`` / ``amends_source_row``;
 * **compilations** — a layout declared ``compiled = true`` (the consolidated register) copies
   the state portals' notices. Read beside a state's own file, a compiled row of a notice that
-  file also lists (same state, :func:`employer_key` and notice date) is rejected with the
+  file also lists (same state, :func:`employer_key` and notice date; or, where the two disagree
+  on the notice date, the same effective date and count) is rejected with the
   reason ``"duplicate of <file> source_row N (the state's own file lists this notice)"``: the
   state's rows win, since they keep the sites a compilation may merge
   (:func:`reject_compiled_copies`);
@@ -184,9 +185,11 @@ def reject_compiled_copies(
     """Split ``df`` (from :func:`with_keys`, with a ``layout`` column) into kept rows and rows of
     a compiled layout whose notice a state's own file also lists.
 
-    A notice is its state, :func:`employer_key` and ``date_key``; it is matched as a whole, not
-    site by site, because a compilation may merge or relabel sites (the register turned NY's nine
-    Amazon sites of 2025-10-28 into one row of 1 worker). Rows without a date are never matched.
+    A notice is its state, :func:`employer_key` and ``date_key`` (or, for sources that disagree
+    on notice dates, state, employer key, effective date and count: :data:`_COPY_KEYS`); it is
+    matched as a whole, not site by site, because a compilation may merge or relabel sites (the
+    register turned NY's nine Amazon sites of 2025-10-28 into one row of 1 worker). Rows without
+    a date are never matched.
 
     Returns
     -------
