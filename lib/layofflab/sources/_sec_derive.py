@@ -195,6 +195,7 @@ def attach_concepts(facts: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
             rows.group_by("taxonomy", "xbrl_tag")
             .agg(pl.col("concept").n_unique())
             .filter(pl.col("concept") > 1)
+            .sort("taxonomy", "xbrl_tag")
         )
         if dup.height:
             raise InvalidArgumentError(
