@@ -758,7 +758,7 @@ def _task(name: str, path: str, out: str) -> dict:
 
         full = name == "ours_full"
         c = tracker.read(path, today=TODAY, resolve_entities=full)
-        if full:  # as layofflab.data does before writing the table
+        if full:  # as layofflab.tables does before writing the table
             schemas.validate(c.data, schemas.TRACKER, table="layoffs")
             schemas.validate(c.rejects, schemas.REJECTS, table="layoffs.rejects")
         rows = c.data.height + c.rejects.height
@@ -769,7 +769,7 @@ def _task(name: str, path: str, out: str) -> dict:
         clean, rejects = clean_fn(Path(path))
         rows = len(clean) + len(rejects)
     elif name == "stream":
-        from layofflab.sources import warn_stream
+        from layofflab.sources.warn import stream as warn_stream
 
         counts = warn_stream.sink(path, out, state="WA", today=TODAY)
         assert counts["rows_in"] == counts["clean"] + counts["rejected"], counts

@@ -34,9 +34,9 @@ import polars as pl
 import psutil
 from polars.testing import assert_frame_equal
 
-from layofflab.events import capex_spike_events
+from layofflab.models.simulate import simulate_panel
 from layofflab.models.spec_curve import SpecGrid, spec_curve
-from layofflab.simulate import simulate_panel
+from layofflab.panel.events import capex_spike_events
 
 SEED = 20251028
 SAME = {"check_exact": False, "rel_tol": 1e-6, "abs_tol": 1e-12}

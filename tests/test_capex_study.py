@@ -7,17 +7,17 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from layofflab.capex_study import StudyOptions, load_panel, run_study
 from layofflab.errors import InvalidArgumentError
+from layofflab.studies.capex import CapexOptions, load_panel, run_capex
 
 
 @pytest.fixture(scope="module")
 def study():
-    return run_study(StudyOptions(bootstrap_reps=199, ri_reps=49, seed=7))
+    return run_capex(CapexOptions(bootstrap_reps=199, ri_reps=49, seed=7))
 
 
 def test_panel_lags_and_cohorts_follow_the_announcements():
-    panel = load_panel(StudyOptions(lags=2)).data
+    panel = load_panel(CapexOptions(lags=2)).data
     assert panel.select("company_id", "period").is_unique().all()
     for _, firm in panel.group_by("company_id"):
         firm = firm.sort("period")
@@ -50,7 +50,7 @@ def test_study_tables_agree_with_the_underlying_results(study):
 
 
 def test_same_seed_same_answer(study):
-    again = run_study(StudyOptions(bootstrap_reps=199, ri_reps=49, seed=7))
+    again = run_capex(CapexOptions(bootstrap_reps=199, ri_reps=49, seed=7))
     assert again.inference_table().equals(study.inference_table())
     assert again.randomization.p_value == study.randomization.p_value
 
@@ -61,5 +61,5 @@ def test_same_seed_same_answer(study):
 )
 def test_bad_options_are_named(kwargs, name):
     with pytest.raises(InvalidArgumentError) as info:
-        StudyOptions(**kwargs)
+        CapexOptions(**kwargs)
     assert info.value.name == name

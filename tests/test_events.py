@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from layofflab.errors import InvalidArgumentError
-from layofflab.events import (
+from layofflab.panel.events import (
     bin_rel_time,
     capex_spike_events,
     event_time,

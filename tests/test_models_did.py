@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models.did import DiDResult, callaway_santanna
-from layofflab.simulate import simulate_panel
+from layofflab.models.simulate import simulate_panel
 
 SEED = 4242
 #: reference scenario -> callaway_santanna options (csdid/test_csdid/r_ref/generate_reference.R)

@@ -11,9 +11,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from layofflab.errors import EstimationError, InvalidArgumentError
-from layofflab.events import capex_spike_events
 from layofflab.models.event_study import EventStudyResult, event_study
-from layofflab.simulate import simulate_panel
+from layofflab.models.simulate import simulate_panel
+from layofflab.panel.events import capex_spike_events
 
 SEED = 777
 HETERO = {

@@ -11,8 +11,8 @@ from polars.testing import assert_frame_equal
 from layofflab.errors import InvalidArgumentError
 from layofflab.models.panel_ols import panel_ols
 from layofflab.models.ppml import ppml
+from layofflab.models.simulate import simulate_panel
 from layofflab.models.spec_curve import SPEC_COLUMNS, SpecGrid, spec_curve
-from layofflab.simulate import simulate_panel
 
 SEED = 99
 #: Serial, loky and dask runs agree to the demeaning tolerance of pyfixest (MAP, 1e-6): the

@@ -19,7 +19,7 @@ import pytest
 from nbstripout import strip_output
 
 from layofflab import config
-from layofflab.report import CHECK_MARKER, build_reports, notebooks
+from layofflab.pipeline.report import CHECK_MARKER, build_reports, notebooks
 
 NOTEBOOKS = notebooks()
 RESTYLING = re.compile(

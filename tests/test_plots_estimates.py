@@ -15,8 +15,8 @@ from matplotlib.container import ErrorbarContainer
 from layofflab.errors import InvalidArgumentError
 from layofflab.models.event_study import EventStudyResult, event_study
 from layofflab.models.result import EstimationResult, ModelInfo, funnel_frame, tidy_table
+from layofflab.models.simulate import simulate_panel
 from layofflab.plots.estimates import plot_coefficients, plot_event_study, plot_spec_curve
-from layofflab.simulate import simulate_panel
 
 mpl.use("Agg")
 

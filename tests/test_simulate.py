@@ -10,8 +10,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from layofflab.errors import InvalidArgumentError
-from layofflab.events import capex_spike_events
-from layofflab.simulate import simulate_panel
+from layofflab.models.simulate import simulate_panel
+from layofflab.panel.events import capex_spike_events
 
 SEED = 20240601
 

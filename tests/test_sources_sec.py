@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
-from layofflab.schemas import validate
+from layofflab.schemas import SEC, validate
 from layofflab.sources import sec
-from layofflab.sources.sec_schema import SEC
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -25,9 +25,8 @@ import pytest
 
 from layofflab import config
 from layofflab.entities import load_aliases
-from layofflab.schemas import validate
+from layofflab.schemas import SEC, validate
 from layofflab.sources import sec
-from layofflab.sources.sec_schema import SEC
 
 pytestmark = pytest.mark.realdata
 #: Quarters reported directly are rounded to $1m each in the filings.

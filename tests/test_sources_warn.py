@@ -19,10 +19,11 @@ from layofflab.errors import (
     SchemaValidationError,
 )
 from layofflab.io import read_csv_text
+from layofflab.schemas import WARN, validate_cleaned
 from layofflab.sources import warn
 from layofflab.sources._base import Cleaned
-from layofflab.sources.warn_dedup import count_once
-from layofflab.sources.warn_schema import validate_warn
+from layofflab.sources.warn import reader as warn_reader
+from layofflab.sources.warn.dedup import count_once
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -269,7 +270,7 @@ def test_summary_counts_reasons_of_one_kind_together(fx, tmp_path):
 
 
 def test_compiled_copy_matched_on_effective_date_and_count_when_notice_dates_differ():
-    from layofflab.sources.warn_dedup import reject_compiled_copies, with_keys
+    from layofflab.sources.warn.dedup import reject_compiled_copies, with_keys
 
     d = dt.date
     df = pl.DataFrame(
@@ -306,7 +307,7 @@ def test_amendment_linked_and_counted_once(fx):
 def test_amendment_of_two_same_day_originals_links_the_later_every_time():
     """Two notices of one employer on one day (their own ids), then an amendment: the link goes
     to the later original in input order — not to whichever a hash table lists last."""
-    from layofflab.sources.warn_dedup import link_amendments, with_keys
+    from layofflab.sources.warn.dedup import link_amendments, with_keys
 
     d = dt.date
     rows = []
@@ -427,10 +428,10 @@ def test_bad_format_argument(fx):
 
 def test_output_validates_and_a_broken_table_does_not(fx):
     c = _read(fx / "ny_dol_annual.csv")
-    assert validate_warn(c) is c
+    assert validate_cleaned(c, WARN, table="warn") is c
     broken = Cleaned("warn", c.data.with_columns(state=pl.lit("New York")), c.rejects, c.rows_in)
     with pytest.raises(SchemaValidationError, match="state"):
-        validate_warn(broken)
+        validate_cleaned(broken, WARN, table="warn")
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -484,7 +485,7 @@ def _big_copy(fx, tmp_path, n=25_000):
 def test_per_value_cleaning_equals_row_by_row(fx, tmp_path, monkeypatch):
     path = _big_copy(fx, tmp_path)
     fast = _read(path)
-    monkeypatch.setattr(warn, "_PER_VALUE_MIN", 10**9)
+    monkeypatch.setattr(warn_reader, "_PER_VALUE_MIN", 10**9)
     slow = _read(path)
     assert fast.data.equals(slow.data)
     assert fast.rejects.equals(slow.rejects)
@@ -503,7 +504,7 @@ def test_per_value_survives_hash_collisions(fx, tmp_path, monkeypatch):
 
 
 def test_streaming_sink_matches_read(fx, tmp_path):
-    from layofflab.sources import warn_stream
+    from layofflab.sources.warn import stream as warn_stream
 
     path = _big_copy(fx, tmp_path)
     counts = warn_stream.sink(path, tmp_path / "out", today=TODAY, batch_rows=7_000)

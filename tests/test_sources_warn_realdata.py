@@ -12,8 +12,8 @@ import pytest
 from layofflab.cleaning import max_plausible_date
 from layofflab.io import read_csv_text
 from layofflab.sources import warn
-from layofflab.sources import warn_job_titles as jt
-from layofflab.sources.warn_dedup import count_once, employer_key
+from layofflab.sources.warn import job_titles as jt
+from layofflab.sources.warn.dedup import count_once, employer_key
 
 pytestmark = pytest.mark.realdata
 TODAY = dt.date(2026, 11, 28)

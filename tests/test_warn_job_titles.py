@@ -9,7 +9,7 @@ import pytest
 
 from layofflab.errors import InputFileError, InvalidArgumentError
 from layofflab.lookups import load_table
-from layofflab.sources import warn_job_titles as jt
+from layofflab.sources.warn import job_titles as jt
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ import polars as pl
 import pytest
 
 from layofflab.errors import LookupMissError
-from layofflab.warn_study import WarnStudyOptions, read_family_counts, run_warn_study
+from layofflab.sources.job_families import read as read_family_counts
+from layofflab.studies.warn import WarnOptions, run_warn
 
 
 def test_shipped_notices_keep_every_site_and_count_each_notice_once():
-    study = run_warn_study()
+    study = run_warn()
     study.notices.check_conservation()
     assert dict(study.by_state.select("state", "sites").iter_rows()) == {"WA": 2, "NY": 9, "NJ": 1}
     ny = study.firm_notices.filter(pl.col("state") == "NY")
@@ -21,9 +22,9 @@ def test_shipped_notices_keep_every_site_and_count_each_notice_once():
 
 
 def test_engineer_share_is_engineering_families_over_listed_workers():
-    share = run_warn_study().engineer_share()
+    share = run_warn().engineer_share()
     total = share.filter(pl.col("notice") == "all notices").row(0, named=True)
-    fam = run_warn_study().families
+    fam = run_warn().families
     assert total["workers_listed"] == fam["employees"].sum()
     assert total["engineers"] == fam.filter(pl.col("is_engineering"))["employees"].sum()
     assert total["engineer_share"] == pytest.approx(total["engineers"] / total["workers_listed"])
@@ -54,12 +55,10 @@ def test_family_counts_reject_bad_rows_and_unknown_families(tmp_path):
 @pytest.mark.realdata
 def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_data):
     folder = shared_data / "warn" / "amazon_wa_job_titles"
-    from_titles = run_warn_study(
-        WarnStudyOptions(
-            job_title_paths=(str(folder / "notice_1.json"), str(folder / "notice_2.json"))
-        )
+    from_titles = run_warn(
+        WarnOptions(job_title_paths=(str(folder / "notice_1.json"), str(folder / "notice_2.json")))
     )
-    shipped = run_warn_study()
+    shipped = run_warn()
     key = ["notice_date", "job_family"]
     a = from_titles.families.select(*key, "employees").sort(key)
     b = shipped.families.select(*key, "employees").sort(key)

@@ -25,16 +25,28 @@ from layofflab.errors import (
     LayofflabError,
     LookupMissError,
     ManifestError,
+    RowConservationError,
     SchemaValidationError,
 )
-from layofflab.overview import Overview, OverviewOptions, layoff_overview
-from layofflab.panel import Panel, build_panel
+from layofflab.panel import Panel, build_panel, monthly_layoffs, top_companies
 from layofflab.sources._base import Cleaned
-from layofflab.summaries import monthly_layoffs, top_companies
+from layofflab.studies import (
+    CapexOptions,
+    CapexResult,
+    OverviewOptions,
+    OverviewResult,
+    WarnOptions,
+    WarnResult,
+    run_capex,
+    run_overview,
+    run_warn,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CapexOptions",
+    "CapexResult",
     "Cleaned",
     "EstimationError",
     "InputFileError",
@@ -42,29 +54,20 @@ __all__ = [
     "LayofflabError",
     "LookupMissError",
     "ManifestError",
-    "Overview",
     "OverviewOptions",
+    "OverviewResult",
     "Panel",
+    "RowConservationError",
     "SchemaValidationError",
-    "Study",
-    "StudyOptions",
+    "WarnOptions",
+    "WarnResult",
     "__version__",
     "build_panel",
     "config",
-    "layoff_overview",
     "monthly_layoffs",
-    "run_study",
+    "run_capex",
+    "run_overview",
+    "run_warn",
     "show_table",
     "top_companies",
 ]
-
-
-_LAZY = {"Study", "StudyOptions", "run_study"}  # import the estimators only when asked for
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        from layofflab import capex_study
-
-        return getattr(capex_study, name)
-    raise AttributeError(f"module 'layofflab' has no attribute {name!r}")

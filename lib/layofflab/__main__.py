@@ -1,5 +1,5 @@
 """``python -m layofflab`` runs the command line."""
 
-from layofflab.cli import main
+from layofflab.pipeline.cli import main
 
 raise SystemExit(main())

@@ -26,6 +26,7 @@ __all__ = [
     "LayofflabError",
     "LookupMissError",
     "ManifestError",
+    "RowConservationError",
     "SchemaValidationError",
 ]
 
@@ -68,9 +69,11 @@ class InputFileError(LayofflabError, ValueError):
         row: int | None = None,
         column: str | None = None,
         value: Any = None,
+        found: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.expected = expected
+        self.found = found
         self.row = row
         self.column = column
         self.value = value
@@ -81,7 +84,8 @@ class InputFileError(LayofflabError, ValueError):
             where.append(f"column {column!r}")
         if value is not None:
             where.append(f"value {value!r}")
-        super().__init__(f"{', '.join(where)}: expected {expected}")
+        tail = f"; found {found}" if found is not None else ""
+        super().__init__(f"{', '.join(where)}: expected {expected}{tail}")
 
 
 class LookupMissError(LayofflabError, KeyError):
@@ -124,3 +128,7 @@ class ManifestError(LayofflabError):
 
 class EstimationError(LayofflabError):
     """A model cannot be estimated on the data given (e.g. no variation left after fixed effects)."""
+
+
+class RowConservationError(LayofflabError):
+    """Rows in ≠ rows clean + rows rejected for a file: a reader lost or invented rows."""

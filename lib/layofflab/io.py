@@ -26,6 +26,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -280,12 +281,16 @@ def _tidy_header(path: Path, first: tuple[str | None, ...]) -> list[str]:
     return names
 
 
-def write_parquet_atomic(df: pl.DataFrame, path: str | Path) -> Path:
+def write_parquet_atomic(
+    df: pl.DataFrame, path: str | Path, *, metadata: dict[str, str] | None = None
+) -> Path:
     """Write ``df`` to ``path`` as Parquet via a temporary file in the same folder, then rename.
 
-    A reader never sees a half-written file; on failure the old file is untouched.
+    A reader never sees a half-written file; on failure the old file is untouched. The file
+    gets the mode the umask gives (0644 under the usual 022). ``metadata`` is stored as the
+    Parquet file's key-value metadata (``pl.read_parquet_metadata`` reads it back).
     """
-    return _atomic(path, df.write_parquet)
+    return _atomic(path, lambda tmp: df.write_parquet(tmp, metadata=metadata))
 
 
 def write_text_atomic(text: str, path: str | Path) -> Path:
@@ -298,6 +303,17 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
     return _atomic(path, write)
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process umask (read by setting and restoring it, under a lock)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def _atomic(path: str | Path, write: Callable[[str], object]) -> Path:
     """Run ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``."""
     path = Path(path)
@@ -306,6 +322,7 @@ def _atomic(path: str | Path, write: Callable[[str], object]) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give what open() would
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

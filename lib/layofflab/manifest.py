@@ -25,8 +25,6 @@ layofflab.errors.ManifestError: ...a.csv: content changed (sha256 ... listed, ..
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,6 +32,7 @@ import polars as pl
 
 from layofflab import config
 from layofflab.errors import ManifestError
+from layofflab.io import write_text_atomic
 
 __all__ = ["MANIFEST_NAME", "read_manifest", "sha256_file", "verify_manifest", "write_manifest"]
 
@@ -125,9 +124,4 @@ def write_manifest(
         lines.append(
             "\t".join([name, str(path.stat().st_size), sha256_file(path), source, retrieved])
         )
-    target = raw_dir / MANIFEST_NAME
-    fd, tmp = tempfile.mkstemp(prefix=".MANIFEST.", dir=raw_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.replace(tmp, target)
-    return target
+    return write_text_atomic("\n".join(lines) + "\n", raw_dir / MANIFEST_NAME)

@@ -1,8 +1,11 @@
-"""Declared schemas of the processed tables (pandera's polars support) and the validator.
+"""Every declared table schema (pandera's polars support) and the one validator.
 
+The home of every schema: :data:`TRACKER`, :data:`WARN`, :data:`SEC`,
+:data:`ANNOUNCEMENTS`, and the :data:`REJECTS` schema every rejects table shares. A
+reader's output columns are derived from its schema (``COLUMNS = tuple(SCHEMA.columns)``).
 Every processed table is validated before it is written; a failure raises
-:class:`~layofflab.errors.SchemaValidationError` listing the failing checks, and
-nothing is written.
+:class:`~layofflab.errors.SchemaValidationError` listing the failing checks, and nothing
+is written.
 
 Examples
 --------
@@ -11,16 +14,34 @@ Examples
 Traceback (most recent call last):
 ...
 layofflab.errors.SchemaValidationError: table 'demo' fails its schema: column 'source_row' check greater_than_or_equal_to(1): 1 row(s), e.g. 0
+>>> tuple(SEC.columns)[:3]
+('company_id', 'cik', 'concept')
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandera.polars as pa
 import polars as pl
 
 from layofflab.errors import SchemaValidationError
 
-__all__ = ["PROVENANCE", "REJECTS", "TRACKER", "validate"]
+__all__ = [
+    "ANNOUNCEMENTS",
+    "DERIVATIONS",
+    "JOB_FAMILIES",
+    "JOB_TITLES",
+    "LAYOFF_TYPES",
+    "MAX_AMOUNT_BN",
+    "PROVENANCE",
+    "REJECTS",
+    "SEC",
+    "TRACKER",
+    "WARN",
+    "validate",
+    "validate_cleaned",
+]
 
 _PROVENANCE_COLUMNS = {
     "source_file": pa.Column(pl.String, nullable=False),
@@ -71,6 +92,180 @@ TRACKER = pa.DataFrameSchema(
 )
 
 
+_TICKER_PATTERN = r"^[A-Z][A-Z0-9.\-]{0,9}$"
+
+#: Largest amount accepted (USD bn): the biggest pledges are ~$600bn.
+MAX_AMOUNT_BN = 10_000.0
+
+#: Declared schema of the cleaned table (pandera, polars backend).
+ANNOUNCEMENTS = pa.DataFrameSchema(
+    {
+        "company_id": pa.Column(pl.String, pa.Check.str_matches(_TICKER_PATTERN)),
+        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), nullable=True),
+        "announce_date": pa.Column(pl.Date),
+        "event_type": pa.Column(pl.String),
+        "is_capex_guidance": pa.Column(pl.Boolean),
+        "amount_usd_bn": pa.Column(pl.Float64, pa.Check.in_range(0, MAX_AMOUNT_BN), nullable=True),
+        "horizon": pa.Column(pl.String, nullable=True),
+        "description": pa.Column(pl.String, nullable=True),
+        "source_url": pa.Column(pl.String, pa.Check.str_matches(r"^https?://\S+\.\S+$")),
+        "verified": pa.Column(pl.Boolean),
+        "source_file": pa.Column(pl.String),
+        "source_row": pa.Column(pl.Int64, pa.Check.ge(1)),
+    },
+    strict=True,
+    ordered=True,
+    name="announcements",
+    unique=["source_file", "source_row"],
+)
+
+
+#: Values of ``layoff_type`` (``layoff_type_raw`` keeps the state's own words).
+LAYOFF_TYPES = (
+    "closure",
+    "layoff",
+    "temporary_layoff",
+    "temporary_closure",
+    "relocation",
+    "reduced_hours",
+    "other",
+)
+
+_str = pa.Column(pl.String, nullable=True)
+_date = pa.Column(pl.Date, pa.Check.ge(pl.date(1988, 1, 1)), nullable=True)
+
+#: The cleaned WARN table (``sources.warn``).
+WARN = pa.DataFrameSchema(
+    {
+        "state": pa.Column(pl.String, pa.Check.str_matches(r"^[A-Z]{2}$"), nullable=False),
+        "employer": pa.Column(pl.String, pa.Check.str_length(min_value=1), nullable=False),
+        "company_id": _str,
+        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), nullable=True),
+        "match_method": pa.Column(pl.String, nullable=False),
+        "match_score": pa.Column(pl.Float64, pa.Check.in_range(0, 100), nullable=True),
+        "notice_id": pa.Column(pl.String, nullable=False),
+        "notice_date": _date,
+        "effective_date": _date,
+        "received_date": _date,
+        "posted_date": _date,
+        "employees_affected": pa.Column(pl.Int64, pa.Check.in_range(0, 1_000_000), nullable=True),
+        "employees_approximate": pa.Column(pl.Boolean, nullable=False),
+        "location": _str,
+        "site_address": _str,
+        "county": _str,
+        "layoff_type": pa.Column(pl.String, pa.Check.isin(LAYOFF_TYPES), nullable=True),
+        "layoff_type_raw": _str,
+        "is_amendment": pa.Column(pl.Boolean, nullable=False),
+        "is_rescission": pa.Column(pl.Boolean, nullable=False),
+        "amends_source_file": _str,
+        "amends_source_row": pa.Column(pl.Int64, pa.Check.ge(1), nullable=True),
+        "counted": pa.Column(pl.Boolean, nullable=False),
+        "notes": _str,
+        "naics": _str,
+        "industry": _str,
+        "source_notice_id": _str,
+        "register_cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{1,10}$"), nullable=True),
+        "register_ticker": _str,
+        "register_is_amended": pa.Column(pl.Boolean, nullable=True),
+        "register_dedupe_key": _str,
+        "layout": pa.Column(pl.String, nullable=False),
+        "source_file": pa.Column(pl.String, nullable=False),
+        "source_row": pa.Column(pl.Int64, pa.Check.ge(1), nullable=False),
+    },
+    strict=True,
+    ordered=True,
+    name="warn",
+    unique=["source_file", "source_row"],
+)
+
+
+#: Values of ``derived`` in the SEC table: how each quarter was obtained from the facts.
+DERIVATIONS: tuple[str, ...] = (
+    "reported quarter",
+    "YTD difference",
+    "FY minus 9M",
+    "YTD minus quarters",
+    "instant at period end",
+)
+
+_ACCESSION = r"^\d{10}-\d{2}-\d{6}$"
+
+#: The cleaned SEC quarterly table: one row per company × concept × fiscal quarter.
+SEC = pa.DataFrameSchema(
+    {
+        "company_id": pa.Column(pl.String, nullable=True),  # null: CIK not in the alias table
+        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), nullable=False),
+        "concept": pa.Column(pl.String, nullable=False),
+        "xbrl_tag": pa.Column(pl.String, nullable=False),
+        "unit": pa.Column(pl.String, nullable=False),
+        "fiscal_year": pa.Column(pl.Int32, pa.Check.in_range(1990, 2100), nullable=False),
+        "fiscal_period": pa.Column(
+            pl.String, pa.Check.isin(["Q1", "Q2", "Q3", "Q4"]), nullable=False
+        ),
+        "period_start": pa.Column(pl.Date, nullable=True),  # null for instants (balances)
+        "period_end": pa.Column(pl.Date, nullable=False),
+        "calendar_year": pa.Column(pl.Int32, pa.Check.in_range(1990, 2100), nullable=False),
+        "calendar_quarter": pa.Column(pl.Int8, pa.Check.in_range(1, 4), nullable=False),
+        "value": pa.Column(pl.Float64, nullable=False),
+        "derived": pa.Column(pl.String, pa.Check.isin(list(DERIVATIONS)), nullable=False),
+        "accession": pa.Column(pl.String, pa.Check.str_matches(_ACCESSION), nullable=False),
+        "filed": pa.Column(pl.Date, nullable=False),
+        "first_filed": pa.Column(pl.Date, nullable=True),  # null in transcribed rows without it
+        "form": pa.Column(pl.String, nullable=True),
+        "source_file": pa.Column(pl.String, nullable=False),
+        "source_row": pa.Column(pl.Int64, pa.Check.ge(1), nullable=False),
+    },
+    strict=True,
+    ordered=True,
+    name="sec",
+    unique=["cik", "concept", "fiscal_year", "fiscal_period"],
+)
+
+
+_text = pa.Column(pl.String, nullable=True)
+
+#: Job-family counts of WARN notices (``sources.job_families``): workers per family per notice.
+JOB_FAMILIES = pa.DataFrameSchema(
+    {
+        "state": pa.Column(pl.String, pa.Check.str_matches(r"^[A-Z]{2}$"), nullable=False),
+        "employer": pa.Column(pl.String, nullable=False),
+        "notice_date": pa.Column(pl.Date, nullable=False),
+        "job_family": pa.Column(pl.String, nullable=False),
+        "employees_affected": pa.Column(pl.Int64, pa.Check.ge(0), nullable=False),
+        "source_url": _text,
+        "is_engineering": pa.Column(pl.Boolean, nullable=False),
+        **_PROVENANCE_COLUMNS,
+    },
+    strict=True,
+    ordered=True,
+    name="job_families",
+    unique=["source_file", "source_row"],
+)
+
+#: Job-title lists of WARN notices (``sources.warn.job_titles``): facility × title × count.
+JOB_TITLES = pa.DataFrameSchema(
+    {
+        "notice_id": _text,
+        "state": _text,
+        "employer": _text,
+        "notice_date": pa.Column(pl.Date, nullable=True),
+        "facility_id": _text,
+        "job_title_raw": _text,
+        "job_title": pa.Column(pl.String, nullable=False),
+        "employees_affected": pa.Column(pl.Int64, pa.Check.ge(0), nullable=False),
+        "facility_count": pa.Column(pl.Int64, pa.Check.ge(0), nullable=True),
+        "job_family": pa.Column(pl.String, nullable=False),
+        "is_engineering": pa.Column(pl.Boolean, nullable=False),
+        "layout": pa.Column(pl.String, nullable=False),
+        **_PROVENANCE_COLUMNS,
+    },
+    strict=True,
+    ordered=True,
+    name="job_titles",
+    unique=["source_file", "source_row"],
+)
+
+
 def validate(df: pl.DataFrame, schema: pa.DataFrameSchema, *, table: str) -> pl.DataFrame:
     """Validate ``df`` against ``schema`` (all checks, lazily) and return it unchanged.
 
@@ -92,3 +287,22 @@ def validate(df: pl.DataFrame, schema: pa.DataFrameSchema, *, table: str) -> pl.
         for column, check, n, example in grouped.iter_rows():
             parts.append(f"column {column!r} check {check}: {n} row(s), e.g. {example}")
         raise SchemaValidationError(table, "; ".join(parts)) from exc
+
+
+def validate_cleaned(cleaned: Any, schema: pa.DataFrameSchema, *, table: str) -> Any:
+    """Validate a reader's result: ``cleaned.data`` against ``schema`` and ``cleaned.rejects``
+    against :data:`REJECTS`; return it unchanged.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from layofflab.sources._base import Cleaned
+    >>> bad = pl.DataFrame({"state": ["Washington"]})
+    >>> validate_cleaned(Cleaned("warn", bad, pl.DataFrame(), {}), WARN, table="warn")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.SchemaValidationError: table 'warn' fails its schema: ...
+    """
+    validate(cleaned.data, schema, table=table)
+    validate(cleaned.rejects, REJECTS, table=f"{table}.rejects")
+    return cleaned

@@ -13,7 +13,7 @@ and clusters are recoded to integers and never-treated groups to 0 before the ca
 
 Examples
 --------
->>> from layofflab.simulate import simulate_panel
+>>> from layofflab.models.simulate import simulate_panel
 >>> df = simulate_panel(n_firms=200, n_periods=8, effect=0.5, noise_sd=0.05, seed=2)
 >>> res = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
 ...                         group="announce_period", aggregate="simple")
@@ -193,7 +193,7 @@ def callaway_santanna(
 
     Examples
     --------
-    >>> from layofflab.simulate import simulate_panel
+    >>> from layofflab.models.simulate import simulate_panel
     >>> df = simulate_panel(n_firms=200, n_periods=6, seed=0)
     >>> res = callaway_santanna(df, outcome="log_intensity", unit="firm", time="period",
     ...                         group="announce_period")

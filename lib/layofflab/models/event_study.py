@@ -1,7 +1,7 @@
 """Event studies: TWFE leads and lags beside heterogeneity-robust estimators.
 
 :func:`event_study` estimates the dynamic effect of an event (an announcement, or a
-capex spike from :func:`layofflab.events.capex_spike_events`) in relative time, with
+capex spike from :func:`layofflab.panel.events.capex_spike_events`) in relative time, with
 up to three estimators side by side:
 
 * ``"twfe"`` — two-way fixed-effects regression of the outcome on relative-time
@@ -27,7 +27,7 @@ ATT(g, t) pre-test of R ``did``.
 
 Examples
 --------
->>> from layofflab.simulate import simulate_panel
+>>> from layofflab.models.simulate import simulate_panel
 >>> df = simulate_panel(n_firms=120, n_periods=10, effect=0.4, noise_sd=0.1, seed=5)
 >>> res = event_study(df, outcome="log_intensity", unit="firm", time="period",
 ...                   cohort="announce_period", leads=3, lags=3, estimator="twfe")
@@ -52,7 +52,6 @@ import polars as pl
 from scipy import stats
 
 from layofflab.errors import EstimationError, InvalidArgumentError
-from layofflab.events import event_time
 from layofflab.models.result import (
     STAT_SCHEMA,
     EstimationResult,
@@ -60,6 +59,7 @@ from layofflab.models.result import (
     funnel_frame,
     tidy_table,
 )
+from layofflab.panel.events import event_time
 
 __all__ = ["ESTIMATORS", "EventStudyResult", "event_study"]
 
@@ -305,7 +305,7 @@ def event_study(
 
     Examples
     --------
-    >>> from layofflab.simulate import simulate_panel
+    >>> from layofflab.models.simulate import simulate_panel
     >>> df = simulate_panel(n_firms=150, n_periods=10, effect=0.4, seed=1)
     >>> res = event_study(df, outcome="log_intensity", unit="firm", time="period",
     ...                   cohort="announce_period", leads=2, lags=2)

@@ -13,7 +13,7 @@ specification that cannot be estimated gets null estimates and its reason in ``e
 
 Examples
 --------
->>> from layofflab.simulate import simulate_panel
+>>> from layofflab.models.simulate import simulate_panel
 >>> df = simulate_panel(n_firms=40, n_periods=8, seed=0).with_columns(
 ...     pl.col("treated").cast(pl.Float64))
 >>> grid = SpecGrid(outcomes=["log_intensity"], treatments=["treated"], lags=[0, 1],
@@ -290,7 +290,7 @@ def spec_curve(
 
     Examples
     --------
-    >>> from layofflab.simulate import simulate_panel
+    >>> from layofflab.models.simulate import simulate_panel
     >>> df = simulate_panel(n_firms=30, n_periods=6, seed=1).with_columns(
     ...     pl.col("treated").cast(pl.Float64), pl.col("headcount").log().alias("lh"))
     >>> out = spec_curve(df, outcomes=["cuts"], treatments=["treated"],

@@ -1,41 +1,17 @@
-"""Readers, one module per source; each has ``read(path_or_paths, ...) -> Cleaned``.
+"""Readers, one per source; each has ``read(path_or_paths, ...) -> Cleaned``.
 
 * :mod:`~layofflab.sources.tracker` — layoffs.fyi-style tracker exports (both generations);
-* :mod:`~layofflab.sources.warn` — WARN notices: the consolidated register and 44 raw
-  state-portal layouts, declared in ``resources/warn_states.toml``;
-* :mod:`~layofflab.sources.warn_job_titles` — job-title lists of WARN notices and job families;
+* :mod:`~layofflab.sources.warn` — WARN notices: the consolidated register and the raw
+  state-portal layouts declared in ``resources/warn_states.toml``; job-title lists of notices;
 * :mod:`~layofflab.sources.sec` — SEC XBRL company facts → discrete quarterly series;
 * :mod:`~layofflab.sources.announcements` — dated AI-capex announcements.
 
-Every raw row ends up in ``Cleaned.data`` or ``Cleaned.rejects`` (with a reason).
+Every raw row ends up in ``Cleaned.data`` or ``Cleaned.rejects`` (with a reason). Which
+reader builds which table is declared once, in :data:`layofflab.tables.TABLES`.
 
 Examples
 --------
->>> from layofflab import sources
->>> sorted(sources.READERS)
-['announcements', 'sec', 'tracker', 'warn', 'warn_job_titles']
+>>> from layofflab.sources import tracker
+>>> tracker.SOURCE
+'tracker'
 """
-
-from __future__ import annotations
-
-from layofflab.sources import announcements, sec, tracker, warn, warn_job_titles
-from layofflab.sources._base import Cleaned
-
-#: Source name → reader module.
-READERS = {
-    "announcements": announcements,
-    "sec": sec,
-    "tracker": tracker,
-    "warn": warn,
-    "warn_job_titles": warn_job_titles,
-}
-
-__all__ = [
-    "READERS",
-    "Cleaned",
-    "announcements",
-    "sec",
-    "tracker",
-    "warn",
-    "warn_job_titles",
-]

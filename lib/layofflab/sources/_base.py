@@ -25,21 +25,15 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from layofflab.errors import LayofflabError
+from layofflab.errors import RowConservationError
+from layofflab.schemas import REJECTS
 
 __all__ = ["REJECTS_SCHEMA", "Cleaned", "RowConservationError", "make_rejects", "reason_kind"]
 
-#: Columns of every rejects table: where the row came from, why, and its raw values as JSON.
+#: Columns of every rejects table and their types (derived from :data:`layofflab.schemas.REJECTS`).
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
-    "source_file": pl.String(),
-    "source_row": pl.Int64(),
-    "reason": pl.String(),
-    "raw": pl.String(),
+    name: column.dtype.type for name, column in REJECTS.columns.items()
 }
-
-
-class RowConservationError(LayofflabError):
-    """Rows in ≠ rows clean + rows rejected for a file: a reader lost or invented rows."""
 
 
 def make_rejects(

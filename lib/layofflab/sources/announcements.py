@@ -30,61 +30,24 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandera.polars as pa
 import polars as pl
 
 from layofflab.cleaning import date_problem, normalize_text, null_markers, parse_date, parse_float
 from layofflab.errors import InputFileError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_table
+from layofflab.schemas import ANNOUNCEMENTS, MAX_AMOUNT_BN
 from layofflab.sources._base import Cleaned, make_rejects
 
-__all__ = ["ANNOUNCEMENTS", "COLUMNS", "event_types", "read"]
+__all__ = ["COLUMNS", "event_types", "read"]
 
 SOURCE = "announcements"
-COLUMNS: tuple[str, ...] = (
-    "company_id",
-    "cik",
-    "announce_date",
-    "event_type",
-    "is_capex_guidance",
-    "amount_usd_bn",
-    "horizon",
-    "description",
-    "source_url",
-    "verified",
-    "source_file",
-    "source_row",
-)
+COLUMNS: tuple[str, ...] = tuple(ANNOUNCEMENTS.columns)
 _REQUIRED = ("company_id", "announce_date", "event_type", "source_url")
 _OPTIONAL = ("amount_usd_bn", "horizon", "description", "verified")
 _TICKER = r"^[A-Z][A-Z0-9.\-]{0,9}$"
 _TRUE = ("yes", "y", "true", "t", "1")
 _FALSE = ("no", "n", "false", "f", "0")
-#: Largest amount accepted (USD bn): the biggest pledges are ~$600bn.
-MAX_AMOUNT_BN = 10_000.0
-
-#: Declared schema of the cleaned table (pandera, polars backend).
-ANNOUNCEMENTS = pa.DataFrameSchema(
-    {
-        "company_id": pa.Column(pl.String, pa.Check.str_matches(_TICKER)),
-        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), nullable=True),
-        "announce_date": pa.Column(pl.Date),
-        "event_type": pa.Column(pl.String),
-        "is_capex_guidance": pa.Column(pl.Boolean),
-        "amount_usd_bn": pa.Column(pl.Float64, pa.Check.in_range(0, MAX_AMOUNT_BN), nullable=True),
-        "horizon": pa.Column(pl.String, nullable=True),
-        "description": pa.Column(pl.String, nullable=True),
-        "source_url": pa.Column(pl.String, pa.Check.str_matches(r"^https?://\S+\.\S+$")),
-        "verified": pa.Column(pl.Boolean),
-        "source_file": pa.Column(pl.String),
-        "source_row": pa.Column(pl.Int64, pa.Check.ge(1)),
-    },
-    strict=True,
-    ordered=True,
-    name="announcements",
-    unique=["source_file", "source_row"],
-)
 
 
 def event_types() -> pl.DataFrame:

@@ -44,34 +44,14 @@ from layofflab.entities import attach_company_ids
 from layofflab.errors import InputFileError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml, map_values
+from layofflab.schemas import TRACKER
 from layofflab.sources._base import Cleaned, make_rejects
 
 __all__ = ["COLUMNS", "read"]
 
 SOURCE = "tracker"
 #: Output columns, in order.
-COLUMNS: tuple[str, ...] = (
-    "company",
-    "company_id",
-    "cik",
-    "match_method",
-    "match_score",
-    "location",
-    "country",
-    "industry",
-    "laid_off",
-    "laid_off_approximate",
-    "pct_laid_off",
-    "date",
-    "stage",
-    "funds_raised_musd",
-    "source_url",
-    "date_added",
-    "date_added_before_date",
-    "export_format",
-    "source_file",
-    "source_row",
-)
+COLUMNS: tuple[str, ...] = tuple(TRACKER.columns)
 #: Added by entity resolution after cleaning.
 _ENTITY_COLUMNS = ("company_id", "cik", "match_method", "match_score")
 _FIELDS = (

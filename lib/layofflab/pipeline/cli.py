@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,16 +24,9 @@ import polars as pl
 
 from layofflab import __version__, config
 from layofflab.errors import LayofflabError
+from layofflab.tables import TABLES
 
-__all__ = ["SOURCES", "main"]
-
-#: ``layofflab clean <source>`` → the module whose ``read(paths)`` cleans it.
-SOURCES: dict[str, str] = {
-    "tracker": "layofflab.sources.tracker",
-    "warn": "layofflab.sources.warn",
-    "sec": "layofflab.sources.sec",
-    "announcements": "layofflab.sources.announcements",
-}
+__all__ = ["main"]
 
 
 def _print_table(df: pl.DataFrame) -> None:
@@ -43,7 +35,7 @@ def _print_table(df: pl.DataFrame) -> None:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from layofflab.data import build
+    from layofflab.tables import build
 
     for report in build(force=args.force):
         totals = report.summary.group_by("outcome").agg(pl.col("rows").sum())
@@ -64,7 +56,7 @@ def _cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from layofflab.report import build_reports
+    from layofflab.pipeline.report import build_reports
 
     rendered = build_reports(only=args.only)
     for r in rendered:
@@ -74,28 +66,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from layofflab.io import write_parquet_atomic
+    from layofflab.tables import table_for_source, write_cleaned
 
-    try:
-        module = importlib.import_module(SOURCES[args.source])
-    except ModuleNotFoundError:
-        print(f"layofflab: the {args.source} reader is not available", file=sys.stderr)
-        return 2
+    table = table_for_source(args.source)
     for path in args.paths:
         if not Path(path).exists():
             raise LayofflabError(f"{path}: no such file")
-    cleaned = module.read([Path(p) for p in args.paths])
-    cleaned.check_conservation()
+    cleaned = table.reader([Path(p) for p in args.paths])
     out = Path(args.out)
-    write_parquet_atomic(cleaned.data, out / f"{args.source}.parquet")
-    write_parquet_atomic(cleaned.rejects, out / f"{args.source}.rejects.parquet")
+    data, rejects = write_cleaned(cleaned, table, out, stem=args.source)
     _print_table(cleaned.summary())
-    print(f"wrote {out / f'{args.source}.parquet'} and {out / f'{args.source}.rejects.parquet'}")
+    print(f"wrote {data} and {rejects}")
     return 0
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from layofflab.report import refresh_checked_outputs
+    from layofflab.pipeline.report import refresh_checked_outputs
 
     for nb in args.notebooks:
         print(f"refreshed {refresh_checked_outputs(Path(nb))}")
@@ -120,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="*", default=[], metavar="NOTEBOOK", help="notebook stems")
     p.set_defaults(run=_cmd_report)
     p = sub.add_parser("clean", help="clean raw files of one source into DIR/<source>.parquet")
-    p.add_argument("source", choices=sorted(SOURCES))
+    p.add_argument("source", choices=sorted(t.source for t in TABLES.values()))
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--out", required=True, metavar="DIR")
     p.set_defaults(run=_cmd_clean)

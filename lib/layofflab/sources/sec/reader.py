@@ -47,8 +47,8 @@ import polars as pl
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_text_bytes
 from layofflab.lookups import load_table
-from layofflab.sources import _sec_derive as derive
 from layofflab.sources._base import Cleaned
+from layofflab.sources.sec import derive
 
 __all__ = [
     "COLUMNS",

@@ -1,6 +1,6 @@
 """The layoff overview analysis behind ``notebooks/01_layoffs_overview.ipynb``.
 
-The notebook's parameters cell feeds :class:`OverviewOptions`; :func:`layoff_overview`
+The notebook's parameters cell feeds :class:`OverviewOptions`; :func:`run_overview`
 does the work and the notebook only shows the result.
 
 Examples
@@ -8,7 +8,7 @@ Examples
 >>> from layofflab import config
 >>> opts = OverviewOptions(tracker_paths=(str(config.FIXTURES / "tracker" / "layoffs_2026_format.csv"),),
 ...                        start="2020-01-01", top_n=2)
->>> ov = layoff_overview(opts)
+>>> ov = run_overview(opts)
 >>> ov.top["company"].to_list()
 ['Acme Robotics', 'Globex']
 >>> print(ov.headline())
@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
-from layofflab import config
+from layofflab import tables
 from layofflab.errors import InvalidArgumentError
-from layofflab.sources import tracker
+from layofflab.panel.summaries import monthly_layoffs, top_companies
 from layofflab.sources._base import Cleaned
-from layofflab.summaries import monthly_layoffs, top_companies
 
-__all__ = ["Overview", "OverviewOptions", "layoff_overview"]
+__all__ = ["OverviewOptions", "OverviewResult", "run_overview"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,9 @@ class OverviewOptions:
     Attributes
     ----------
     tracker_paths : tuple of str
-        Tracker exports to read; empty means the shipped ``data/raw/layoff_events.csv``.
+        Tracker exports to read (CSV of either generation, or the Parquet written by
+        ``layofflab clean tracker``, or its folder); empty means the processed ``layoffs``
+        table (built from the facts shipped in ``data/raw``).
     start, end : str
         ISO dates bounding the events shown (inclusive); ``end`` empty means no bound.
     top_n : int
@@ -68,16 +68,10 @@ class OverviewOptions:
                 "tracker_paths", self.tracker_paths, expected="a tuple or list of paths"
             )
 
-    def paths(self) -> list[Path]:
-        """The input files, defaulting to the shipped raw facts."""
-        if not self.tracker_paths:
-            return [config.DATA_RAW / "layoff_events.csv"]
-        return [Path(p) for p in self.tracker_paths]
-
 
 @dataclass(frozen=True)
-class Overview:
-    """Result of :func:`layoff_overview`: the cleaned source and the tables the notebook shows."""
+class OverviewResult:
+    """Result of :func:`run_overview`: the cleaned source and the tables the notebook shows."""
 
     options: OverviewOptions
     cleaned: Cleaned
@@ -98,14 +92,14 @@ class Overview:
         )
 
 
-def layoff_overview(options: OverviewOptions = OverviewOptions()) -> Overview:
+def run_overview(options: OverviewOptions = OverviewOptions()) -> OverviewResult:
     """Clean the tracker files, filter the period, and compute monthly totals and the top companies."""
-    cleaned = tracker.read(options.paths())
+    cleaned = tables.load("layoffs", paths=options.tracker_paths)
     window = pl.col("date") >= dt.date.fromisoformat(options.start)
     if options.end:
         window &= pl.col("date") <= dt.date.fromisoformat(options.end)
     events = cleaned.data.filter(window)
-    return Overview(
+    return OverviewResult(
         options=options,
         cleaned=cleaned,
         events=events,

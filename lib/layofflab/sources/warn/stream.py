@@ -8,7 +8,7 @@ with the number of distinct notices, not with the file. Two differences from ``r
 documented in the output: re-postings are matched on a 64-bit hash of their key fields (for
 10 million distinct notices the chance of one false match is about 3e-6), and amendments are
 flagged but not linked (``notice_id`` is each row's own; run
-:func:`layofflab.sources.warn_dedup.link_amendments` on a loaded subset when needed).
+:func:`layofflab.sources.warn.dedup.link_amendments` on a loaded subset when needed).
 
 Examples
 --------
@@ -33,8 +33,8 @@ import polars as pl
 
 from layofflab.errors import InputFileError
 from layofflab.io import sniff_encoding
-from layofflab.sources import warn
-from layofflab.sources.warn_dedup import _own_notice_id, _rules
+from layofflab.sources.warn import reader as warn
+from layofflab.sources.warn.dedup import _own_notice_id, _rules
 
 __all__ = ["sink"]
 
@@ -151,7 +151,7 @@ def sink(
 
 
 def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFrame:
-    """Streaming form of :func:`layofflab.sources.warn_dedup.reject_repostings`: the re-posted
+    """Streaming form of :func:`layofflab.sources.warn.dedup.reject_repostings`: the re-posted
     rows (``source_row``, ``_ref`` = the row kept), matched on the per-rule key hashes ``_k<i>``.
 
     Only narrow columns take part, so memory grows with the number of distinct notices.

@@ -30,7 +30,7 @@ The data-generating process (DGP), for firm ``i`` and quarter ``t = 1..T``:
 * **Capex.** ``log capex_it = c_i + 0.02 t + AR(1)`` noise (rho 0.5, sd 0.05), with
   ``c_i`` tied to firm size. In the announcement quarter capex jumps to
   ``capex_spike`` times its level and stays ``capex_step`` times higher afterwards, so
-  :func:`layofflab.events.capex_spike_events` recovers the announcement dates.
+  :func:`layofflab.panel.events.capex_spike_events` recovers the announcement dates.
 
 Examples
 --------

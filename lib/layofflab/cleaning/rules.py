@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -36,7 +35,6 @@ __all__ = [
     "count_is_approximate",
     "count_problem",
     "date_problem",
-    "evaluate_stages",
     "first_date_text",
     "first_number_text",
     "max_plausible_date",
@@ -46,8 +44,6 @@ __all__ = [
     "parse_date",
     "parse_float",
     "parsed_date_problem",
-    "per_value",
-    "per_value_many",
     "strip_trailing_punctuation",
 ]
 
@@ -342,114 +338,3 @@ def first_number_text(expr: str | pl.Expr) -> pl.Expr:
     ['8', '9,236', None]
     """
     return null_markers(expr).str.extract(r"(?:^|[^\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:[^\d]|$)", 1)
-
-
-#: Below this many rows :func:`per_value` evaluates every row (the distinct-value machinery
-#: costs more than it saves).
-PER_VALUE_MIN_ROWS = 20_000
-
-Stages = Sequence[Mapping[str, pl.Expr]]
-
-
-def evaluate_stages(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
-    """Run ``stages`` one after the other (each may use the columns the previous ones made) and
-    return the columns they made whose names do not start with ``_t``, in order of creation.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> df = pl.DataFrame({"n": ["~5", "7"]})
-    >>> evaluate_stages(df, [{"_t": null_markers("n")}, {"n_int": parse_count("_t")}]).rows()
-    [(5,), (7,)]
-    """
-    made: list[str] = []
-    for stage in stages:
-        # Lazily, so that polars computes a sub-expression shared by several rules (inside
-        # when/then too) once; eager with_columns would evaluate it at each use. On the
-        # in-memory engine: polars 2's default streaming engine took 1.7× as long on these
-        # many-expression stages (65 vs 38 ms for the 56 rules of a 66-row register file).
-        df = df.lazy().with_columns(**stage).collect(engine="in-memory")
-        made += [k for k in stage if k not in made]
-    return df.select([k for k in made if not k.startswith("_t")])
-
-
-def per_value(
-    df: pl.DataFrame,
-    columns: Sequence[str],
-    stages: Stages,
-    *,
-    min_rows: int = PER_VALUE_MIN_ROWS,
-) -> pl.DataFrame:
-    """:func:`evaluate_stages` over ``columns`` of ``df``, run once per distinct combination of
-    their values and aligned with ``df`` row by row.
-
-    Raw columns repeat a few thousand values over millions of rows, so parsing dates or
-    decoding entities once per distinct value is much cheaper. Values are grouped by a 64-bit
-    hash and every row is checked against its group's representative; on a collision the
-    rules run row by row instead, so the result never depends on the hash. The stages must be
-    row-wise (no aggregations or windows): the answer then equals evaluating every row.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> df = pl.DataFrame({"d": ["3/6/2023", "TBD", "3/6/2023"] * 10_000})
-    >>> out = per_value(df, ["d"], [{"date": parse_date("d")}])
-    >>> out.equals(evaluate_stages(df, [{"date": parse_date("d")}]))
-    True
-    """
-    keys = df.select(columns)
-    if df.height < min_rows:
-        return evaluate_stages(keys, stages)
-    h = keys.hash_rows()
-    firsts = h.to_frame("_h").with_row_index("_i").unique("_h", keep="first")
-    if firsts.height > df.height // 2:  # mostly distinct (URLs): mapping back costs more
-        return evaluate_stages(keys, stages)
-    reps = keys[firsts["_i"]]
-    idx = (
-        h.to_frame("_h")
-        .join(
-            firsts.select("_h", _j=pl.int_range(pl.len(), dtype=pl.UInt32)),
-            on="_h",
-            how="left",
-            maintain_order="left",
-        )
-        .get_column("_j")
-    )
-    for c in columns:
-        if not reps[c].gather(idx).eq_missing(keys[c]).all():  # a hash collision
-            return evaluate_stages(keys, stages)
-    return evaluate_stages(reps, stages)[idx]
-
-
-def per_value_many(
-    df: pl.DataFrame,
-    fields: Sequence[tuple[Sequence[str], Stages]],
-    *,
-    min_rows: int = PER_VALUE_MIN_ROWS,
-) -> list[pl.DataFrame]:
-    """:func:`per_value` for several independent ``(columns, stages)`` fields of ``df``, run
-    side by side; results in the order of ``fields``.
-
-    Each field's work (hashing, de-duplicating, joining) is mostly single-threaded, so the
-    fields run concurrently to keep all cores busy. The answer does not depend on the
-    scheduling.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> df = pl.DataFrame({"d": ["3/6/2023", "TBD"] * 20_000, "n": ["~5", "7"] * 20_000})
-    >>> dates, counts = per_value_many(
-    ...     df, [(["d"], [{"date": parse_date("d")}]), (["n"], [{"count": parse_count("n")}])]
-    ... )
-    >>> dates.equals(per_value(df, ["d"], [{"date": parse_date("d")}]))
-    True
-    >>> counts["count"].head(2).to_list()
-    [5, 7]
-    """
-    workers = max(1, min(len(fields), pl.thread_pool_size()))
-    if workers == 1:
-        return [per_value(df, cols, stages, min_rows=min_rows) for cols, stages in fields]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(
-            pool.map(lambda field: per_value(df, field[0], field[1], min_rows=min_rows), fields)
-        )

@@ -3,17 +3,12 @@
 Every layout is a small declarative entry in ``resources/warn_states.toml`` (column map,
 extra date formats, which cells hold ranges or prose, corrections); adding a state means
 adding an entry, not code. Each raw row ends up in ``data`` or in ``rejects`` with a reason;
-re-postings, amendments and rescissions are handled by :mod:`.warn_dedup` so that
-:func:`~layofflab.sources.warn_dedup.count_once` counts every notice (and every site of it)
+re-postings, amendments and rescissions are handled by :mod:`.dedup` so that
+:func:`~layofflab.sources.warn.dedup.count_once` counts every notice (and every site of it)
 once. Distinct sites of one notice stay distinct rows sharing a ``notice_id``.
 
-Output columns (:data:`COLUMNS`): state, employer, company_id, cik, match_method,
-match_score, notice_id, notice_date, effective_date, received_date, posted_date,
-employees_affected (Int64), employees_approximate, location, site_address, county,
-layoff_type (closure, layoff, temporary_layoff, temporary_closure, relocation,
-reduced_hours, other), layoff_type_raw, is_amendment, is_rescission, amends_source_file,
-amends_source_row, counted, notes, naics, industry, source_notice_id, register_cik,
-register_ticker, register_is_amended, register_dedupe_key, layout, source_file, source_row.
+Output columns: :data:`COLUMNS`, derived from the declared schema
+:data:`layofflab.schemas.WARN` (its ``layoff_type`` values are :data:`layofflab.schemas.LAYOFF_TYPES`).
 
 Examples
 --------
@@ -54,8 +49,9 @@ from layofflab.entities import attach_company_ids
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml
+from layofflab.schemas import WARN, validate_cleaned
 from layofflab.sources._base import Cleaned, make_rejects
-from layofflab.sources.warn_dedup import employer_key, resolve_versions, site_key, with_keys
+from layofflab.sources.warn.dedup import employer_key, resolve_versions, site_key, with_keys
 
 __all__ = ["COLUMNS", "Format", "Layout", "detect_layout", "layouts", "read"]
 
@@ -64,42 +60,7 @@ TABLE = "warn_states.toml"
 Format = Literal["auto", "register", "state_raw"]
 
 #: Output columns, in order.
-COLUMNS: tuple[str, ...] = (
-    "state",
-    "employer",
-    "company_id",
-    "cik",
-    "match_method",
-    "match_score",
-    "notice_id",
-    "notice_date",
-    "effective_date",
-    "received_date",
-    "posted_date",
-    "employees_affected",
-    "employees_approximate",
-    "location",
-    "site_address",
-    "county",
-    "layoff_type",
-    "layoff_type_raw",
-    "is_amendment",
-    "is_rescission",
-    "amends_source_file",
-    "amends_source_row",
-    "counted",
-    "notes",
-    "naics",
-    "industry",
-    "source_notice_id",
-    "register_cik",
-    "register_ticker",
-    "register_is_amended",
-    "register_dedupe_key",
-    "layout",
-    "source_file",
-    "source_row",
-)
+COLUMNS: tuple[str, ...] = tuple(WARN.columns)
 _DATES = ("notice_date", "effective_date", "received_date", "posted_date")
 #: Text fields fed by several raw columns are joined with these separators.
 _JOIN = {"location": ", ", "site_address": "; ", "county": ", ", "layoff_type": " ", "notes": "; "}
@@ -531,7 +492,7 @@ def read(
     resolve_entities : bool
         Attach ``company_id``/``cik`` via :func:`layofflab.entities.resolve_companies`.
     validate : bool
-        Check the result against :data:`layofflab.sources.warn_schema.WARN` (and rejects).
+        Check the result against :data:`layofflab.schemas.WARN` (and rejects).
 
     Returns
     -------
@@ -575,7 +536,5 @@ def read(
         rows_in[p.name] = rows_in.get(p.name, 0) + p.raw.height
     result = Cleaned(source=SOURCE, data=data, rejects=rejects, rows_in=rows_in)
     if validate:
-        from layofflab.sources.warn_schema import validate_warn
-
-        validate_warn(result)
+        validate_cleaned(result, WARN, table="warn")
     return result

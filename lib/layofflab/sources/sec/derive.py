@@ -27,36 +27,10 @@ from layofflab.cleaning import date_problem, max_plausible_date, parse_date, par
 from layofflab.errors import InvalidArgumentError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_table
+from layofflab.schemas import DERIVATIONS, SEC
 from layofflab.sources._base import Cleaned, make_rejects
 
-COLUMNS: tuple[str, ...] = (
-    "company_id",
-    "cik",
-    "concept",
-    "xbrl_tag",
-    "unit",
-    "fiscal_year",
-    "fiscal_period",
-    "period_start",
-    "period_end",
-    "calendar_year",
-    "calendar_quarter",
-    "value",
-    "derived",
-    "accession",
-    "filed",
-    "first_filed",
-    "form",
-    "source_file",
-    "source_row",
-)
-DERIVATIONS: tuple[str, ...] = (
-    "reported quarter",
-    "YTD difference",
-    "FY minus 9M",
-    "YTD minus quarters",
-    "instant at period end",
-)
+COLUMNS: tuple[str, ...] = tuple(SEC.columns)
 TRANSCRIBED_COLUMNS: tuple[str, ...] = (
     "company_id",
     "cik",

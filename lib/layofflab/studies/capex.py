@@ -16,10 +16,10 @@ show what the public record can and cannot support, with honest inference.
 
 Examples
 --------
->>> opts = StudyOptions(bootstrap_reps=99, ri_reps=19)
+>>> opts = CapexOptions(bootstrap_reps=99, ri_reps=19)
 >>> opts.lag_terms()
 ['announced', 'announced_lag1', 'announced_lag2']
->>> StudyOptions(lags=-1)
+>>> CapexOptions(lags=-1)
 Traceback (most recent call last):
 ...
 layofflab.errors.InvalidArgumentError: lags=-1: expected an integer from 0 to 4
@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
-from layofflab import config
+from layofflab import config, tables
 from layofflab.errors import InvalidArgumentError, LayofflabError
 from layofflab.models import (
     BootstrapResult,
@@ -47,15 +46,12 @@ from layofflab.models import (
     wild_bootstrap,
 )
 from layofflab.panel import Panel, build_panel
-from layofflab.sources import announcements as announcements_source
-from layofflab.sources import sec as sec_source
-from layofflab.sources import tracker
 
-__all__ = ["Study", "StudyOptions", "load_panel", "run_study"]
+__all__ = ["CapexOptions", "CapexResult", "load_panel", "run_capex"]
 
 
 @dataclass(frozen=True)
-class StudyOptions:
+class CapexOptions:
     """Run options of the capex → layoffs study (the notebook's parameters).
 
     Attributes
@@ -71,7 +67,7 @@ class StudyOptions:
     seed : int
         Seed for both resampling procedures.
     layoffs_path, announcements_path, capex_path : str
-        Inputs; empty means the files shipped in ``data/raw``.
+        Inputs (raw files or cleaned Parquet); empty means the processed tables.
     """
 
     start: str = "2022-01-01"
@@ -105,16 +101,16 @@ class StudyOptions:
         """Names of the announcement regressors, current quarter first."""
         return ["announced"] + [f"announced_lag{k}" for k in range(1, self.lags + 1)]
 
-    def path(self, name: str, default: str) -> Path:
-        value = getattr(self, name)
-        return Path(value) if value else config.DATA_RAW / default
+
+def _given(path: str) -> list[str]:
+    return [path] if path else []
 
 
 @dataclass(frozen=True)
-class Study:
+class CapexResult:
     """Everything the notebook shows."""
 
-    options: StudyOptions
+    options: CapexOptions
     panel: Panel
     ppml: EstimationResult
     lpm: EstimationResult
@@ -132,15 +128,13 @@ class Study:
         return self.pvalues.with_columns(pl.col(pl.Float64).round(decimals))
 
 
-def load_panel(options: StudyOptions) -> Panel:
+def load_panel(options: CapexOptions) -> Panel:
     """Read the inputs with the toolkit's readers and build the quarterly panel."""
-    layoffs = tracker.read(options.path("layoffs_path", "layoff_events.csv")).data
-    ann = announcements_source.read(
-        options.path("announcements_path", "ai_capex_announcements.csv")
-    ).data
+    layoffs = tables.load("layoffs", paths=_given(options.layoffs_path)).data
+    ann = tables.load("announcements", paths=_given(options.announcements_path)).data
     if options.verified_only:
         ann = ann.filter(pl.col("verified"))
-    capex = sec_source.read(options.path("capex_path", "capex_quarterly.csv")).data
+    capex = tables.load("capex", paths=_given(options.capex_path)).data
     panel = build_panel(
         layoffs=layoffs, announcements=ann, capex=capex, start=options.start, end=options.end
     )
@@ -170,7 +164,7 @@ def load_panel(options: StudyOptions) -> Panel:
     return Panel(data=data, funnel=panel.funnel, freq=panel.freq)
 
 
-def run_study(options: StudyOptions = StudyOptions()) -> Study:
+def run_capex(options: CapexOptions = CapexOptions()) -> CapexResult:
     """Estimate every model of the study on the panel built from ``options``."""
     panel = load_panel(options)
     df = panel.data
@@ -229,4 +223,4 @@ def run_study(options: StudyOptions = StudyOptions()) -> Study:
         )
     except LayofflabError as exc:  # too few firms or cohorts: reported, the rest still stands
         events, events_error = None, str(exc)
-    return Study(options, panel, count_model, lpm, boot, ri, pvalues, events, events_error)
+    return CapexResult(options, panel, count_model, lpm, boot, ri, pvalues, events, events_error)

@@ -1,0 +1,17 @@
+"""WARN notices: the reader (:mod:`.reader`), its state layouts, de-duplication (:mod:`.dedup`),
+streaming for files too large for memory (:mod:`.stream`) and job-title lists (:mod:`.job_titles`).
+
+``warn.read(paths)`` is the reader; the layouts are declared in ``resources/warn_states.toml``.
+
+Examples
+--------
+>>> from layofflab.sources import warn
+>>> "register" in warn.layouts()
+True
+"""
+
+from __future__ import annotations
+
+from layofflab.sources.warn.reader import COLUMNS, Format, Layout, detect_layout, layouts, read
+
+__all__ = ["COLUMNS", "Format", "Layout", "detect_layout", "layouts", "read"]
