@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layofflab.entities import (
+from layofflab.errors import InputFileError, InvalidArgumentError
+from layofflab.sources.entities import (
     MATCH_METHODS,
     load_aliases,
     normalize_name,
     resolve_companies,
 )
-from layofflab.errors import InputFileError, InvalidArgumentError
 
 ALIASES = load_aliases()
 ALIAS_NAMES = ALIASES["alias"].to_list()

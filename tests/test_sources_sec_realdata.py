@@ -24,9 +24,9 @@ import polars as pl
 import pytest
 
 from layofflab import config
-from layofflab.entities import load_aliases
 from layofflab.schemas import SEC, validate
 from layofflab.sources import sec
+from layofflab.sources.entities import load_aliases
 
 pytestmark = pytest.mark.realdata
 #: Quarters reported directly are rounded to $1m each in the filings.

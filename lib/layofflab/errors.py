@@ -127,7 +127,20 @@ class ManifestError(LayofflabError):
 
 
 class EstimationError(LayofflabError):
-    """A model cannot be estimated on the data given (e.g. no variation left after fixed effects)."""
+    """A model cannot be estimated on the data given (e.g. no variation left after fixed effects).
+
+    Parameters
+    ----------
+    estimator : str
+        The estimator that failed (``panel_ols``, ``ppml``, ``event_study``, …).
+    problem : str
+        What made it impossible, in words.
+    """
+
+    def __init__(self, estimator: str, problem: str) -> None:
+        self.estimator = estimator
+        self.problem = problem
+        super().__init__(f"{estimator}: {problem}")
 
 
 class RowConservationError(LayofflabError):

@@ -224,11 +224,17 @@ def write_cleaned(cleaned: Cleaned, table: Table, out_dir: Path, *, stem: str) -
 def build_table(
     table: Table,
     *,
-    raw_dir: Path = config.DATA_RAW,
-    out_dir: Path = config.DATA_PROCESSED,
+    raw_dir: Path | None = None,
+    out_dir: Path | None = None,
     force: bool = False,
 ) -> BuildReport:
-    """Build one table unless its inputs and the code are unchanged since the last build."""
+    """Build one table unless its inputs and the code are unchanged since the last build.
+
+    ``raw_dir`` and ``out_dir`` default to :data:`layofflab.config.DATA_RAW` and
+    :data:`~layofflab.config.DATA_PROCESSED` (read when called).
+    """
+    raw_dir = config.DATA_RAW if raw_dir is None else Path(raw_dir)
+    out_dir = config.DATA_PROCESSED if out_dir is None else Path(out_dir)
     inputs = [raw_dir / name for name in table.inputs]
     lookups = [raw_dir / name for name in SHARED_INPUTS if (raw_dir / name).is_file()]
     fingerprint = {
@@ -257,13 +263,15 @@ def build_table(
 
 def build(
     *,
-    raw_dir: Path = config.DATA_RAW,
-    out_dir: Path = config.DATA_PROCESSED,
+    raw_dir: Path | None = None,
+    out_dir: Path | None = None,
     names: Sequence[str] = (),
     force: bool = False,
 ) -> list[BuildReport]:
     """Stage ``data``: verify the raw manifest, then build every table (or those in ``names``)
-    that is out of date."""
+    that is out of date. Folders default to those of :mod:`layofflab.config`."""
+    raw_dir = config.DATA_RAW if raw_dir is None else Path(raw_dir)
+    out_dir = config.DATA_PROCESSED if out_dir is None else Path(out_dir)
     verify_manifest(raw_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen = [_table(n) for n in names] if names else [t for t in TABLES.values() if t.inputs]
@@ -337,8 +345,8 @@ def load(
     name: str,
     *,
     paths: Sequence[str | Path] = (),
-    processed_dir: Path = config.DATA_PROCESSED,
-    raw_dir: Path = config.DATA_RAW,
+    processed_dir: Path | None = None,
+    raw_dir: Path | None = None,
 ) -> Cleaned:
     """A table as the studies read it.
 
@@ -376,6 +384,7 @@ def load(
             "paths", [], expected=f"files to read: table {name!r} has no shipped default"
         )
     if not paths:
+        processed_dir = config.DATA_PROCESSED if processed_dir is None else Path(processed_dir)
         target = processed_dir / f"{table.name}.parquet"
         if not target.is_file():
             build(raw_dir=raw_dir, out_dir=processed_dir, names=[table.name])

@@ -58,9 +58,11 @@ class FormulaSpec:
     lhs: str
     rhs: str
     variables: tuple[str, ...]
+    #: The estimator the formula is for (named in errors).
+    estimator: str = "model"
 
 
-def parse_formula(formula: Any, df: pl.DataFrame) -> FormulaSpec:
+def parse_formula(formula: Any, df: pl.DataFrame, *, estimator: str = "model") -> FormulaSpec:
     """Parse a one-sided-response formula and check its variables are columns of ``df``."""
     if not isinstance(formula, str) or formula.count("~") != 1:
         raise InvalidArgumentError(
@@ -83,7 +85,7 @@ def parse_formula(formula: Any, df: pl.DataFrame) -> FormulaSpec:
             "formula", formula, expected=f"variables that are columns of df; missing {missing}"
         )
     ordered = tuple(c for c in df.columns if c in variables)
-    return FormulaSpec(formula=formula, lhs=lhs, rhs=rhs, variables=ordered)
+    return FormulaSpec(formula=formula, lhs=lhs, rhs=rhs, variables=ordered, estimator=estimator)
 
 
 def as_names(
@@ -108,12 +110,6 @@ def as_names(
     return names
 
 
-def check_choice(arg: str, value: Any, choices: Sequence[Any]) -> None:
-    """Raise :class:`InvalidArgumentError` unless ``value`` is one of ``choices``."""
-    if value not in choices:
-        raise InvalidArgumentError(arg, value, expected="one of " + ", ".join(map(repr, choices)))
-
-
 @dataclass
 class Sample:
     """The estimation sample after the funnel steps."""
@@ -122,6 +118,7 @@ class Sample:
     steps: list[tuple[str, int, str]]
     n_input: int
     dropped: dict[str, np.ndarray] = field(default_factory=dict)
+    estimator: str = "model"
 
     @property
     def funnel(self) -> pl.DataFrame:
@@ -162,11 +159,11 @@ def prepare_sample(
     if ROW_ID in df.columns:
         raise InvalidArgumentError("df", ROW_ID, expected=f"no column named {ROW_ID!r}")
     data = df.select(needed).with_row_index(ROW_ID)
-    sample = Sample(data=data, steps=[], n_input=df.height)
+    sample = Sample(data=data, steps=[], n_input=df.height, estimator=spec.estimator)
     for col in needed:
         sample.drop(_bad(col, data.schema[col]), "missing values", f"column {col!r}")
     if sample.data.height == 0:
-        raise EstimationError("no rows left after dropping missing values")
+        raise EstimationError(spec.estimator, "no rows left after dropping missing values")
     return sample
 
 
@@ -212,7 +209,9 @@ def drop_fe_groups(sample: Sample, fe: tuple[str, ...], zero_outcome: str | None
         if not changed or len(fe) == 1:
             break
     if sample.data.height == 0:
-        raise EstimationError("no rows left after dropping singleton / all-zero groups")
+        raise EstimationError(
+            sample.estimator, "no rows left after dropping singleton / all-zero groups"
+        )
 
 
 @dataclass(frozen=True)
@@ -275,7 +274,9 @@ def build_design(data: pl.DataFrame, spec: FormulaSpec, *, absorb: bool) -> Desi
         keep = [i for i, n in enumerate(names) if n != INTERCEPT]
         X, names = X[:, keep], [names[i] for i in keep]
     if not names:
-        raise EstimationError(f"formula {spec.formula!r} leaves no regressor to estimate")
+        raise EstimationError(
+            spec.estimator, f"formula {spec.formula!r} leaves no regressor to estimate"
+        )
     y = np.asarray(mm.lhs, dtype=float).ravel()
     rows = data[ROW_ID].to_numpy()
     return Design(y=y, X=np.ascontiguousarray(X), names=tuple(names), rows=rows)

@@ -14,13 +14,13 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_choice, check_scalar
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models._design import (
     ROW_ID,
     Design,
     Sample,
     as_names,
-    check_choice,
     cluster_codes,
     collinear_columns,
     dense_codes,
@@ -49,11 +49,15 @@ class FitHandle:
     offset: np.ndarray | None = None
 
 
+#: The engine's estimator keys → the public estimators' names (used in errors).
+NAMES = {"ols": "panel_ols", "ppml": "ppml"}
+
+
 def resolve_vcov(vcov: Any, cluster: tuple[str, ...]) -> str:
     """``None`` → ``"cluster"`` when clustered, else ``"hetero"``; check consistency."""
     if vcov is None:
         return "cluster" if cluster else "hetero"
-    check_choice("vcov", vcov, ("cluster", "hetero", "iid"))
+    check_choice(vcov, "vcov", ("cluster", "hetero", "iid"))
     if (vcov == "cluster") != bool(cluster):
         raise InvalidArgumentError(
             "vcov", vcov, expected="'cluster' exactly when cluster= names one or two columns"
@@ -66,9 +70,8 @@ def names_and_checks(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     fe_t = as_names(fe, "fe", df)
     cl_t = as_names(cluster, "cluster", df, max_len=2)
-    check_choice("inference", inference, ("t", "normal"))
-    if not isinstance(alpha, float | int) or isinstance(alpha, bool) or not 0 < alpha < 1:
-        raise InvalidArgumentError("alpha", alpha, expected="a number strictly between 0 and 1")
+    check_choice(inference, "inference", ("t", "normal"))
+    check_scalar(alpha, "alpha", float, min_val=0, max_val=1, include_boundaries="neither")
     return fe_t, cl_t
 
 
@@ -170,11 +173,13 @@ def fit_pyfixest(
         except ValueError as exc:
             if "collinear" in str(exc):
                 raise EstimationError(
-                    "every regressor is collinear with the fixed effects"
+                    NAMES[estimator], "every regressor is collinear with the fixed effects"
                 ) from exc
-            raise EstimationError(f"pyfixest failed: {exc}") from exc
+            raise EstimationError(NAMES[estimator], f"pyfixest failed: {exc}") from exc
     if fit._N != design.y.size:
-        raise EstimationError(f"pyfixest used {fit._N} of {design.y.size} rows unexpectedly")
+        raise EstimationError(
+            NAMES[estimator], f"pyfixest used {fit._N} of {design.y.size} rows unexpectedly"
+        )
     kept = list(fit._coefnames)
     V = np.asarray(fit._vcov, dtype=float)
     K = int(fit._df_k)
@@ -204,7 +209,7 @@ def fit_statsmodels(
             tol=iwls_tol, maxiter=iwls_maxiter
         )
         if not fit.converged:
-            raise EstimationError("Poisson IRLS did not converge; raise iwls_maxiter")
+            raise EstimationError("ppml", "Poisson IRLS did not converge; raise iwls_maxiter")
     V = statsmodels_vcov(fit, vcov=vcov, rule=rule, codes=codes, K=design.X.shape[1])
     return fit, np.asarray(fit.params, dtype=float), V
 
@@ -259,7 +264,7 @@ def estimate(
         bad = set(collinear_columns(design.X))
         keep_idx = [j for j in range(design.X.shape[1]) if j not in bad]
         if not keep_idx:
-            raise EstimationError("every regressor is collinear or constant zero")
+            raise EstimationError(NAMES[estimator], "every regressor is collinear or constant zero")
         fit, beta, V = fit_statsmodels(
             estimator,
             Design(design.y, design.X[:, keep_idx], (), design.rows),

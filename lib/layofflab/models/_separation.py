@@ -36,7 +36,9 @@ def _demean(M: np.ndarray, flist: np.ndarray | None, w: np.ndarray) -> np.ndarra
 
     out, ok = demean(np.ascontiguousarray(M), flist, w, tol=1e-10, maxiter=100_000)
     if not ok:
-        raise EstimationError("fixed-effect demeaning did not converge in the separation check")
+        raise EstimationError(
+            "ppml", "fixed-effect demeaning did not converge in the separation check"
+        )
     return out
 
 

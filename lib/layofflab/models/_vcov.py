@@ -30,7 +30,8 @@ from typing import Literal
 import numpy as np
 import statsmodels.stats.sandwich_covariance as sw
 
-from layofflab.models._design import SSC_VALUES, check_choice
+from layofflab.checks import check_choice
+from layofflab.models._design import SSC_VALUES
 
 VcovType = Literal["cluster", "hetero", "iid"]
 
@@ -51,7 +52,7 @@ class SSCRule:
 
 def ssc_rule(ssc: str, estimator: Literal["ols", "ppml"]) -> SSCRule:
     """Map a ``ssc=`` value to its switches for ``estimator``."""
-    check_choice("ssc", ssc, SSC_VALUES)
+    check_choice(ssc, "ssc", SSC_VALUES)
     if ssc == "stata":
         return SSCRule(k_adj=estimator == "ols", G_adj=True, G_df="min")
     if ssc == "conventional":

@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from layofflab.checks import check_choice, check_scalar
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models.result import EstimationResult, ModelInfo, funnel_frame, tidy_table
 
@@ -64,11 +65,6 @@ class DiDResult(EstimationResult):
 
     att_gt: pl.DataFrame = field(default_factory=pl.DataFrame)
     pretest: pl.DataFrame = field(default_factory=pl.DataFrame)
-
-
-def _check_choice(name: str, value: object, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise InvalidArgumentError(name, value, expected=f"one of {list(choices)}")
 
 
 def _check_columns(df: pl.DataFrame, **cols: str | None) -> None:
@@ -103,7 +99,7 @@ def _prepare(
         data = data.drop_nulls(cluster)
     steps.append(("missing values", n0 - data.height, ", ".join(needed)))
     if data.height == 0:
-        raise EstimationError("no rows left after dropping missing values")
+        raise EstimationError("callaway_santanna", "no rows left after dropping missing values")
     if data.select(pl.struct(unit, time).is_duplicated().any()).item():
         raise InvalidArgumentError(
             "unit", unit, expected=f"one row per {unit} and {time} (duplicates found)"
@@ -122,7 +118,7 @@ def _prepare(
         ("unbalanced units", n1 - data.height, f"units not observed in all {n_times} periods")
     )
     if data.height == 0:
-        raise EstimationError("no unit is observed in every period")
+        raise EstimationError("callaway_santanna", "no unit is observed in every period")
     recoded = {
         "_y": pl.col(outcome).cast(pl.Float64),
         "_id": pl.col(unit).rank("dense").cast(pl.Int64),
@@ -206,18 +202,16 @@ def callaway_santanna(
 
     if not isinstance(df, pl.DataFrame):
         raise InvalidArgumentError("df", type(df).__name__, expected="a polars DataFrame")
-    _check_choice("control", control, list(_CONTROL))
-    _check_choice("method", method, ["dr", "ipw", "reg"])
-    _check_choice("aggregate", aggregate, ["simple", "dynamic", "group", "calendar"])
-    _check_choice("base_period", base_period, ["varying", "universal"])
+    check_choice(control, "control", list(_CONTROL))
+    check_choice(method, "method", ["dr", "ipw", "reg"])
+    check_choice(aggregate, "aggregate", ["simple", "dynamic", "group", "calendar"])
+    check_choice(base_period, "base_period", ["varying", "universal"])
     covariates = list(covariates or [])
     _check_columns(df, outcome=outcome, unit=unit, time=time, group=group, cluster=cluster)
     for c in covariates:
         _check_columns(df, covariates=c)
-    if isinstance(anticipation, bool) or not isinstance(anticipation, int) or anticipation < 0:
-        raise InvalidArgumentError("anticipation", anticipation, expected="an integer >= 0")
-    if not (isinstance(alpha, float) and 0 < alpha < 1):
-        raise InvalidArgumentError("alpha", alpha, expected="a float strictly between 0 and 1")
+    check_scalar(anticipation, "anticipation", int, min_val=0)
+    check_scalar(alpha, "alpha", float, min_val=0, max_val=1, include_boundaries="neither")
     if cluster == unit:
         cluster = None
 
@@ -255,7 +249,7 @@ def callaway_santanna(
                 }
             model.aggte(typec=aggregate, bstrap=False, alp=alpha, **agg_kw)
     except (ValueError, KeyError, IndexError, np.linalg.LinAlgError) as exc:
-        raise EstimationError(f"csdid failed: {exc}") from exc
+        raise EstimationError("callaway_santanna", f"csdid failed: {exc}") from exc
 
     n_used = int(model.dp["n"])
     rows_used = len(model.dp["data"])

@@ -51,6 +51,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from layofflab.checks import check_scalar
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models.result import (
     STAT_SCHEMA,
@@ -125,7 +126,7 @@ def _parse_rel(names: Sequence[str]) -> list[tuple[int, int | None]]:
     for n in names:
         m = re.fullmatch(r"_rel::(-?\d+)(?::_cohort::(-?\d+))?", str(n))
         if m is None:
-            raise EstimationError(f"unexpected coefficient name {n!r}")
+            raise EstimationError("event_study", f"unexpected coefficient name {n!r}")
         out.append((int(m.group(1)), None if m.group(2) is None else int(m.group(2))))
     return out
 
@@ -235,7 +236,7 @@ def _prepare(
     data = data.drop_nulls(needed)
     steps = [("missing values", n0 - data.height, ", ".join(needed))]
     if data.height == 0:
-        raise EstimationError("no rows left after dropping missing values")
+        raise EstimationError("event_study", "no rows left after dropping missing values")
     data = data.select(
         _y=pl.col(outcome).cast(pl.Float64),
         _id=pl.col(unit).rank("dense").cast(pl.Int64),
@@ -245,7 +246,7 @@ def _prepare(
         _rel=pl.col("__rel"),
     )
     if not (data["_cohort"] > 0).any():
-        raise EstimationError("no unit is ever treated")
+        raise EstimationError("event_study", "no unit is ever treated")
     return data, steps
 
 
@@ -316,11 +317,9 @@ def event_study(
     """
     if not isinstance(df, pl.DataFrame):
         raise InvalidArgumentError("df", type(df).__name__, expected="a polars DataFrame")
-    for name, val, low in (("leads", leads, 2), ("lags", lags, 0)):
-        if isinstance(val, bool) or not isinstance(val, int) or val < low:
-            raise InvalidArgumentError(name, val, expected=f"an integer >= {low}")
-    if isinstance(omit, bool) or not isinstance(omit, int) or not -leads < omit < 0:
-        raise InvalidArgumentError("omit", omit, expected=f"an integer in ({-leads}, 0)")
+    check_scalar(leads, "leads", int, min_val=2)
+    check_scalar(lags, "lags", int, min_val=0)
+    check_scalar(omit, "omit", int, min_val=-leads, max_val=0, include_boundaries="neither")
     if estimator not in (*ESTIMATORS, "all"):
         raise InvalidArgumentError(
             "estimator", estimator, expected=f"one of {[*ESTIMATORS, 'all']}"

@@ -20,8 +20,9 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_choice, check_scalar
 from layofflab.errors import EstimationError, InvalidArgumentError
-from layofflab.models._design import check_choice, dense_codes
+from layofflab.models._design import dense_codes
 from layofflab.models._engine import FitHandle
 from layofflab.models._wild import wild_kernel
 from layofflab.models.result import EstimationResult
@@ -93,7 +94,9 @@ def _handle(result: EstimationResult) -> FitHandle:
             "result", type(result).__name__, expected="a result of panel_ols (or ppml)"
         )
     if result.fit.estimator != "ols":
-        raise EstimationError("the wild cluster bootstrap is implemented for panel_ols only")
+        raise EstimationError(
+            "wild_bootstrap", "the wild cluster bootstrap is implemented for panel_ols only"
+        )
     return result.fit
 
 
@@ -125,8 +128,9 @@ def bootstrap_design(
         L = int(c.max()) + 1
         if L - 1 + len(dummies) > _MAX_DUMMIES:
             raise EstimationError(
+                "wild_bootstrap",
                 f"fixed effect {f!r} is not nested in cluster {cluster!r} and has {L} levels; "
-                "too many dummy columns for the bootstrap"
+                "too many dummy columns for the bootstrap",
             )
         D = np.zeros((c.size, L))
         D[np.arange(c.size), c] = 1.0
@@ -136,7 +140,7 @@ def bootstrap_design(
         flist = np.column_stack([dense_codes(data[f]) for f in nested]).astype(np.uint64)
         both, ok = demean(np.column_stack([y, M]), flist, np.ones(y.size), tol=1e-10)
         if not ok:
-            raise EstimationError("fixed-effect demeaning did not converge")
+            raise EstimationError("wild_bootstrap", "fixed-effect demeaning did not converge")
         return both[:, 1:], both[:, 0], codes, names
     return np.column_stack([M, np.ones(y.size)]), y, codes, names
 
@@ -185,15 +189,12 @@ def wild_bootstrap(
     BootstrapResult
     """
     h = _handle(result)
-    check_choice("weights", weights, ("rademacher", "webb", "mammen", "norm", "auto"))
-    check_choice("bootstrap_type", bootstrap_type, ("11", "31"))
-    check_choice("engine", engine, ("auto", "numpy", "wildboottest"))
-    if not isinstance(impose_null, bool):
-        raise InvalidArgumentError("impose_null", impose_null, expected="True or False")
-    if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
-        raise InvalidArgumentError("reps", reps, expected="a positive integer")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise InvalidArgumentError("seed", seed, expected="an integer")
+    check_choice(weights, "weights", ("rademacher", "webb", "mammen", "norm", "auto"))
+    check_choice(bootstrap_type, "bootstrap_type", ("11", "31"))
+    check_choice(engine, "engine", ("auto", "numpy", "wildboottest"))
+    check_scalar(impose_null, "impose_null", bool)
+    check_scalar(reps, "reps", int, min_val=1)
+    check_scalar(seed, "seed", int)
     if param not in h.names:
         raise InvalidArgumentError("param", param, expected=f"one of {list(h.names)}")
     if cluster is None:
@@ -341,9 +342,8 @@ def joint_wild_t(
     """
     from wildboottest.weights import draw_weights
 
-    check_choice("weights", weights, ("rademacher", "webb", "mammen", "norm", "auto"))
-    if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
-        raise InvalidArgumentError("reps", reps, expected="a positive integer")
+    check_choice(weights, "weights", ("rademacher", "webb", "mammen", "norm", "auto"))
+    check_scalar(reps, "reps", int, min_val=1)
     handles = [_handle(r) for r in results]
     for h in handles:
         if param not in h.names:

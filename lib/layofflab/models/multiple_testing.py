@@ -19,8 +19,8 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_choice
 from layofflab.errors import InvalidArgumentError
-from layofflab.models._design import check_choice
 
 __all__ = ["adjust_pvalues", "romano_wolf", "romano_wolf_bootstrap"]
 
@@ -95,7 +95,7 @@ def adjust_pvalues(
     >>> adjust_pvalues({"a": 0.01, "b": 0.02, "c": 0.5}, method="bh")["p_adjusted"].to_list()
     [0.03, 0.03, 0.5]
     """
-    check_choice("method", method, ("holm", "bh", "romano_wolf", "bonferroni"))
+    check_choice(method, "method", ("holm", "bh", "romano_wolf", "bonferroni"))
     _check_alpha(alpha)
     if method == "romano_wolf":
         if t_stat is None or t_boot is None:

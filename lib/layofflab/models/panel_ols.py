@@ -129,7 +129,7 @@ def panel_ols(
     fe_t, cl_t = names_and_checks(data, fe, cluster, inference, alpha)
     rule = ssc_rule(ssc, "ols")
     vc = resolve_vcov(vcov, cl_t)
-    spec = parse_formula(formula, data)
+    spec = parse_formula(formula, data, estimator="panel_ols")
     sample = prepare_sample(data, spec, fe=fe_t, cluster=cl_t)
     design = drop_nonfinite(sample, build_design(sample.data, spec, absorb=bool(fe_t)))
     drop_fe_groups(sample, fe_t, None)

@@ -9,13 +9,13 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_choice
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models._design import (
     ROW_ID,
     SSC,
     as_names,
     build_design,
-    check_choice,
     dense_codes,
     describe_rows,
     drop_fe_groups,
@@ -64,7 +64,7 @@ class PPMLOptions:
 
     def __post_init__(self) -> None:
         for s in self.separation:
-            check_choice("separation", s, ("zero_groups", "ir"))
+            check_choice(s, "separation", ("zero_groups", "ir"))
         if not 0 < self.separation_tol < 1:
             raise InvalidArgumentError("separation_tol", self.separation_tol, expected="in (0, 1)")
         if not 0 < self.iwls_tol < 1:
@@ -144,7 +144,7 @@ def ppml(
     off_t = as_names(offset, "offset", data, max_len=1)
     rule = ssc_rule(ssc, "ppml")
     vc = resolve_vcov(vcov, cl_t)
-    spec = parse_formula(formula, data)
+    spec = parse_formula(formula, data, estimator="ppml")
     sample = prepare_sample(data, spec, fe=fe_t, cluster=cl_t, extra=off_t)
     design = drop_nonfinite(sample, build_design(sample.data, spec, absorb=bool(fe_t)))
     if (design.y < 0).any():
@@ -158,7 +158,7 @@ def ppml(
         drop_fe_groups(sample, fe_t, zero_outcome)
         design = design.align(sample)
         if not (design.y > 0).any():
-            raise EstimationError("the outcome is zero in every remaining row")
+            raise EstimationError("ppml", "the outcome is zero in every remaining row")
         if "ir" not in opts.separation:
             break
         flist = (

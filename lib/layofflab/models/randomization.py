@@ -37,8 +37,9 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_choice, check_scalar
 from layofflab.errors import InvalidArgumentError
-from layofflab.models._design import ROW_ID, SSC, check_choice, dense_codes, to_polars
+from layofflab.models._design import ROW_ID, SSC, dense_codes, to_polars
 from layofflab.models._wild import cluster_sums
 from layofflab.models.panel_ols import panel_ols
 
@@ -139,12 +140,10 @@ def randomization_inference(
     RandomizationResult
     """
     data = to_polars(df)
-    check_choice("scheme", scheme, ("shift_within_unit", "permute_units", "permute"))
-    check_choice("statistic", statistic, ("coef", "t"))
-    if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
-        raise InvalidArgumentError("reps", reps, expected="a positive integer")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise InvalidArgumentError("seed", seed, expected="an integer")
+    check_choice(scheme, "scheme", ("shift_within_unit", "permute_units", "permute"))
+    check_choice(statistic, "statistic", ("coef", "t"))
+    check_scalar(reps, "reps", int, min_val=1)
+    check_scalar(seed, "seed", int)
     if cluster is not None and not isinstance(cluster, str):
         raise InvalidArgumentError("cluster", cluster, expected="None or one column name")
     if scheme != "permute":

@@ -50,24 +50,19 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_scalar
 from layofflab.errors import InvalidArgumentError
 
 __all__ = ["simulate_panel"]
 
 
 def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InvalidArgumentError(name, value, expected=f"an integer >= {minimum}")
-    return int(value)
+    return int(check_scalar(value, name, int, min_val=minimum))
 
 
 def _check_unit_interval(name: str, value: object, *, closed_right: bool = False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if ok:
-        ok = 0.0 <= float(value) <= 1.0 if closed_right else 0.0 <= float(value) < 1.0
-    if not ok:
-        interval = "[0, 1]" if closed_right else "[0, 1)"
-        raise InvalidArgumentError(name, value, expected=f"a number in {interval}")
+    bounds = "both" if closed_right else "left"
+    return float(check_scalar(value, name, float, min_val=0, max_val=1, include_boundaries=bounds))
     return float(value)
 
 

@@ -37,6 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from layofflab.checks import check_scalar
 from layofflab.errors import EstimationError, InvalidArgumentError, LayofflabError
 from layofflab.models.result import STAT_SCHEMA
 
@@ -107,10 +108,10 @@ class SpecGrid:
         put(self, "outcomes", _str_tuple("outcomes", self.outcomes))
         put(self, "treatments", _str_tuple("treatments", self.treatments))
         lags = tuple(self.lags) if not isinstance(self.lags, int) else (self.lags,)
-        if not lags or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in lags
-        ):
-            raise InvalidArgumentError("lags", self.lags, expected="integers >= 0")
+        if not lags:
+            raise InvalidArgumentError("lags", self.lags, expected="integers ≥ 0")
+        for v in lags:
+            check_scalar(v, "lags", int, min_val=0)
         put(self, "lags", lags)
         fes = tuple(_str_tuple("fixed_effects", f) for f in self.fixed_effects)
         put(self, "fixed_effects", fes)
@@ -215,7 +216,9 @@ def _run_one(data: pl.DataFrame, spec: tuple, settings: dict) -> dict[str, Any]:
             res = panel_ols(sub, formula, **kw)
         est = res.table.filter(pl.col("term") == "_x")
         if est.height != 1:
-            raise EstimationError("the treatment was dropped (collinear or separated)")
+            raise EstimationError(
+                "spec_curve", "the treatment was dropped (collinear or separated)"
+            )
         row |= est.drop("term").row(0, named=True)
         row["n_obs"] = res.info.n_obs
         row["n_clusters"] = min(res.info.n_clusters.values()) if res.info.n_clusters else None
@@ -319,7 +322,7 @@ def spec_curve(
         raise InvalidArgumentError("estimator", estimator, expected="'ols' or 'ppml'")
     if offset is not None and estimator != "ppml":
         raise InvalidArgumentError("offset", offset, expected="None unless estimator='ppml'")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0:
+    if check_scalar(n_jobs, "n_jobs", int) == 0:
         raise InvalidArgumentError("n_jobs", n_jobs, expected="a non-zero integer")
     clusters = [] if cluster is None else [cluster] if isinstance(cluster, str) else list(cluster)
     needed = grid.columns() | set(clusters) | {c for c in (unit, time, offset) if c}

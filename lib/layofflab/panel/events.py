@@ -29,6 +29,7 @@ from typing import Literal
 
 import polars as pl
 
+from layofflab.checks import check_scalar
 from layofflab.errors import InvalidArgumentError
 
 __all__ = [
@@ -53,9 +54,7 @@ def _need_columns(df: pl.DataFrame, **cols: str | None) -> None:
 
 
 def _need_int(name: str, value: object, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidArgumentError(name, value, expected=f"an integer >= {minimum}")
-    return value
+    return int(check_scalar(value, name, int, min_val=minimum))
 
 
 def period_index(
@@ -227,8 +226,7 @@ def capex_spike_events(
     [None, None, False, True, False, False]
     """
     _need_columns(df, unit=unit, time=time, capex=capex)
-    if isinstance(k, bool) or not isinstance(k, int | float) or not k > 0:
-        raise InvalidArgumentError("k", k, expected="a positive number")
+    check_scalar(k, "k", float, min_val=0, include_boundaries="neither")
     window = _need_int("window", window, 1)
     min_periods = window if min_periods is None else _need_int("min_periods", min_periods, 1)
     if min_periods > window:

@@ -34,6 +34,7 @@ from typing import Literal
 
 import polars as pl
 
+from layofflab.checks import check_columns
 from layofflab.errors import InvalidArgumentError
 
 __all__ = ["Panel", "build_panel"]
@@ -48,12 +49,6 @@ class Panel:
     data: pl.DataFrame
     funnel: pl.DataFrame
     freq: str
-
-
-def _need(df: pl.DataFrame, name: str, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InvalidArgumentError(name, df.columns, expected=f"a frame with columns {missing}")
 
 
 def _assign(
@@ -123,7 +118,7 @@ def build_panel(
     hi = dt.date.fromisoformat(end) if isinstance(end, str) else end
     if hi < lo:
         raise InvalidArgumentError("end", end, expected=f"a date on or after start={start}")
-    _need(layoffs, "layoffs", ["company_id", "date", "laid_off"])
+    check_columns(layoffs, ["company_id", "date", "laid_off"], name="layoffs")
     if companies is None:
         source = announcements if announcements is not None else layoffs
         companies = sorted(source["company_id"].drop_nulls().unique().to_list())
@@ -146,7 +141,7 @@ def build_panel(
     panel = grid.join(agg, on=["company_id", "period"], how="left")
 
     if announcements is not None:
-        _need(announcements, "announcements", ["company_id", "announce_date"])
+        check_columns(announcements, ["company_id", "announce_date"], name="announcements")
         ann = announcements
         if "amount_usd_bn" not in ann.columns:
             ann = ann.with_columns(amount_usd_bn=pl.lit(None, dtype=pl.Float64))
@@ -167,8 +162,10 @@ def build_panel(
     if capex is not None:
         if freq != "quarter":
             raise InvalidArgumentError("freq", freq, expected="'quarter' when capex is given")
-        _need(
-            capex, "capex", ["company_id", "concept", "calendar_year", "calendar_quarter", "value"]
+        check_columns(
+            capex,
+            ["company_id", "concept", "calendar_year", "calendar_quarter", "value"],
+            name="capex",
         )
         cap = capex.filter(pl.col("concept") == "capex").with_columns(
             date=pl.date(
@@ -181,7 +178,7 @@ def build_panel(
         panel = panel.join(agg, on=["company_id", "period"], how="left")
 
     if warn is not None:
-        _need(warn, "warn", ["company_id", "notice_date", "employees_affected"])
+        check_columns(warn, ["company_id", "notice_date", "employees_affected"], name="warn")
         notices = warn.filter(pl.col("counted")) if "counted" in warn.columns else warn
         if notices.height < warn.height:
             funnel.append(("warn", "amendment already counted", warn.height - notices.height))

@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
+from layofflab.checks import check_columns
 from layofflab.errors import InvalidArgumentError
 from layofflab.models.result import EstimationResult
 from layofflab.plots._style import figure_and_axes, style
@@ -39,12 +40,6 @@ ESTIMATOR_LABELS = {
     "callaway_santanna": "Callaway–Sant'Anna",
 }
 _SPEC_DIMENSIONS = ("outcome", "treatment", "lag", "fixed_effects", "sample")
-
-
-def _need(df: pl.DataFrame, columns: Sequence[str], arg: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InvalidArgumentError(arg, df.columns, expected=f"a frame with columns {missing}")
 
 
 def _dodge(n: int, width: float = 0.5) -> np.ndarray:
@@ -96,7 +91,7 @@ def plot_event_study(
         raise InvalidArgumentError(
             "result", type(result).__name__, expected="an EventStudyResult or a polars DataFrame"
         )
-    _need(table, ["rel_time", "estimate", "ci_low", "ci_high"], "result")
+    check_columns(table, ["rel_time", "estimate", "ci_low", "ci_high"], name="result")
     if "estimator" not in table.columns:
         table = table.with_columns(pl.lit("estimate").alias("estimator"))
     names = table["estimator"].unique(maintain_order=True).to_list()
@@ -187,7 +182,7 @@ def plot_spec_curve(
     """
     if not isinstance(table, pl.DataFrame):
         raise InvalidArgumentError("table", type(table).__name__, expected="a polars DataFrame")
-    _need(table, ["estimate", "ci_low", "ci_high", "p_value"], "table")
+    check_columns(table, ["estimate", "ci_low", "ci_high", "p_value"], name="table")
     ok = table.filter(pl.col("estimate").is_not_null())
     if "error" in ok.columns:
         ok = ok.filter(pl.col("error").is_null())
@@ -199,7 +194,7 @@ def plot_spec_curve(
         dims = dims or [d for d in _SPEC_DIMENSIONS if d in ok.columns]
     else:
         dims = list(dimensions)
-        _need(ok, dims, "dimensions")
+        check_columns(ok, dims, name="dimensions")
     x = np.arange(ok.height)
     with style():
         if ax is None:
@@ -295,7 +290,7 @@ def plot_coefficients(
             raise InvalidArgumentError(
                 "results", type(r).__name__, expected="EstimationResult or polars DataFrame"
             )
-        _need(tab, ["term", "estimate", "ci_low", "ci_high"], "results")
+        check_columns(tab, ["term", "estimate", "ci_low", "ci_high"], name="results")
         tables.append((str(name), tab))
     if terms is None:
         terms = list(dict.fromkeys(t for _, tab in tables for t in tab["term"].to_list()))

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from layofflab.errors import InvalidArgumentError
+from layofflab.checks import check_columns
 from layofflab.plots._style import figure_and_axes, style
 
 __all__ = ["plot_monthly_layoffs", "plot_top_companies"]
@@ -27,17 +27,11 @@ __all__ = ["plot_monthly_layoffs", "plot_top_companies"]
 _THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
-def _need(df: pl.DataFrame, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InvalidArgumentError("df", df.columns, expected=f"a frame with columns {missing}")
-
-
 def plot_monthly_layoffs(
     monthly: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Figure:
     """Bar chart of workers laid off per month (from :func:`layofflab.monthly_layoffs`)."""
-    _need(monthly, ["month", "laid_off"])
+    check_columns(monthly, ["month", "laid_off"], name="monthly")
     with style():
         fig, ax = figure_and_axes(ax)
         months = monthly["month"].to_list()
@@ -55,7 +49,7 @@ def plot_top_companies(
     top: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Figure:
     """Horizontal bars of total workers laid off per company (from :func:`layofflab.top_companies`)."""
-    _need(top, ["company", "laid_off", "events"])
+    check_columns(top, ["company", "laid_off", "events"], name="top")
     with style():
         fig, ax = figure_and_axes(ax, figsize=(8, 0.4 * max(top.height, 3) + 1))
         sns.barplot(

@@ -21,7 +21,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from layofflab.errors import InvalidArgumentError
+from layofflab.checks import check_columns
 from layofflab.plots._style import figure_and_axes, style
 
 __all__ = ["plot_panel_timeline"]
@@ -34,12 +34,9 @@ def plot_panel_timeline(
 
     Quarters with layoff events but no reported count are drawn as open circles.
     """
-    need = ["company_id", "period", "laid_off", "layoff_events", "announced"]
-    missing = [c for c in need if c not in panel.columns]
-    if missing:
-        raise InvalidArgumentError(
-            "panel", panel.columns, expected=f"a panel with columns {missing}"
-        )
+    check_columns(
+        panel, ["company_id", "period", "laid_off", "layoff_events", "announced"], name="panel"
+    )
     companies = sorted(panel["company_id"].unique().to_list())
     row = {c: i for i, c in enumerate(companies)}
     y = np.array([row[c] for c in panel["company_id"].to_list()], dtype=float)

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from layofflab.errors import InvalidArgumentError
+from layofflab.checks import check_columns
 from layofflab.plots._style import figure_and_axes, style
 
 __all__ = ["plot_job_families"]
@@ -29,10 +29,7 @@ def plot_job_families(
     families: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None, top: int = 15
 ) -> Figure:
     """Share of listed workers by job family (all notices pooled), engineering families highlighted."""
-    need = ["job_family", "is_engineering", "employees"]
-    missing = [c for c in need if c not in families.columns]
-    if missing:
-        raise InvalidArgumentError("families", families.columns, expected=f"columns {missing}")
+    check_columns(families, ["job_family", "is_engineering", "employees"], name="families")
     pooled = (
         families.group_by("job_family", "is_engineering")
         .agg(pl.col("employees").sum())

@@ -32,7 +32,8 @@ __all__ = ["REJECTS_SCHEMA", "Cleaned", "RowConservationError", "make_rejects", 
 
 #: Columns of every rejects table and their types (derived from :data:`layofflab.schemas.REJECTS`).
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
-    name: column.dtype.type for name, column in REJECTS.columns.items()
+    name: column.dtype.type() if isinstance(column.dtype.type, type) else column.dtype.type
+    for name, column in REJECTS.columns.items()
 }
 
 

@@ -207,7 +207,7 @@ def read(path: str | Path | Sequence[str | Path], *, today: dt.date | None = Non
         rows_in[one.name] = n
     clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical"))
     types = event_types().select("event_type", "is_capex_guidance")
-    from layofflab.entities import load_aliases
+    from layofflab.sources.entities import load_aliases
 
     ciks = load_aliases().drop_nulls("cik").unique("company_id").select("company_id", "cik")
     data = (

@@ -40,12 +40,12 @@ from layofflab.cleaning import (
     per_value_many,
     strip_trailing_punctuation,
 )
-from layofflab.entities import attach_company_ids
 from layofflab.errors import InputFileError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml, map_values
 from layofflab.schemas import TRACKER
 from layofflab.sources._base import Cleaned, make_rejects
+from layofflab.sources.entities import attach_company_ids
 
 __all__ = ["COLUMNS", "read"]
 
@@ -264,7 +264,7 @@ def read(
     today : datetime.date, optional
         Reference date for "impossible future date" (default: today).
     resolve_entities : bool
-        Attach ``company_id`` via the alias table (``layofflab.entities``).
+        Attach ``company_id`` via the alias table (``layofflab.sources.entities``).
 
     Returns
     -------

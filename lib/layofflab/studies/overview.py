@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from layofflab import tables
-from layofflab.errors import InvalidArgumentError
+from layofflab.checks import check_date, check_scalar, check_sequence
 from layofflab.panel.summaries import monthly_layoffs, top_companies
 from layofflab.sources._base import Cleaned
 
@@ -52,21 +52,12 @@ class OverviewOptions:
     top_n: int = 10
 
     def __post_init__(self) -> None:
-        for name in ("start", "end"):
-            value = getattr(self, name)
-            if value:
-                try:
-                    dt.date.fromisoformat(value)
-                except ValueError:
-                    raise InvalidArgumentError(
-                        name, value, expected="an ISO date YYYY-MM-DD"
-                    ) from None
-        if not isinstance(self.top_n, int) or self.top_n < 1:
-            raise InvalidArgumentError("top_n", self.top_n, expected="a positive integer")
-        if isinstance(self.tracker_paths, str):
-            raise InvalidArgumentError(
-                "tracker_paths", self.tracker_paths, expected="a tuple or list of paths"
-            )
+        check_date(self.start, "start")
+        check_date(self.end, "end", allow_empty=True)
+        check_scalar(self.top_n, "top_n", int, min_val=1)
+        object.__setattr__(
+            self, "tracker_paths", check_sequence(self.tracker_paths, "tracker_paths")
+        )
 
 
 @dataclass(frozen=True)

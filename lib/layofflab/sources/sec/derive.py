@@ -81,7 +81,10 @@ def _companies() -> dict[str, tuple[str, int]]:
 
 @cache
 def _alias_ids() -> dict[str, str]:
-    from layofflab.entities import ALIASES_PATH, load_aliases  # local: avoids an import cycle
+    from layofflab.sources.entities import (  # local: avoids an import cycle
+        ALIASES_PATH,
+        load_aliases,
+    )
 
     if not ALIASES_PATH.is_file():  # no alias table: ids come from sec_companies.csv only
         return {}

@@ -45,12 +45,12 @@ from layofflab.cleaning import (
     parse_date,
     parsed_date_problem,
 )
-from layofflab.entities import attach_company_ids
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml
 from layofflab.schemas import WARN, validate_cleaned
 from layofflab.sources._base import Cleaned, make_rejects
+from layofflab.sources.entities import attach_company_ids
 from layofflab.sources.warn.dedup import employer_key, resolve_versions, site_key, with_keys
 
 __all__ = ["COLUMNS", "Format", "Layout", "detect_layout", "layouts", "read"]
@@ -490,7 +490,7 @@ def read(
     today : datetime.date, optional
         Reference for "impossible future date" (default: today).
     resolve_entities : bool
-        Attach ``company_id``/``cik`` via :func:`layofflab.entities.resolve_companies`.
+        Attach ``company_id``/``cik`` via :func:`layofflab.sources.entities.resolve_companies`.
     validate : bool
         Check the result against :data:`layofflab.schemas.WARN` (and rejects).
 
