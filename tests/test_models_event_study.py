@@ -318,3 +318,36 @@ def test_invalid_arguments(small: pl.DataFrame, kwargs: dict, name: str) -> None
     with pytest.raises(InvalidArgumentError) as err:
         _es(small, **kwargs)
     assert err.value.name == name
+
+
+def test_a_combination_without_positive_variance_is_not_identified_never_clipped():
+    from layofflab.models._event_estimators import _se, _wald
+
+    V = np.array([[4.0, 0.0, 0.0], [0.0, -1e-14, 0.0], [0.0, 0.0, 0.0]])
+    se, ok = _se(V)
+    assert ok.tolist() == [True, False, False]
+    assert se[0] == 2.0 and np.isnan(se[1:]).all()
+    # the joint test's df is the covariance's rank, not the number of leads
+    w, q, p, pf = _wald(np.array([1.0, 1.0]), np.array([[1.0, 1.0], [1.0, 1.0]]), G=10)
+    assert q == 1 and w == pytest.approx(1.0) and 0 < p < 1 and 0 < pf < 1
+    assert _wald(np.array([1.0]), np.zeros((1, 1)), G=10) == (None, 0, None, None)
+
+
+def test_saturated_model_with_more_coefficients_than_clusters_says_so():
+    df = simulate_panel(n_firms=8, n_periods=12, effect=0.4, seed=3)
+    res = event_study(
+        df,
+        outcome="log_intensity",
+        unit="firm",
+        time="period",
+        cohort="announce_period",
+        leads=3,
+        lags=3,
+        estimator="sun_abraham",
+        bin_endpoints=False,
+    )
+    rank = res.info.extra["vcov_rank"]["sun_abraham"]
+    assert rank["rank"] <= 8 - 1 < rank["coefficients"]
+    assert any("has rank" in n for n in res.info.extra["notes"])
+    assert res.pretrend["df"][0] <= rank["rank"]
+    assert res.estimates["identified"].dtype == pl.Boolean

@@ -41,18 +41,14 @@ True
 
 from __future__ import annotations
 
-import re
-import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
 import polars as pl
-from scipy import stats
 
-from layofflab.checks import check_scalar
-from layofflab.errors import EstimationError, InvalidArgumentError
+from layofflab.checks import check_choice, check_scalar
+from layofflab.errors import InvalidArgumentError
+from layofflab.models._event_estimators import _SSC, RUNNERS, Context, _ssc, prepare
 from layofflab.models.result import (
     STAT_SCHEMA,
     EstimationResult,
@@ -60,16 +56,19 @@ from layofflab.models.result import (
     funnel_frame,
     tidy_table,
 )
-from layofflab.panel.events import event_time
 
 __all__ = ["ESTIMATORS", "EventStudyResult", "event_study"]
 
 Estimator = Literal["twfe", "sun_abraham", "callaway_santanna", "all"]
 #: The estimators of ``estimator="all"``, in reporting order.
 ESTIMATORS: tuple[str, ...] = ("twfe", "sun_abraham", "callaway_santanna")
-_SSC = ("stata", "conventional", "cluster_only", "none")
-
-_ESTIMATES_SCHEMA = {"estimator": pl.String, "term": pl.String, "rel_time": pl.Int64, **STAT_SCHEMA}
+_ESTIMATES_SCHEMA = {
+    "estimator": pl.String,
+    "term": pl.String,
+    "rel_time": pl.Int64,
+    **STAT_SCHEMA,
+    "identified": pl.Boolean,
+}
 _PRETREND_SCHEMA = {
     "estimator": pl.String,
     "statistic": pl.Float64,
@@ -89,8 +88,10 @@ class EventStudyResult(EstimationResult):
     Parameters
     ----------
     estimates : polars.DataFrame
-        ``estimator, term, rel_time`` then the tidy columns; ``rel_time`` is the
-        relative period (the endpoint value for a binned endpoint).
+        ``estimator, term, rel_time`` then the tidy columns and ``identified``; ``rel_time``
+        is the relative period (the endpoint value for a binned endpoint). A period whose
+        cluster-robust variance is not positive is ``identified = False`` with null
+        standard error, statistic, p-value and interval.
     pretrend : polars.DataFrame
         One row per estimator: Wald ``statistic`` (chi-squared), its ``df`` (number of
         leads tested), ``p_value`` (chi-squared) and ``p_value_f`` (F(df, G-1)).
@@ -98,156 +99,6 @@ class EventStudyResult(EstimationResult):
 
     estimates: pl.DataFrame = field(default_factory=pl.DataFrame)
     pretrend: pl.DataFrame = field(default_factory=pl.DataFrame)
-
-
-def _ssc(ssc: str) -> dict[str, object]:
-    # Same switches as layofflab.models' ``ssc=`` for OLS: "stata" = reghdfe's
-    # (G/(G-1))·((N-1)/(N-K)) with t(G-1).
-    import pyfixest as pf
-
-    if ssc not in _SSC:
-        raise InvalidArgumentError("ssc", ssc, expected=f"one of {list(_SSC)}")
-    return {
-        "stata": pf.ssc(k_adj=True, G_adj=True, G_df="min"),
-        "conventional": pf.ssc(k_adj=True, G_adj=True, G_df="conventional"),
-        "cluster_only": pf.ssc(k_adj=False, G_adj=True, G_df="min"),
-        "none": pf.ssc(k_adj=False, G_adj=False, G_df="min"),
-    }[ssc]
-
-
-def _label(r: int, leads: int, lags: int, binned: bool) -> str:
-    plus = binned and (r == -leads or r == lags)
-    return f"rel_{r}{'+' if plus else ''}"
-
-
-def _parse_rel(names: Sequence[str]) -> list[tuple[int, int | None]]:
-    """``_rel::-2`` → (-2, None); ``_rel::-2:_cohort::7`` → (-2, 7)."""
-    out = []
-    for n in names:
-        m = re.fullmatch(r"_rel::(-?\d+)(?::_cohort::(-?\d+))?", str(n))
-        if m is None:
-            raise EstimationError("event_study", f"unexpected coefficient name {n!r}")
-        out.append((int(m.group(1)), None if m.group(2) is None else int(m.group(2))))
-    return out
-
-
-def _lincomb(fit: object, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    beta = np.asarray(fit._beta_hat, dtype=float)
-    V = np.asarray(fit._vcov, dtype=float)
-    return R @ beta, R @ V @ R.T
-
-
-def _wald(est: np.ndarray, V: np.ndarray, G: int) -> tuple[float, int, float, float]:
-    q = est.size
-    if q == 0:
-        return np.nan, 0, np.nan, np.nan
-    w = float(est @ np.linalg.pinv(V) @ est)
-    return w, q, float(stats.chi2.sf(w, q)), float(stats.f.sf(w / q, q, G - 1))
-
-
-def _fit(formula: str, pdf: object, cluster: str, ssc: dict) -> object:
-    import pyfixest as pf
-
-    with warnings.catch_warnings():
-        # expected: empty cohort × period cells; pyfixest's own pandas-3 deprecations
-        warnings.filterwarnings("ignore", message=r"(?s).*dropped due to multicollinearity")
-        warnings.filterwarnings("ignore", message=r"(?s).*The inplace keyword")
-        return pf.feols(formula, data=pdf, vcov={"CRV1": cluster}, ssc=ssc)
-
-
-def _twfe(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) -> tuple:
-    d = data.with_columns(
-        pl.when(pl.col("_cohort") > 0).then(pl.col("_rel")).otherwise(omit).alias("_rel")
-    )
-    fit = _fit(f"_y ~ i(_rel, ref={omit}) | _id + _t", d.to_pandas(), "_cl", ssc)
-    parsed = _parse_rel(fit._coefnames)
-    rels = [r for r in window if r != omit and (r, None) in parsed]
-    R = np.zeros((len(rels), len(parsed)))
-    for i, r in enumerate(rels):
-        R[i, parsed.index((r, None))] = 1.0
-    return fit, rels, R
-
-
-def _sun_abraham(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) -> tuple:
-    from pyfixest.did.saturated_twfe import compute_period_weights
-
-    if not (data["_cohort"] == 0).any():  # last-treated cohort as control
-        last = int(data["_cohort"].max())
-        data = data.filter(pl.col("_t") < last).with_columns(
-            pl.when(pl.col("_cohort") == last).then(0).otherwise(pl.col("_cohort")).alias("_cohort")
-        )
-    d = data.with_columns(
-        pl.when(pl.col("_cohort") > 0).then(pl.col("_rel")).otherwise(omit).alias("_rel"),
-        ((pl.col("_cohort") > 0) & (pl.col("_rel") >= 0)).cast(pl.Int64).alias("_treated"),
-    )
-    pdf = d.to_pandas()
-    fit = _fit(f"_y ~ i(_rel, _cohort, ref={omit}, ref2=0) | _id + _t", pdf, "_cl", ssc)
-    parsed = _parse_rel(fit._coefnames)
-    w = pl.from_pandas(
-        compute_period_weights(pdf, cohort="_cohort", period="_rel", treatment="_treated")
-    ).filter(pl.col("weight") > 0)
-    rels = [r for r in window if r != omit]
-    rows, kept = [], []
-    for r in rels:
-        row = np.zeros(len(parsed))
-        for g, wt in w.filter(pl.col("_rel") == r).select("_cohort", "weight").iter_rows():
-            if (r, g) in parsed:
-                row[parsed.index((r, g))] = wt
-        if row.sum() > 0:
-            rows.append(row / row.sum())  # renormalise over estimable cells
-            kept.append(r)
-    R = np.vstack(rows) if rows else np.zeros((0, len(parsed)))
-    return fit, kept, R, d.height
-
-
-def _prepare(
-    df: pl.DataFrame,
-    *,
-    outcome: str,
-    unit: str,
-    time: str,
-    cohort: str | None,
-    event: str | None,
-    cluster: str,
-) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
-    for arg, col in (
-        ("outcome", outcome),
-        ("unit", unit),
-        ("time", time),
-        ("cohort", cohort),
-        ("event", event),
-        ("cluster", cluster),
-    ):
-        if col is not None and col not in df.columns:
-            raise InvalidArgumentError(arg, col, expected=f"a column of the data {df.columns}")
-    if (cohort is None) == (event is None):
-        raise InvalidArgumentError("cohort", cohort, expected="exactly one of cohort and event")
-    data = event_time(
-        df,
-        unit=unit,
-        time=time,
-        event=event,
-        event_date=cohort,
-        cohort_name="__cohort",
-        name="__rel",
-    )
-    needed = list(dict.fromkeys([outcome, unit, time, cluster]))
-    n0 = data.height
-    data = data.drop_nulls(needed)
-    steps = [("missing values", n0 - data.height, ", ".join(needed))]
-    if data.height == 0:
-        raise EstimationError("event_study", "no rows left after dropping missing values")
-    data = data.select(
-        _y=pl.col(outcome).cast(pl.Float64),
-        _id=pl.col(unit).rank("dense").cast(pl.Int64),
-        _t=pl.col(time).cast(pl.Int64),
-        _cl=pl.col(cluster).rank("dense").cast(pl.Int64),
-        _cohort=pl.col("__cohort").fill_null(0),
-        _rel=pl.col("__rel"),
-    )
-    if not (data["_cohort"] > 0).any():
-        raise EstimationError("event_study", "no unit is ever treated")
-    return data, steps
 
 
 def event_study(
@@ -320,78 +171,53 @@ def event_study(
     check_scalar(leads, "leads", int, min_val=2)
     check_scalar(lags, "lags", int, min_val=0)
     check_scalar(omit, "omit", int, min_val=-leads, max_val=0, include_boundaries="neither")
-    if estimator not in (*ESTIMATORS, "all"):
-        raise InvalidArgumentError(
-            "estimator", estimator, expected=f"one of {[*ESTIMATORS, 'all']}"
-        )
-    if not (isinstance(alpha, float) and 0 < alpha < 1):
-        raise InvalidArgumentError("alpha", alpha, expected="a float strictly between 0 and 1")
-    ssc_pf = _ssc(ssc)
+    check_choice(estimator, "estimator", [*ESTIMATORS, "all"])
+    check_scalar(alpha, "alpha", float, min_val=0, max_val=1, include_boundaries="neither")
+    if ssc not in _SSC:
+        raise InvalidArgumentError("ssc", ssc, expected=f"one of {list(_SSC)}")
     cluster = unit if cluster is None else cluster
-    data, steps = _prepare(
+    data, steps = prepare(
         df, outcome=outcome, unit=unit, time=time, cohort=cohort, event=event, cluster=cluster
     )
     if bin_endpoints:
         data = data.with_columns(pl.col("_rel").clip(-leads, lags))
-    window = list(range(-leads, lags + 1))
     chosen = ESTIMATORS if estimator == "all" else (estimator,)
     G = int(data["_cl"].n_unique())
     df_t = float(G - 1)
-
-    blocks, tests, fits, n_obs = [], [], {}, {}
+    ctx = Context(
+        window=list(range(-leads, lags + 1)),
+        omit=omit,
+        leads=leads,
+        lags=lags,
+        bin_endpoints=bin_endpoints,
+        ssc=_ssc(ssc),
+        control=control,
+        cluster_is_unit=cluster == unit,
+        alpha=alpha,
+        G=G,
+    )
+    blocks, tests, fits, n_obs, notes, ranks = [], [], {}, {}, [], {}
     for name in chosen:
-        if name == "callaway_santanna":
-            from layofflab.models.did import callaway_santanna
-
-            cs_df = data.with_columns(pl.when(pl.col("_cohort") > 0).then(pl.col("_cohort")))
-            cs = callaway_santanna(
-                cs_df,
-                outcome="_y",
-                unit="_id",
-                time="_t",
-                group="_cohort",
-                control=control,
-                aggregate="dynamic",
-                min_e=-leads,
-                max_e=lags,
-                cluster=None if cluster == unit else "_cl",
-                alpha=alpha,
-            )
-            rows = cs.table.filter(pl.col("term") != "ATT")
-            rels = [int(t.removeprefix("rel_")) for t in rows["term"]]
-            est, se = rows["estimate"].to_numpy(), rows["std_error"].to_numpy()
-            pre = cs.pretest.row(0, named=True)
-            w, q = pre["statistic"], pre["df"]
-            test = (w, q, pre["p_value"], None if w is None else float(stats.f.sf(w / q, q, G - 1)))
-            labels = [f"rel_{r}" for r in rels]
-            fits[name], n_obs[name] = cs.fit, cs.info.n_obs
-        else:
-            if name == "twfe":
-                fit, rels, R = _twfe(data, window, omit, ssc_pf)
-                n_obs[name] = int(fit._N)
-            else:
-                fit, rels, R, _ = _sun_abraham(data, window, omit, ssc_pf)
-                n_obs[name] = int(fit._N)
-            est, V = _lincomb(fit, R)
-            se = np.sqrt(np.clip(np.diag(V), 0, None))
-            lead = [i for i, r in enumerate(rels) if r < 0]
-            test = _wald(est[lead], V[np.ix_(lead, lead)], G)
-            labels = [_label(r, leads, lags, bin_endpoints) for r in rels]
-            fits[name] = fit
-        tab = tidy_table(labels, est, se, df=df_t, alpha=alpha)
+        b = RUNNERS[name](data, ctx)
+        fits[name], n_obs[name] = b.fit, b.n_obs
+        notes += [f"{name}: {n}" if not n.startswith(name) else n for n in b.notes]
+        if b.vcov_rank is not None:
+            ranks[name] = {"rank": b.vcov_rank, "coefficients": b.n_coef}
+        tab = tidy_table(b.labels, b.est, b.se, df=df_t, alpha=alpha)
         blocks.append(
             tab.select(
                 pl.lit(name).alias("estimator"),
                 "term",
-                pl.Series("rel_time", rels, dtype=pl.Int64),
+                pl.Series("rel_time", b.rels, dtype=pl.Int64),
                 pl.exclude("term"),
-            )
+                pl.Series("identified", b.identified, dtype=pl.Boolean),
+            ).with_columns(pl.col(pl.Float64).fill_nan(None))
         )
-        tests.append((name, *test))
+        tests.append((name, *b.test))
 
     estimates = pl.concat(blocks).cast(_ESTIMATES_SCHEMA)
     pretrend = pl.DataFrame(tests, schema=_PRETREND_SCHEMA, orient="row")
-    table = estimates.drop("estimator", "rel_time")
+    table = estimates.drop("estimator", "rel_time", "identified")
     if len(chosen) > 1:
         table = table.with_columns(
             (estimates["estimator"] + "::" + estimates["term"]).alias("term")
@@ -422,6 +248,8 @@ def event_study(
             "bin_endpoints": bin_endpoints,
             "n_obs_by_estimator": n_obs,
             "control": control,
+            "vcov_rank": ranks,
+            "notes": notes,
         },
     )
     return EventStudyResult(
