@@ -37,7 +37,7 @@ import polars as pl
 from layofflab.checks import check_columns
 from layofflab.errors import InvalidArgumentError
 
-__all__ = ["Panel", "build_panel"]
+__all__ = ["Panel", "assign_rows", "build_panel"]
 
 _EVERY = {"quarter": "1q", "month": "1mo"}
 
@@ -51,7 +51,7 @@ class Panel:
     freq: str
 
 
-def _assign(
+def assign_rows(
     df: pl.DataFrame, *, name: str, date: str, every: str, ids: list[str], lo: dt.date, hi: dt.date
 ) -> tuple[pl.DataFrame, list[tuple[str, str, int]]]:
     """Keep rows that land in the panel; count the others by reason."""
@@ -131,7 +131,7 @@ def build_panel(
     grid = pl.DataFrame({"company_id": ids}).join(pl.DataFrame(periods), how="cross")
     funnel: list[tuple[str, str, int]] = []
 
-    kept, f = _assign(layoffs, name="layoffs", date="date", every=every, ids=ids, lo=lo, hi=hi)
+    kept, f = assign_rows(layoffs, name="layoffs", date="date", every=every, ids=ids, lo=lo, hi=hi)
     funnel += f
     agg = kept.group_by("company_id", "period").agg(
         layoff_events=pl.len().cast(pl.Int64),
@@ -145,7 +145,7 @@ def build_panel(
         ann = announcements
         if "amount_usd_bn" not in ann.columns:
             ann = ann.with_columns(amount_usd_bn=pl.lit(None, dtype=pl.Float64))
-        kept, f = _assign(
+        kept, f = assign_rows(
             ann, name="announcements", date="announce_date", every=every, ids=ids, lo=lo, hi=hi
         )
         funnel += f
@@ -172,7 +172,7 @@ def build_panel(
                 pl.col("calendar_year"), (pl.col("calendar_quarter").cast(pl.Int32) - 1) * 3 + 1, 1
             )
         )
-        kept, f = _assign(cap, name="capex", date="date", every=every, ids=ids, lo=lo, hi=hi)
+        kept, f = assign_rows(cap, name="capex", date="date", every=every, ids=ids, lo=lo, hi=hi)
         funnel += f
         agg = kept.group_by("company_id", "period").agg(capex_usd=pl.col("value").sum())
         panel = panel.join(agg, on=["company_id", "period"], how="left")
@@ -182,7 +182,7 @@ def build_panel(
         notices = warn.filter(pl.col("counted")) if "counted" in warn.columns else warn
         if notices.height < warn.height:
             funnel.append(("warn", "amendment already counted", warn.height - notices.height))
-        kept, f = _assign(
+        kept, f = assign_rows(
             notices, name="warn", date="notice_date", every=every, ids=ids, lo=lo, hi=hi
         )
         funnel += f

@@ -30,7 +30,28 @@ _THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 def plot_monthly_layoffs(
     monthly: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Figure:
-    """Bar chart of workers laid off per month (from :func:`layofflab.monthly_layoffs`)."""
+    """Bar chart of workers laid off per month (from :func:`layofflab.monthly_layoffs`).
+
+    Parameters
+    ----------
+    monthly : polars.DataFrame
+        Columns ``month`` (first day of the month) and ``laid_off``.
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes; a new figure otherwise.
+    title : str, optional
+        Overrides the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> m = pl.DataFrame({"month": [dt.date(2025, 1, 1)], "laid_off": [1200]})
+    >>> plot_monthly_layoffs(m, title="January").axes[0].get_title()
+    'January'
+    """
     check_columns(monthly, ["month", "laid_off"], name="monthly")
     with style():
         fig, ax = figure_and_axes(ax)
@@ -48,7 +69,31 @@ def plot_monthly_layoffs(
 def plot_top_companies(
     top: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Figure:
-    """Horizontal bars of total workers laid off per company (from :func:`layofflab.top_companies`)."""
+    """Horizontal bars of total workers laid off per company (from :func:`layofflab.top_companies`).
+
+    Each bar is annotated with the number of events behind it.
+
+    Parameters
+    ----------
+    top : polars.DataFrame
+        Columns ``company``, ``laid_off`` and ``events``, in the order to draw.
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes; a new figure otherwise.
+    title : str, optional
+        Overrides the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> top = pl.DataFrame({"company": ["Acme", "Globex"], "laid_off": [900, 300], "events": [2, 1]})
+    >>> fig = plot_top_companies(top)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    [' 2 events', ' 1 event']
+    """
     check_columns(top, ["company", "laid_off", "events"], name="top")
     with style():
         fig, ax = figure_and_axes(ax, figsize=(8, 0.4 * max(top.height, 3) + 1))

@@ -33,6 +33,29 @@ def plot_panel_timeline(
     """One row per company: bubble area ∝ workers laid off in the quarter, ▲ = AI-capex announcement.
 
     Quarters with layoff events but no reported count are drawn as open circles.
+
+    Parameters
+    ----------
+    panel : polars.DataFrame
+        Columns ``company_id``, ``period``, ``laid_off``, ``layoff_events`` and ``announced``
+        (Boolean or 0/1).
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes; a new figure otherwise.
+    title : str, optional
+        Overrides the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> p = pl.DataFrame({"company_id": ["A", "A"], "period": [dt.date(2024, 1, 1), dt.date(2024, 4, 1)],
+    ...                   "laid_off": [0, 0], "layoff_events": [1, 0], "announced": [False, True]})
+    >>> fig = plot_panel_timeline(p)
+    >>> [h.get_label() for h in fig.axes[0].get_legend().legend_handles]
+    ['workers laid off (area)', 'layoff, count not reported', 'AI-capex announcement']
     """
     check_columns(
         panel, ["company_id", "period", "laid_off", "layoff_events", "announced"], name="panel"
