@@ -57,11 +57,15 @@ def resolve_vcov(vcov: Any, cluster: tuple[str, ...]) -> str:
     """``None`` → ``"cluster"`` when clustered, else ``"hetero"``; check consistency."""
     if vcov is None:
         return "cluster" if cluster else "hetero"
-    check_choice(vcov, "vcov", ("cluster", "hetero", "iid"))
-    if (vcov == "cluster") != bool(cluster):
+    check_choice(vcov, "vcov", ("cluster", "jackknife", "hetero", "iid"))
+    if (vcov in ("cluster", "jackknife")) != bool(cluster):
         raise InvalidArgumentError(
-            "vcov", vcov, expected="'cluster' exactly when cluster= names one or two columns"
+            "vcov",
+            vcov,
+            expected="'cluster' or 'jackknife' exactly when cluster= names one or two columns",
         )
+    if vcov == "jackknife" and len(cluster) != 1:
+        raise InvalidArgumentError("cluster", cluster, expected="one column for vcov='jackknife'")
     return vcov
 
 
@@ -158,8 +162,16 @@ def fit_pyfixest(
     import pyfixest as pf
 
     pdf, xn = _pandas_frame(sample, design, fe, cluster, offset)
-    fml = "y_ ~ " + " + ".join(xn) + " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
-    if vcov == "cluster":
+    # without fixed effects the design already holds the intercept column
+    fml = "y_ ~ " + ("" if fe else "0 + ") + " + ".join(xn)
+    if fe:
+        fml += " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
+    if vcov == "jackknife":
+        # pyfixest's CRV3 refits the model without each cluster; with no small-sample factor it
+        # returns Σ_g (b_(g) - b)(b_(g) - b)', scaled below to MNW's (G-1)/G convention
+        vc: Any = {"CRV3": "cl_0"}
+        ssc = pf.ssc(k_adj=False, G_adj=False)
+    elif vcov == "cluster":
         vc: Any = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
         ssc = rule.pyfixest()
     else:
@@ -182,6 +194,9 @@ def fit_pyfixest(
         )
     kept = list(fit._coefnames)
     V = np.asarray(fit._vcov, dtype=float)
+    if vcov == "jackknife":
+        G = int(pdf["cl_0"].nunique())
+        V = V * (G - 1) / G
     K = int(fit._df_k)
     if vcov == "hetero":
         V = V * hetero_factor(rule, N=int(fit._N), K=K)
@@ -234,7 +249,7 @@ def estimate(
 ) -> EstimationResult:
     """Fit, compute the variance, and assemble the :class:`EstimationResult`."""
     extra = dict(extra or {})
-    if fe:  # pyfixest needs only the counts
+    if fe or vcov == "jackknife":  # pyfixest needs only the counts
         n_clusters = {c: int(sample.data[c].n_unique()) for c in cluster}
         for c, g in n_clusters.items():
             if g < 2:
@@ -245,7 +260,7 @@ def estimate(
     else:
         codes = cluster_codes(sample.data, cluster)
         n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
-    if fe:
+    if fe or vcov == "jackknife":
         fit, kept, beta, V, _ = fit_pyfixest(
             estimator,
             sample,
@@ -288,7 +303,11 @@ def estimate(
         df = float(min(n_clusters.values()) - 1)
     else:
         df = float(N - (fit._df_k if fe else X_used.shape[1]))
-    se = np.sqrt(np.clip(np.diag(V), 0, None))
+    var = np.diag(V)
+    positive = var > 1e-14 * max(1.0, float(np.abs(var).max()))
+    se = np.where(positive, np.sqrt(np.where(positive, var, 1.0)), np.nan)
+    if not positive.all():  # never a clipped zero: the term is reported as not identified
+        extra["not_identified"] = tuple(n for n, ok in zip(names, positive, strict=True) if not ok)
     table = tidy_table(names, beta, se, df=df, alpha=alpha)
     info = ModelInfo(
         estimator=estimator,

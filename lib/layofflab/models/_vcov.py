@@ -33,7 +33,7 @@ import statsmodels.stats.sandwich_covariance as sw
 from layofflab.checks import check_choice
 from layofflab.models._design import SSC_VALUES
 
-VcovType = Literal["cluster", "hetero", "iid"]
+VcovType = Literal["cluster", "jackknife", "hetero", "iid"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,13 @@ def describe(
 ) -> str:
     """Human-readable statement of the variance estimator, its factors and the p-value law."""
     law = "normal" if df is None else f"t({int(df) if float(df).is_integer() else df})"
+    if vcov == "jackknife":
+        ((name, G),) = n_clusters.items()
+        return (
+            f"CRV3 leave-one-cluster-out jackknife by {name} (G = {G}): "
+            "(G-1)/G · Σ_g (b_(g) - b)(b_(g) - b)' (MacKinnon, Nielsen & Webb 2023); "
+            f"p from {law}"
+        )
     if vcov == "iid":
         return f"iid (model-based); p from {law}"
     if vcov == "hetero":

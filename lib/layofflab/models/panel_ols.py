@@ -37,7 +37,7 @@ class OLSOptions:
     fe: tuple[str, ...] = ()
     cluster: str | tuple[str, ...] | None = None
     ssc: SSC = "stata"
-    vcov: Literal["cluster", "hetero", "iid"] | None = None
+    vcov: Literal["cluster", "jackknife", "hetero", "iid"] | None = None
     inference: Literal["t", "normal"] = "t"
     alpha: float = 0.05
 
@@ -60,7 +60,7 @@ def panel_ols(
     fe: Sequence[str] = (),
     cluster: str | Sequence[str] | None = None,
     ssc: SSC = "stata",
-    vcov: Literal["cluster", "hetero", "iid"] | None = None,
+    vcov: Literal["cluster", "jackknife", "hetero", "iid"] | None = None,
     inference: Literal["t", "normal"] = "t",
     alpha: float = 0.05,
     options: OLSOptions | None = None,
@@ -86,8 +86,11 @@ def panel_ols(
         ``"conventional"`` gives each two-way term its own G_i/(G_i-1) (Petersen's
         published two-way SEs, statsmodels); ``"cluster_only"``: G/(G-1) only;
         ``"none"``: CRV0/HC0.
-    vcov : {"cluster", "hetero", "iid"}, optional
-        Default: ``"cluster"`` when ``cluster`` is given, else ``"hetero"`` (HC1).
+    vcov : {"cluster", "jackknife", "hetero", "iid"}, optional
+        Default: ``"cluster"`` (CRV1) when ``cluster`` is given, else ``"hetero"`` (HC1).
+        ``"jackknife"``: CRV3, the leave-one-cluster-out jackknife of MacKinnon, Nielsen &
+        Webb (2023), (G-1)/G·Σ(b_(g) - b)(b_(g) - b)', one cluster variable; more reliable
+        than CRV1 with few clusters.
     inference : {"t", "normal"}
         ``"t"``: p-values and CIs from t(G−1) when clustered (two-way: min G − 1),
         else t(N − K); ``"normal"``: standard normal.

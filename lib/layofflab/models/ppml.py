@@ -83,7 +83,7 @@ def ppml(
     cluster: str | Sequence[str] | None = None,
     offset: str | None = None,
     ssc: SSC = "stata",
-    vcov: Literal["cluster", "hetero", "iid"] | None = None,
+    vcov: Literal["cluster", "jackknife", "hetero", "iid"] | None = None,
     inference: Literal["t", "normal"] = "t",
     alpha: float = 0.05,
     options: PPMLOptions | None = None,
@@ -110,8 +110,11 @@ def ppml(
     ssc : {"stata", "conventional", "cluster_only", "none"}
         ``"stata"`` (default) is Stata's ``poisson``/``ppmlhdfe``: G/(G−1) only
         (two-way: min G); ``"conventional"`` adds (N−1)/(N−K) (statsmodels' default).
-    vcov : {"cluster", "hetero", "iid"}, optional
-        Default ``"cluster"`` when clustered, else ``"hetero"``.
+    vcov : {"cluster", "jackknife", "hetero", "iid"}, optional
+        Default ``"cluster"`` (CRV1) when clustered, else ``"hetero"``. ``"jackknife"``:
+        CRV3, the leave-one-cluster-out jackknife of MacKinnon, Nielsen & Webb (2023),
+        (G-1)/G·Σ(b_(g) - b)(b_(g) - b)' with t(G-1) inference — the count model's
+        few-cluster method (pyfixest refits; validated against statsmodels refits).
     inference : {"t", "normal"}
         ``"t"`` (default): t(G−1) when clustered, else t(N−K); Stata reports the normal.
     alpha : float
