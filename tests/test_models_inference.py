@@ -297,14 +297,14 @@ def test_placebo_assignments_preserve_structure():
     df = _ri_panel(2, 0.0).with_row_index("__row_id__")
     d = df["d"].to_numpy()
     rng = np.random.default_rng(0)
-    shift = _draw_assignments(df, d, "shift_within_unit", "firm", "q", 50, rng)
+    shift = _draw_assignments(df, d[:, None], "shift_within_unit", "firm", "q", 50, rng)[..., 0]
     firm = df["firm"].to_numpy()
     for f in np.unique(firm):  # each firm keeps its number of treated quarters
         assert np.all(shift[firm == f].sum(axis=0) == d[firm == f].sum())
-    perm = _draw_assignments(df, d, "permute_units", "firm", "q", 50, rng)
+    perm = _draw_assignments(df, d[:, None], "permute_units", "firm", "q", 50, rng)[..., 0]
     paths = {tuple(d[firm == f]) for f in np.unique(firm)}
     assert all(tuple(perm[firm == f, b]) in paths for f in np.unique(firm) for b in range(50))
-    flat = _draw_assignments(df, d, "permute", None, None, 20, rng)
+    flat = _draw_assignments(df, d[:, None], "permute", None, None, 20, rng)[..., 0]
     assert np.all(np.sort(flat, axis=0) == np.sort(d)[:, None])
 
 
@@ -347,8 +347,14 @@ def test_ri_draws_equal_refits_with_panel_ols(statistic):
     )
     frame = df.with_row_index("__row_id__")
     draws = _draw_assignments(
-        frame, df["d"].to_numpy(), "shift_within_unit", "firm", "q", 12, np.random.default_rng(9)
-    )
+        frame,
+        df["d"].to_numpy()[:, None],
+        "shift_within_unit",
+        "firm",
+        "q",
+        12,
+        np.random.default_rng(9),
+    )[..., 0]
     col = "estimate" if statistic == "coef" else "statistic"
     for b in range(12):
         fit = panel_ols(
@@ -359,3 +365,47 @@ def test_ri_draws_equal_refits_with_panel_ols(statistic):
             ssc="none",
         )
         assert ri.distribution[b] == pytest.approx(fit.table[col][0], rel=1e-7, abs=1e-12)
+
+
+@pytest.mark.parametrize("statistic", ["coef", "t"])
+def test_ri_reassigns_a_whole_history_jointly_and_each_draw_equals_a_refit(statistic):
+    """Announcement and its lag move together (same donor firm); param's statistic equals a
+    panel_ols refit of the model with both placebo columns."""
+    df = _ri_panel(5, effect=0.4).sort("firm", "q")
+    df = df.with_columns(d_lag1=pl.col("d").shift(1).over("firm").fill_null(0.0))
+    ri = randomization_inference(
+        df,
+        "y ~ d + d_lag1 + w",
+        treatment=["d", "d_lag1"],
+        param="d_lag1",
+        unit="firm",
+        time="q",
+        fe=["firm", "q"],
+        cluster="firm",
+        reps=10,
+        seed=3,
+        scheme="permute_units",
+        statistic=statistic,
+        ssc="none",
+    )
+    assert ri.param == "d_lag1" and ri.treatments == ("d", "d_lag1")
+    frame = df.with_row_index("__row_id__")
+    draws = _draw_assignments(
+        frame,
+        df.select("d", "d_lag1").to_numpy(),
+        "permute_units",
+        "firm",
+        "q",
+        10,
+        np.random.default_rng(3),
+    )
+    col = "estimate" if statistic == "coef" else "statistic"
+    for b in range(10):
+        placebo = df.with_columns(d=pl.Series(draws[:, b, 0]), d_lag1=pl.Series(draws[:, b, 1]))
+        # the lag column is still the lag of the re-assigned announcement column
+        lagged = placebo.select(pl.col("d").shift(1).over("firm").fill_null(0.0))["d"]
+        assert (lagged == placebo["d_lag1"]).all()
+        fit = panel_ols(placebo, "y ~ d + d_lag1 + w", fe=["firm", "q"], cluster="firm", ssc="none")
+        row = fit.table.filter(pl.col("term") == "d_lag1")
+        assert ri.distribution[b] == pytest.approx(row[col][0], rel=1e-7, abs=1e-12)
+    assert 0 < ri.mc_se < 0.2 and "Monte Carlo s.e." in ri.p_text()

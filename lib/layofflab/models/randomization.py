@@ -10,6 +10,12 @@ over re-assignments that are exchangeable under the sharp null of no effect:
   ``time``; a period the donor unit lacks counts as untreated);
 * ``"permute"`` — treatment values permuted across all rows.
 
+Several treatment columns (an announcement and its lags, say) are re-assigned *jointly*:
+the same donor unit, or the same shift, for every column, so a firm's whole history moves
+together and the lags stay the lags of the re-assigned series. ``param`` names the
+coefficient compared. The Monte Carlo standard error of the p-value,
+``sqrt(p (1 - p) / reps)``, is reported with it (:attr:`RandomizationResult.mc_se`).
+
 pyfixest's ``ritest`` permutes across rows or clusters only; placebo dates within a
 firm are not available there, hence this implementation. Every draw re-estimates the
 coefficient by Frisch–Waugh–Lovell on fixed-effect-demeaned data (pyfixest ``demean``),
@@ -30,6 +36,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -64,6 +71,28 @@ class RandomizationResult:
     reps: int
     scheme: str
     seed: int
+    #: The columns re-assigned jointly in each draw.
+    treatments: tuple[str, ...] = ()
+
+    @property
+    def mc_se(self) -> float:
+        """Monte Carlo standard error of :attr:`p_value` from ``reps`` draws."""
+        return float(np.sqrt(self.p_value * (1 - self.p_value) / self.reps))
+
+    def p_text(self) -> str:
+        """The p-value to the precision its draws support, with its Monte Carlo error.
+
+        Examples
+        --------
+        >>> r = RandomizationResult("d", "coef", 1.0, 0.0123, np.zeros(999), 999, "permute", 0)
+        >>> r.p_text()
+        'p = 0.012 (Monte Carlo s.e. 0.0035, 999 draws)'
+        """
+        digits = max(1, int(np.ceil(-np.log10(max(self.mc_se, 1e-12)))))
+        return (
+            f"p = {self.p_value:.{digits}f} (Monte Carlo s.e. {self.mc_se:.2g}, "
+            f"{self.reps:,} draws)"
+        )
 
 
 def _draw_assignments(
@@ -75,15 +104,16 @@ def _draw_assignments(
     reps: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """N x reps matrix of placebo treatments (rows in ``frame`` order)."""
-    n = d.size
+    """N x reps x K placebo treatments (rows in ``frame`` order; the K columns of ``d``
+    re-assigned jointly)."""
+    n = d.shape[0]
     if scheme == "permute":
         return d[np.argsort(rng.random((n, reps)), axis=0)]
     u = dense_codes(frame[unit])
     t = dense_codes(frame[time])
     n_u, n_t = int(u.max()) + 1, int(t.max()) + 1
     if scheme == "permute_units":
-        grid = np.zeros((n_u, n_t))
+        grid = np.zeros((n_u, n_t, d.shape[1]))
         grid[u, t] = d
         perm = np.argsort(rng.random((n_u, reps)), axis=0)  # unit -> donor unit
         return grid[perm[u], t[:, None]]
@@ -102,7 +132,8 @@ def randomization_inference(
     df: Any,
     formula: str,
     *,
-    treatment: str,
+    treatment: str | Sequence[str],
+    param: str | None = None,
     scheme: Scheme = "shift_within_unit",
     unit: str | None = None,
     time: str | None = None,
@@ -120,8 +151,10 @@ def randomization_inference(
     df : polars.DataFrame or pandas.DataFrame
     formula : str
         ``"y ~ treat + controls"``; ``treatment`` must appear as a plain term.
-    treatment : str
-        Column re-assigned in each draw.
+    treatment : str or sequence of str
+        Column(s) re-assigned in each draw, jointly (same donor unit or shift).
+    param : str, optional
+        The coefficient compared (default: the first treatment column).
     scheme : {"shift_within_unit", "permute_units", "permute"}
         See the module docstring. The first two need ``unit`` and ``time``.
     reps : int
@@ -152,48 +185,59 @@ def randomization_inference(
                 raise InvalidArgumentError(
                     arg, val, expected=f"a column of df (needed by scheme={scheme!r})"
                 )
+    treatments = (treatment,) if isinstance(treatment, str) else tuple(treatment)
+    param = treatments[0] if param is None else param
+    check_choice(param, "param", treatments)
     res = panel_ols(data, formula, fe=fe, cluster=cluster, ssc=ssc)
     h = res.fit
-    if treatment not in h.names or treatment not in h.data.columns:
-        raise InvalidArgumentError(
-            "treatment", treatment, expected=f"a column used as a plain term of {formula!r}"
-        )
-    if any(treatment in n and n != treatment for n in h.names):
-        raise InvalidArgumentError(
-            "treatment", treatment, expected="a column not also used inside other terms"
-        )
+    for tr in treatments:
+        if tr not in h.names or tr not in h.data.columns:
+            raise InvalidArgumentError(
+                "treatment", tr, expected=f"a column used as a plain term of {formula!r}"
+            )
+        used = re.compile(rf"(?<![\w.]){re.escape(tr)}(?![\w.])")
+        if any(used.search(n) and n != tr for n in h.names):
+            raise InvalidArgumentError(
+                "treatment", tr, expected="a column not also used inside other terms"
+            )
     rows = h.data[ROW_ID].to_numpy()
     frame = data.with_row_index(ROW_ID)[rows]
-    d = h.X[:, h.names.index(treatment)]
+    idx = [h.names.index(tr) for tr in treatments]
+    d = h.X[:, idx]
     Dstar = _draw_assignments(frame, d, scheme, unit, time, reps, np.random.default_rng(seed))
-    D = np.column_stack([d, Dstar])
-    W = np.delete(h.X, h.names.index(treatment), axis=1)
+    D = np.concatenate([d[:, None, :], Dstar], axis=1)  # N x (reps + 1) x K
+    W = np.delete(h.X, idx, axis=1)
     y = h.y
+    n, B, K = D.shape
     if h.fe:
         from pyfixest.estimation import demean
 
         flist = np.column_stack([dense_codes(h.data[f]) for f in h.fe]).astype(np.uint64)
-        dm, _ = demean(np.column_stack([y, W, D]), flist, np.ones(y.size), tol=1e-10)
-        y, W, D = dm[:, 0], dm[:, 1 : 1 + W.shape[1]], dm[:, 1 + W.shape[1] :]
+        stacked = np.column_stack([y, W, D.reshape(n, B * K)])
+        dm, _ = demean(stacked, flist, np.ones(y.size), tol=1e-10)
+        y, W = dm[:, 0], dm[:, 1 : 1 + W.shape[1]]
+        D = dm[:, 1 + W.shape[1] :].reshape(n, B, K)
     if W.shape[1]:
         Q, _ = np.linalg.qr(W)
         y = y - Q @ (Q.T @ y)
-        D = D - Q @ (Q.T @ D)
-    dd = np.einsum("nb,nb->b", D, D)
-    beta = (D.T @ y) / dd
+        D = D - np.einsum("nq,qbk->nbk", Q, np.einsum("nq,nbk->qbk", Q, D))
+    A = np.einsum("nbk,nbl->bkl", D, D)
+    Ainv = np.linalg.pinv(A)
+    beta = np.einsum("bkl,bl->bk", Ainv, np.einsum("nbk,n->bk", D, y))
+    j = treatments.index(param)
     if statistic == "coef":
-        stats_ = beta
+        stats_ = beta[:, j]
     else:
-        E = y[:, None] - D * beta[None, :]
-        S = D * E
+        E = y[:, None] - np.einsum("nbk,bk->nb", D, beta)
+        S = np.einsum("bk,nbk->nb", Ainv[:, j, :], D) * E  # influence of coefficient j
         if cluster is not None:
             codes = dense_codes(h.data[cluster])
             S = cluster_sums(S, codes, int(codes.max()) + 1)
-        stats_ = beta / (np.sqrt(np.einsum("gb,gb->b", S, S)) / dd)
+        stats_ = beta[:, j] / np.sqrt(np.einsum("gb,gb->b", S, S))
     obs, dist = float(stats_[0]), stats_[1:]
     p = (1 + np.sum(np.abs(dist) >= abs(obs) * (1 - 1e-12))) / (reps + 1)
     return RandomizationResult(
-        param=treatment,
+        param=param,
         statistic=statistic,
         observed=obs,
         p_value=float(p),
@@ -201,4 +245,5 @@ def randomization_inference(
         reps=reps,
         scheme=scheme,
         seed=seed,
+        treatments=treatments,
     )
