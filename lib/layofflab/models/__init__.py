@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from layofflab.models.did import DiDResult, callaway_santanna
 from layofflab.models.event_study import EventStudyResult, event_study
+from layofflab.models.honest import HonestResult, honest_did
 from layofflab.models.inference import (
     BootstrapResult,
     RandomizationResult,
@@ -38,6 +39,7 @@ __all__ = [
     "DiDResult",
     "EstimationResult",
     "EventStudyResult",
+    "HonestResult",
     "ModelInfo",
     "OLSOptions",
     "PPMLOptions",
@@ -46,6 +48,7 @@ __all__ = [
     "adjust_pvalues",
     "callaway_santanna",
     "event_study",
+    "honest_did",
     "funnel_frame",
     "panel_ols",
     "ppml",

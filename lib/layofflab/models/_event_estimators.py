@@ -63,6 +63,8 @@ class Block:
     vcov_rank: int | None = None
     n_coef: int | None = None
     notes: list[str] = field(default_factory=list)
+    #: Covariance of ``est`` (None where the estimator gives standard errors only).
+    vcov: np.ndarray | None = None
 
 
 def _ssc(ssc: str) -> dict[str, object]:
@@ -249,6 +251,7 @@ def _linear(ctx: Context, fit: Any, rels: list[int], R: np.ndarray, n_obs: int) 
         n_obs=n_obs,
         vcov_rank=rank,
         n_coef=int(V_all.shape[0]),
+        vcov=V,
     )
     if rank < V_all.shape[0]:
         block.notes.append(

@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from layofflab.checks import check_choice, check_scalar
@@ -99,6 +100,9 @@ class EventStudyResult(EstimationResult):
 
     estimates: pl.DataFrame = field(default_factory=pl.DataFrame)
     pretrend: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: Per estimator, the covariance of its ``estimates`` rows (in their order); TWFE and
+    #: Sun–Abraham only (Callaway–Sant'Anna reports standard errors).
+    vcov: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
 
 def event_study(
@@ -197,9 +201,12 @@ def event_study(
         G=G,
     )
     blocks, tests, fits, n_obs, notes, ranks = [], [], {}, {}, [], {}
+    vcovs: dict[str, np.ndarray] = {}
     for name in chosen:
         b = RUNNERS[name](data, ctx)
         fits[name], n_obs[name] = b.fit, b.n_obs
+        if b.vcov is not None:
+            vcovs[name] = b.vcov
         notes += [f"{name}: {n}" if not n.startswith(name) else n for n in b.notes]
         if b.vcov_rank is not None:
             ranks[name] = {"rank": b.vcov_rank, "coefficients": b.n_coef}
@@ -259,4 +266,5 @@ def event_study(
         fit=fits,
         estimates=estimates,
         pretrend=pretrend,
+        vcov=vcovs,
     )
