@@ -109,6 +109,34 @@ def _pandas_frame(
     return pd.DataFrame(cols), xn
 
 
+#: Above this many fixed-effect dummy columns the OLS jackknife uses pyfixest's refits.
+DENSE_JACKKNIFE_MAX = 600
+
+
+def _ols_jackknife_dense(pdf: Any, xn: list[str], n_fe: int, kept: list[str]) -> np.ndarray | None:
+    """Σ_g (b_(g) - b)(b_(g) - b)' for OLS by refitting without each cluster, with the fixed
+    effects as dummy columns (exact, as pyfixest's CRV3 refits, but ~100× faster on panels
+    of a few hundred rows); None when there are too many dummies for a dense solve."""
+    codes = [pdf[f"fe_{i}"].astype("category").cat.codes.to_numpy() for i in range(n_fe)]
+    levels = [int(c.max()) + 1 for c in codes]
+    if sum(levels) > DENSE_JACKKNIFE_MAX:
+        return None
+    cols = [pdf[n].to_numpy(dtype=float) for n in kept]
+    for c, L in zip(codes, levels, strict=True):
+        cols += [(c == k).astype(float) for k in range(1, L)]
+    cols.append(np.ones(len(pdf)))  # the dummies above drop each fixed effect's first level
+    X = np.column_stack(cols)
+    y = pdf["y_"].to_numpy(dtype=float)
+    k = len(kept)
+    b = np.linalg.lstsq(X, y, rcond=None)[0][:k]
+    cl = pdf["cl_0"].to_numpy()
+    jack = np.array(
+        [np.linalg.lstsq(X[cl != g], y[cl != g], rcond=None)[0][:k] for g in np.unique(cl)]
+    )
+    dev = jack - b
+    return dev.T @ dev
+
+
 def _pyfixest_call(
     pf: Any,
     estimator: str,
@@ -166,11 +194,14 @@ def fit_pyfixest(
     fml = "y_ ~ " + ("" if fe else "0 + ") + " + ".join(xn)
     if fe:
         fml += " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
-    if vcov == "jackknife":
+    dense = estimator == "ols" and vcov == "jackknife" and bool(fe)
+    if vcov == "jackknife" and not dense:
         # pyfixest's CRV3 refits the model without each cluster; with no small-sample factor it
         # returns Σ_g (b_(g) - b)(b_(g) - b)', scaled below to MNW's (G-1)/G convention
         vc: Any = {"CRV3": "cl_0"}
         ssc = pf.ssc(k_adj=False, G_adj=False)
+    elif dense:
+        vc, ssc = "iid", pf.ssc(k_adj=False, G_adj=False)  # V replaced by the dense jackknife
     elif vcov == "cluster":
         vc: Any = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
         ssc = rule.pyfixest()
@@ -194,6 +225,14 @@ def fit_pyfixest(
         )
     kept = list(fit._coefnames)
     V = np.asarray(fit._vcov, dtype=float)
+    if dense:
+        Vd = _ols_jackknife_dense(pdf, xn, len(fe), kept)
+        if Vd is None:  # too many dummies: pyfixest's refits
+            fit = _pyfixest_call(
+                pf, estimator, fml, pdf, {"CRV3": "cl_0"}, ssc, offset, iwls_tol, iwls_maxiter
+            )
+            Vd = np.asarray(fit._vcov, dtype=float)
+        V = Vd
     if vcov == "jackknife":
         G = int(pdf["cl_0"].nunique())
         V = V * (G - 1) / G
