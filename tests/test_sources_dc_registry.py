@@ -135,7 +135,9 @@ def test_missing_sheet_and_not_a_workbook_are_input_errors(sample, tmp_path):
         dc_registry.read(other)
     text = tmp_path / "fake.xlsx"
     text.write_text("p_id,country\nP1,Peru\n")
-    with pytest.raises(InputFileError, match=r"fake\.xlsx: expected an \.xlsx workbook"):
+    with pytest.raises(
+        InputFileError, match=r"fake\.xlsx: expected an \.xlsx workbook; found calamine"
+    ):
         dc_registry.read(text)
     with pytest.raises(InputFileError, match="existing"):
         dc_registry.read(tmp_path / "absent.xlsx")

@@ -1,7 +1,8 @@
 """Every declared table schema (pandera's polars support) and the one validator.
 
 The home of every schema: :data:`TRACKER`, :data:`WARN`, :data:`SEC`,
-:data:`ANNOUNCEMENTS`, and the :data:`REJECTS` schema every rejects table shares. A
+:data:`ANNOUNCEMENTS`, the AI-event tables :data:`AI_CLUSTERS` and :data:`DC_REGISTRY`, and the
+:data:`REJECTS` schema every rejects table shares. A
 reader's output columns are derived from its schema (``COLUMNS = tuple(SCHEMA.columns)``).
 Every processed table is validated before it is written; a failure raises
 :class:`~layofflab.errors.SchemaValidationError` listing the failing checks, and nothing

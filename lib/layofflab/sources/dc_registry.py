@@ -149,7 +149,8 @@ def _load(path: Path, spec: dict) -> pl.DataFrame:
     try:
         reader = fastexcel.read_excel(path)
     except (fastexcel.FastExcelError, OSError) as exc:
-        raise InputFileError(path, "an .xlsx workbook", found=type(exc).__name__) from exc
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputFileError(path, "an .xlsx workbook", found=first) from exc
     if sheet not in reader.sheet_names:
         raise InputFileError(path, f"a sheet {sheet!r}", found=f"sheets {reader.sheet_names}")
     raw = reader.load_sheet_by_name(sheet, dtypes="string").to_polars()
