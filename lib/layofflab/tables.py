@@ -17,7 +17,7 @@ knows it by. The same registry serves
 Examples
 --------
 >>> list(TABLES)
-['layoffs', 'announcements', 'capex', 'warn', 'job_families', 'job_titles']
+['layoffs', 'announcements', 'capex', 'warn', 'job_families', 'job_titles', 'ai_clusters', 'dc_registry']
 >>> TABLES["layoffs"].source, TABLES["layoffs"].inputs
 ('tracker', ('layoff_events.csv',))
 >>> table_for_source("sec").name
@@ -39,7 +39,15 @@ from layofflab import config, schemas
 from layofflab.errors import InputFileError, InvalidArgumentError
 from layofflab.io import write_parquet_atomic, write_text_atomic
 from layofflab.manifest import sha256_file, verify_manifest
-from layofflab.sources import announcements, job_families, sec, tracker, warn
+from layofflab.sources import (
+    ai_clusters,
+    announcements,
+    dc_registry,
+    job_families,
+    sec,
+    tracker,
+    warn,
+)
 from layofflab.sources._base import REJECTS_SCHEMA, Cleaned
 from layofflab.sources.warn import job_titles
 
@@ -154,6 +162,22 @@ TABLES: dict[str, Table] = _registry(
         (),
         schemas.JOB_TITLES,
         "job-title lists of WARN notices (facility × title × count); no shipped default",
+    ),
+    Table(
+        "ai_clusters",
+        "ai_clusters",
+        lambda paths: ai_clusters.read(paths),
+        (),
+        schemas.AI_CLUSTERS,
+        "Epoch AI supercomputers: AI clusters by owner, first operational date, H100e, power; no shipped default",
+    ),
+    Table(
+        "dc_registry",
+        "dc_registry",
+        lambda paths: dc_registry.read(paths),
+        (),
+        schemas.DC_REGISTRY,
+        "non-US data-centre projects (xlsx registry) with the US firms involved; no shipped default",
     ),
 )
 
