@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 
 from layofflab import config
-from layofflab.sources.entities import resolve_companies
 from layofflab.sources import tracker
+from layofflab.sources.entities import resolve_companies
 from layofflab.sources.tracker_corrections import read_corrections
 
 pytestmark = pytest.mark.realdata
