@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from layofflab import schemas
+from layofflab import config, schemas
 from layofflab.errors import InputFileError, LookupMissError
 from layofflab.sources import tracker
 
@@ -201,3 +201,198 @@ def test_exact_duplicates_survive_hash_collisions(fixtures_dir, tmp_path, monkey
     got = tracker.read(path, today=dt.date(2026, 11, 28), resolve_entities=False)
     assert got.data.equals(expected.data)
     assert got.rejects.equals(expected.rejects)
+
+
+# --- our cited transcription, source tiers and corrections ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def facts_and_fixes(fixtures_dir):
+    folder = fixtures_dir / "tracker"
+    return tracker.read(
+        [folder / "layoff_facts_format.csv", folder / "layoff_corrections.csv"],
+        today=TODAY,
+        domains=fixtures_dir / "source_domains.csv",
+    )
+
+
+def test_cited_format_rejects_a_row_without_its_page_and_tiers_the_rest(facts_and_fixes):
+    c = facts_and_fixes
+    c.check_conservation()
+    assert c.rows_in == {"layoff_facts_format.csv": 5}  # the corrections file holds no events
+    assert c.rejects.select("source_row", "reason").rows() == [
+        (5, "missing source_url (every row of this format cites its page)")
+    ]
+    tiers = dict(c.data.select("company", "source_tier").rows())
+    assert tiers == {
+        "Acme Robotics": "news",  # www.example.com -> example.com
+        "Globex": "weak",  # example.org
+        "Initech": "primary",  # press.example.org: the longer domain wins
+        "Hooli": "news",  # news.example.com -> example.com
+    }
+    schemas.validate(c.data, schemas.TRACKER, table="tracker")
+
+
+def test_corrections_change_the_named_field_and_flag_the_row(facts_and_fixes):
+    got = facts_and_fixes.data.sort("source_row").select(
+        "company", "date", "country", "corrected", "date_added_before_date"
+    )
+    assert got.rows() == [
+        ("Acme Robotics", dt.date(2025, 10, 28), "United States", True, None),
+        ("Globex", dt.date(2025, 9, 3), "Ireland", True, None),
+        ("Initech", dt.date(2025, 11, 24), "United States", True, None),
+        ("Hooli", dt.date(2025, 1, 7), "United States", False, None),
+    ]
+    notes = dict(facts_and_fixes.data.select("company", "correction").rows())
+    assert notes["Hooli"] is None
+    assert notes["Acme Robotics"] == (
+        "date 2025-10-27 -> 2025-10-28: the cited page is dated 2025-10-28 (evidence: "
+        "https://www.example.com/2025/10/28/acme-cuts; layoff_corrections.csv row 1)"
+    )
+    assert "SEC 0000000000-25-000001" in notes["Globex"]
+
+
+def test_without_the_corrections_file_nothing_changes(fixtures_dir):
+    plain = tracker.read(
+        fixtures_dir / "tracker" / "layoff_facts_format.csv",
+        today=TODAY,
+        domains=fixtures_dir / "source_domains.csv",
+    )
+    assert not plain.data["corrected"].any()
+    assert plain.data.filter(pl.col("company") == "Initech")["date"].item() == dt.date(2024, 11, 24)
+
+
+def test_a_corrected_date_recomputes_date_added_before_date(fixtures_dir, tmp_path):
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text(
+        "company,date,laid_off,field,from,to,reason,evidence\n"
+        "Hooli,2025-11-25,80,date,2025-11-25,2025-02-28,added before it happened,https://e.org/x\n"
+    )
+    c = tracker.read([fixtures_dir / "tracker" / "layoffs_2026_format.csv", fixes], today=TODAY)
+    hooli = c.data.filter(pl.col("company") == "Hooli").row(0, named=True)
+    assert (hooli["date"], hooli["date_added_before_date"], hooli["corrected"]) == (
+        dt.date(2025, 2, 28),
+        False,
+        True,
+    )
+
+
+_HEADER = "company,date,laid_off,field,from,to,reason,evidence\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "Acme Robotics,2025-10-26,1400,date,2025-10-26,2025-10-28,r,https://e.org/x",
+            r"fixes\.csv, row 1: expected one tracker event with company 'Acme Robotics', "
+            r"date 2025-10-26, laid_off 1400 \(the correction's target\); found none",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,country,Canada,Ireland,r,https://e.org/x",
+            r"row 1, column 'from', value 'Canada': expected 'from' equal to the event's "
+            r"country; found United States",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,company,Acme Robotics,Acme,r,https://e.org/x",
+            r"row 1, column 'field', value 'company': expected a field among",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,date,2025-10-27,10/28/2025,r,https://e.org/x",
+            r"row 1, column 'to', value '10/28/2025': expected an ISO date",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,laid_off,1400,about 1500,r,https://e.org/x",
+            r"row 1, column 'to', value 'about 1500': expected a whole number or blank",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,date,2025-10-27,2025-10-28,,https://e.org/x",
+            r"row 1, column 'reason': expected a reason for every correction",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,date,2025-10-27,2025-10-28,r,a press release",
+            r"row 1, column 'evidence', value 'a press release': expected http\(s\) URLs",
+        ),
+        (
+            "Acme Robotics,2025-10-27,1400,date,2025-10-27,2025-10-28,r,https://e.org/x\n"
+            "Acme Robotics,2025-10-27,1400,date,2025-10-27,2025-10-29,r,https://e.org/y",
+            r"row 2, column 'field', value 'date': expected one correction per event and field "
+            r"\(first at row 1\)",
+        ),
+    ],
+)
+def test_bad_or_dangling_corrections_are_errors_naming_the_correction_row(
+    fixtures_dir, tmp_path, line, message
+):
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text(_HEADER + line + "\n")
+    with pytest.raises(InputFileError, match=message):
+        tracker.read(
+            [fixtures_dir / "tracker" / "layoff_facts_format.csv", fixes],
+            today=TODAY,
+            domains=fixtures_dir / "source_domains.csv",
+        )
+
+
+def test_corrections_alone_are_not_a_tracker_export(fixtures_dir):
+    with pytest.raises(InputFileError, match="at least one tracker export besides corrections"):
+        tracker.read(fixtures_dir / "tracker" / "layoff_corrections.csv")
+
+
+def test_cited_format_with_an_unclassified_domain_is_a_lookup_miss(fixtures_dir, tmp_path):
+    path = tmp_path / "facts.csv"
+    path.write_text(
+        "company,date,laid_off,pct_laid_off,location,country,industry,source_url\n"
+        "Acme,2025-01-02,5,,Austin,United States,Other,https://www.cnbc.com/x\n"
+        "Acme,2025-01-03,6,,Austin,United States,Other,https://blog.unknown-site.net/post\n"
+    )
+    with pytest.raises(LookupMissError) as info:
+        tracker.read(path, today=TODAY)
+    assert (info.value.column, info.value.value) == (
+        "source_url",
+        "https://blog.unknown-site.net/post",
+    )
+    assert "facts.csv" in str(info.value) and "source_domains.csv" in str(info.value)
+
+
+def test_exports_get_a_tier_only_where_the_domain_is_known(fixtures_dir):
+    c = tracker.read(
+        fixtures_dir / "tracker" / "layoffs_2026_format.csv",
+        today=TODAY,
+        domains=fixtures_dir / "source_domains.csv",
+    )
+    assert set(c.data["source_tier"]) == {"news"}  # example.com
+    default = tracker.read(fixtures_dir / "tracker" / "layoffs_2026_format.csv", today=TODAY)
+    assert default.data["source_tier"].null_count() == default.data.height  # not an error
+
+
+def test_unknown_format_keys_are_rejected(monkeypatch):
+    real = tracker.load_toml("tracker_formats.toml")
+    broken = {**real, "formats": {**real["formats"], "odd": {**real["formats"]["layoff_facts"]}}}
+    broken["formats"]["odd"]["citation"] = True
+    monkeypatch.setattr(tracker, "load_toml", lambda name: broken)
+    with pytest.raises(InputFileError, match=r"value 'citation': expected \[formats\.odd\] keys"):
+        tracker._formats()
+
+
+def test_shipped_events_are_cited_tiered_and_corrected():
+    c = tracker.read(
+        [config.DATA_RAW / "layoff_events.csv", config.DATA_RAW / "layoff_corrections.csv"],
+        today=TODAY,
+    )
+    c.check_conservation()
+    assert (c.data.height, c.rejects.height) == (143, 0)
+    assert c.data["source_tier"].null_count() == 0
+    assert dict(c.data.group_by("source_tier").len().rows()) == {
+        "primary": 3,
+        "news": 136,
+        "weak": 4,
+    }
+    assert c.data["laid_off"].null_count() == 45  # events without a count are kept
+    fixed = c.data.filter("corrected").sort("company")
+    assert fixed.select("company", "date", "country").rows() == [
+        ("Amazon", dt.date(2025, 10, 28), "United States"),
+        ("Apple", dt.date(2025, 11, 24), "United States"),
+        ("Salesforce", dt.date(2025, 9, 3), "Ireland"),
+    ]
+    schemas.validate(c.data, schemas.TRACKER, table="tracker")

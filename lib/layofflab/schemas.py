@@ -2,7 +2,8 @@
 
 The home of every schema: :data:`TRACKER`, :data:`WARN`, :data:`SEC`,
 :data:`ANNOUNCEMENTS`, the AI-event tables :data:`AI_CLUSTERS` and :data:`DC_REGISTRY`, and the
-:data:`REJECTS` schema every rejects table shares. A
+:data:`REJECTS` schema every rejects table shares; and of the vocabulary they share, such as
+:data:`SOURCE_TIERS` (the tier of a cited page). A
 reader's output columns are derived from its schema (``COLUMNS = tuple(SCHEMA.columns)``).
 Every processed table is validated before it is written; a failure raises
 :class:`~layofflab.errors.SchemaValidationError` listing the failing checks, and nothing
@@ -41,6 +42,7 @@ __all__ = [
     "PROVENANCE",
     "REJECTS",
     "SEC",
+    "SOURCE_TIERS",
     "TRACKER",
     "WARN",
     "validate",
@@ -67,7 +69,17 @@ REJECTS = pa.DataFrameSchema(
     unique=["source_file", "source_row"],
 )
 
-#: The cleaned layoff-tracker table (``sources.tracker``).
+#: Tiers of a cited page (``resources/source_domains.csv``, ``sources.source_tiers``):
+#: ``primary`` = the firm's own release, memo, official blog or call transcript, an SEC filing
+#: or a state WARN portal; ``news`` = an established news outlet or trade publication;
+#: ``weak`` = an aggregator, content farm, syndication feed, social post or partisan site.
+SOURCE_TIERS: tuple[str, ...] = ("primary", "news", "weak")
+
+_tier = pa.Column(pl.String, pa.Check.isin(list(SOURCE_TIERS)), nullable=True)
+
+#: The cleaned layoff-tracker table (``sources.tracker``). ``source_tier`` is null where the
+#: row cites no page or (in a third-party export) a domain the domain table does not know;
+#: ``corrected`` marks rows changed by a correction, ``correction`` says what and why.
 TRACKER = pa.DataFrameSchema(
     {
         "company": pa.Column(pl.String, nullable=False),
@@ -85,9 +97,12 @@ TRACKER = pa.DataFrameSchema(
         "stage": pa.Column(pl.String, nullable=True),
         "funds_raised_musd": pa.Column(pl.Float64, pa.Check.ge(0), nullable=True),
         "source_url": pa.Column(pl.String, nullable=True),
+        "source_tier": _tier,
         "date_added": pa.Column(pl.Date, nullable=True),
         "date_added_before_date": pa.Column(pl.Boolean, nullable=True),
         "export_format": pa.Column(pl.String, nullable=False),
+        "corrected": pa.Column(pl.Boolean, nullable=False),
+        "correction": pa.Column(pl.String, nullable=True),
         **_PROVENANCE_COLUMNS,
     },
     strict=True,
@@ -101,7 +116,9 @@ _TICKER_PATTERN = r"^[A-Z][A-Z0-9.\-]{0,9}$"
 #: Largest amount accepted (USD bn): the biggest pledges are ~$600bn.
 MAX_AMOUNT_BN = 10_000.0
 
-#: Declared schema of the cleaned table (pandera, polars backend).
+#: The cleaned AI-capex announcements table (``sources.announcements``). ``collected_from`` /
+#: ``collected_to`` are the window the source searched (null: not stated): a quarter outside
+#: it is "not collected", not "no announcement".
 ANNOUNCEMENTS = pa.DataFrameSchema(
     {
         "company_id": pa.Column(pl.String, pa.Check.str_matches(_TICKER_PATTERN)),
@@ -113,7 +130,10 @@ ANNOUNCEMENTS = pa.DataFrameSchema(
         "horizon": pa.Column(pl.String, nullable=True),
         "description": pa.Column(pl.String, nullable=True),
         "source_url": pa.Column(pl.String, pa.Check.str_matches(r"^https?://\S+\.\S+$")),
+        "source_tier": pa.Column(pl.String, pa.Check.isin(list(SOURCE_TIERS))),
         "verified": pa.Column(pl.Boolean),
+        "collected_from": pa.Column(pl.Date, nullable=True),
+        "collected_to": pa.Column(pl.Date, nullable=True),
         "source_file": pa.Column(pl.String),
         "source_row": pa.Column(pl.Int64, pa.Check.ge(1)),
     },

@@ -19,7 +19,7 @@ Examples
 >>> list(TABLES)
 ['layoffs', 'announcements', 'capex', 'warn', 'job_families', 'job_titles', 'ai_clusters', 'dc_registry']
 >>> TABLES["layoffs"].source, TABLES["layoffs"].inputs
-('tracker', ('layoff_events.csv',))
+('tracker', ('layoff_events.csv', 'layoff_corrections.csv'))
 >>> table_for_source("sec").name
 'capex'
 """
@@ -119,9 +119,10 @@ TABLES: dict[str, Table] = _registry(
         "layoffs",
         "tracker",
         lambda paths: tracker.read(paths),
-        ("layoff_events.csv",),
+        ("layoff_events.csv", "layoff_corrections.csv"),
         schemas.TRACKER,
-        "layoff events from tracker exports (layoffs.fyi, both generations, or our facts)",
+        "layoff events from tracker exports (layoffs.fyi, both generations, or our facts), "
+        "with the corrections file among the inputs applied and flagged",
     ),
     Table(
         "announcements",

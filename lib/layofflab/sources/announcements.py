@@ -2,25 +2,32 @@
 
 Raw headers are mapped by ``resources/announcement_columns.csv`` (``ticker`` →
 ``company_id``, ``date`` → ``announce_date``, …) and event types are checked against
-``resources/announcement_event_types.csv``. Every raw row ends up in ``data`` or in
-``rejects`` with a reason (unknown event type, missing or non-http(s) ``source_url``,
-impossible date, negative amount, duplicate of an earlier row, …).
+``resources/announcement_event_types.csv`` (guidance, guidance_raise and guidance_cut are
+the announcer's own capex outlook; project and partnership are not its capex — analyse
+each event type on its own). The tier of each cited page comes from
+``resources/source_domains.csv`` (:mod:`.source_tiers`): a URL whose domain is not there
+is an error. Every raw row ends up in ``data`` or in ``rejects`` with a reason (unknown
+event type, missing or non-http(s) ``source_url``, impossible date, a date outside the
+file's stated collection window, negative amount, duplicate of an earlier row, …).
 
 Output columns: company_id (ticker, upper case), cik (10 digits, from the alias table;
 null for tickers not in it), announce_date (Date), event_type, is_capex_guidance,
 amount_usd_bn (Float64; null = qualitative statement; a range is stored as its
-midpoint), horizon, description, source_url, verified (Boolean; missing = False),
+midpoint), horizon, description, source_url, source_tier (primary | news | weak),
+verified (Boolean; missing = False), collected_from and collected_to (the window the
+source searched, from the optional raw columns of those names; null = not stated: a
+quarter outside the window is "not collected", not "no announcement"),
 source_file, source_row.
 
 Examples
 --------
 >>> from layofflab import config
 >>> c = read(config.FIXTURES / "announcements" / "announcements_curated_format.csv",
-...          today=dt.date(2026, 11, 28))
->>> c.data.select("company_id", "announce_date", "event_type", "verified").row(0)
-('META', datetime.date(2024, 4, 24), 'guidance_raise', True)
+...          today=dt.date(2026, 11, 28), domains=config.FIXTURES / "source_domains.csv")
+>>> c.data.select("company_id", "announce_date", "event_type", "source_tier", "verified").row(0)
+('META', datetime.date(2024, 4, 24), 'guidance_raise', 'news', True)
 >>> c.rejects.select("source_row", "reason").row(0)
-(3, "unknown event_type 'rumour' (expected one of guidance, guidance_raise, partnership, project)")
+(3, "unknown event_type 'rumour' (expected one of guidance, guidance_cut, guidance_raise, partnership, project)")
 >>> c.check_conservation()
 """
 
@@ -38,13 +45,21 @@ from layofflab.io import read_csv_text
 from layofflab.lookups import load_table
 from layofflab.schemas import ANNOUNCEMENTS, MAX_AMOUNT_BN
 from layofflab.sources._base import Cleaned, make_rejects
+from layofflab.sources.source_tiers import tier_of
 
 __all__ = ["COLUMNS", "event_types", "read"]
 
 SOURCE = "announcements"
 COLUMNS: tuple[str, ...] = tuple(ANNOUNCEMENTS.columns)
 _REQUIRED = ("company_id", "announce_date", "event_type", "source_url")
-_OPTIONAL = ("amount_usd_bn", "horizon", "description", "verified")
+_OPTIONAL = (
+    "amount_usd_bn",
+    "horizon",
+    "description",
+    "verified",
+    "collected_from",
+    "collected_to",
+)
 _TICKER = r"^[A-Z][A-Z0-9.\-]{0,9}$"
 _TRUE = ("yes", "y", "true", "t", "1")
 _FALSE = ("no", "n", "false", "f", "0")
@@ -91,6 +106,9 @@ def _problems(today: dt.date | None) -> pl.Expr:
     url = null_markers("source_url")
     verified = null_markers("verified").str.to_lowercase()
     date_issue = date_problem("announce_date", today=today, required=True)
+    day = parse_date("announce_date")
+    window = {c: (null_markers(c), parse_date(c)) for c in ("collected_from", "collected_to")}
+    start, end = window["collected_from"][1], window["collected_to"][1]
     checks = [
         (ticker.is_null(), pl.lit("missing ticker")),
         (~ticker.str.contains(_TICKER), pl.format("malformed ticker '{}'", ticker)),
@@ -105,6 +123,20 @@ def _problems(today: dt.date | None) -> pl.Expr:
         (
             amount_raw.is_not_null() & amount.is_null(),
             pl.format("unparseable amount_usd_bn '{}'", amount_raw),
+        ),
+        *(
+            (text.is_not_null() & parsed.is_null(), pl.format(f"unparseable {c} '{{}}'", text))
+            for c, (text, parsed) in window.items()
+        ),
+        (start > end, pl.format("collected_from {} after collected_to {}", start, end)),
+        (
+            (day < start) | (day > end),
+            pl.format(
+                "announce_date {} outside the collection window {}..{}",
+                day,
+                start.cast(pl.String).fill_null("open"),
+                end.cast(pl.String).fill_null("open"),
+            ),
         ),
         (amount < 0, pl.lit("negative amount_usd_bn")),
         (amount > MAX_AMOUNT_BN, pl.lit(f"absurd amount_usd_bn (> {MAX_AMOUNT_BN:,.0f})")),
@@ -146,6 +178,8 @@ def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.Da
         description=normalize_text(null_markers("description")),
         source_url=null_markers("source_url"),
         verified=null_markers("verified").str.to_lowercase().is_in(_TRUE).fill_null(False),
+        collected_from=parse_date("collected_from"),
+        collected_to=parse_date("collected_to"),
         source_file="source_file",
         source_row="source_row",
         _raw="_raw",
@@ -174,7 +208,12 @@ def _drop_duplicates(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return marked.filter(~dup).drop("_first", "_first_file", "_raw"), rejects
 
 
-def read(path: str | Path | Sequence[str | Path], *, today: dt.date | None = None) -> Cleaned:
+def read(
+    path: str | Path | Sequence[str | Path],
+    *,
+    today: dt.date | None = None,
+    domains: str | Path | None = None,
+) -> Cleaned:
     """Read and clean one or more announcement tables.
 
     Parameters
@@ -183,6 +222,8 @@ def read(path: str | Path | Sequence[str | Path], *, today: dt.date | None = Non
         CSV file(s) whose headers map through ``resources/announcement_columns.csv``.
     today : datetime.date, optional
         Reference date: announcements more than a year after it are impossible.
+    domains : path, optional
+        The domain → tier table (default ``resources/source_domains.csv``).
 
     Returns
     -------
@@ -195,6 +236,8 @@ def read(path: str | Path | Sequence[str | Path], *, today: dt.date | None = Non
     InputFileError
         Missing, empty or binary files; no column for a required field; two columns
         mapping to one field; two inputs with the same file name.
+    LookupMissError
+        A ``source_url`` whose domain is not in the domain table (naming file, column, URL).
     """
     paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
     cleans, rejects, rows_in = [], [], {}
@@ -206,6 +249,9 @@ def read(path: str | Path | Sequence[str | Path], *, today: dt.date | None = Non
         rejects.append(bad)
         rows_in[one.name] = n
     clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical"))
+    for (name,), part in clean.group_by("source_file", maintain_order=True):
+        tier_of("source_url", frame=part, source=f"{SOURCE} {name}", domains=domains)
+    clean = clean.with_columns(tier_of("source_url", frame=clean, source=SOURCE, domains=domains))
     types = event_types().select("event_type", "is_capex_guidance")
     from layofflab.sources.entities import load_aliases
 

@@ -1,14 +1,17 @@
 """Reader for layoffs.fyi-style tracker exports (both generations).
 
 Each export generation is a declarative entry in ``resources/tracker_formats.toml``
-(header signature + column map); the industry taxonomy is the data table
-``resources/industry_taxonomy.csv``. Every raw row ends up in ``data`` or in
+(header signature + column map + whether every row must cite its page); the industry
+taxonomy is the data table ``resources/industry_taxonomy.csv``; the tier of each cited page
+(primary, news, weak) comes from ``resources/source_domains.csv`` (:mod:`.source_tiers`).
+A corrections file among the inputs (:mod:`.tracker_corrections`) is applied to the events
+read with it, each corrected row flagged. Every raw row ends up in ``data`` or in
 ``rejects`` with a reason.
 
 Output columns: company, company_id, cik, match_method, match_score, location, country, industry, laid_off (Int64),
 laid_off_approximate, pct_laid_off (Float64 in 0–1), date (Date), stage,
-funds_raised_musd, source_url, date_added, date_added_before_date, export_format,
-source_file, source_row.
+funds_raised_musd, source_url, source_tier, date_added, date_added_before_date, export_format,
+corrected, correction, source_file, source_row.
 
 Examples
 --------
@@ -44,16 +47,27 @@ from layofflab.errors import InputFileError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_toml, map_values
 from layofflab.schemas import TRACKER
+from layofflab.sources import tracker_corrections
 from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.entities import attach_company_ids
+from layofflab.sources.source_tiers import tier_of
 
 __all__ = ["COLUMNS", "read"]
 
 SOURCE = "tracker"
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = tuple(TRACKER.columns)
-#: Added by entity resolution after cleaning.
-_ENTITY_COLUMNS = ("company_id", "cik", "match_method", "match_score")
+#: Added after cleaning and de-duplication: corrections, source tiers, entity resolution.
+_LATER_COLUMNS = (
+    "company_id",
+    "cik",
+    "match_method",
+    "match_score",
+    "source_tier",
+    "corrected",
+    "correction",
+)
+_FORMAT_KEYS = {"description", "signature", "columns", "cited"}
 _FIELDS = (
     "company",
     "location",
@@ -70,11 +84,24 @@ _FIELDS = (
 _NON_US_SUFFIX = r"(^|,\s*)Non-U\.S\.$"
 
 
-def _detect_format(path: Path, header: Sequence[str]) -> tuple[str, dict[str, str]]:
+def _formats() -> dict[str, dict]:
     formats = load_toml("tracker_formats.toml")["formats"]
     for name, spec in formats.items():
+        unknown = set(spec) - _FORMAT_KEYS
+        if unknown or not isinstance(spec.get("cited"), bool):
+            raise InputFileError(
+                "tracker_formats.toml",
+                f"[formats.{name}] keys among {sorted(_FORMAT_KEYS)} with cited = true or false",
+                value=sorted(unknown)[0] if unknown else spec.get("cited"),
+            )
+    return formats
+
+
+def _detect_format(path: Path, header: Sequence[str]) -> tuple[str, dict]:
+    formats = _formats()
+    for name, spec in formats.items():
         if list(header) == spec["signature"] or set(header) == set(spec["signature"]):
-            return name, spec["columns"]
+            return name, spec
     expected = " | ".join(",".join(spec["signature"]) for spec in formats.values())
     raise InputFileError(
         path, f"a tracker export with one of the headers: {expected}", value=",".join(header)
@@ -140,10 +167,10 @@ def _field_stages(field: str, *, today: dt.date | None, path: Path) -> list[dict
 
 
 def _read_one(
-    path: Path, *, today: dt.date | None
+    path: Path, raw: pl.DataFrame, *, today: dt.date | None
 ) -> tuple[pl.DataFrame, pl.DataFrame, int, list[str]]:
-    raw = read_csv_text(path)
-    fmt, column_map = _detect_format(path, raw.columns)
+    fmt, spec = _detect_format(path, raw.columns)
+    column_map = spec["columns"]
     raw = raw.rename(column_map).with_columns(
         *(pl.lit(None, dtype=pl.String).alias(f) for f in _FIELDS if f not in column_map.values()),
         source_file=pl.lit(path.name),
@@ -159,6 +186,9 @@ def _read_one(
         "_p_pct_outside",
         "_p_pct_unparseable",
         "_p_date_added",
+        pl.when(pl.lit(spec["cited"]) & pl.col("source_url").is_null()).then(
+            pl.lit("missing source_url (every row of this format cites its page)")
+        ),
     )
     df = df.with_columns(_reason=reason)
     bad_mask = df["_reason"].is_not_null()
@@ -180,9 +210,11 @@ def _read_one(
         industry=mapped,
         date_added_before_date=pl.col("date_added") < pl.col("date"),
         export_format=pl.lit(fmt),
+        _cited=pl.lit(spec["cited"]),
         **raw.select(**{f"_r_{f}": f for f in _FIELDS}).filter(good).to_dict(),
     ).select(
-        *(c for c in COLUMNS if c not in _ENTITY_COLUMNS),
+        *(c for c in COLUMNS if c not in _LATER_COLUMNS),
+        "_cited",
         *(f"_r_{f}" for f in _FIELDS),
     )
     return clean, bad, raw.height, list(column_map.values())
@@ -248,11 +280,20 @@ def _drop_duplicates(
     return kept.drop(drop), pl.concat(rejects) if rejects else pl.DataFrame(schema=schema)
 
 
+def _tiers(clean: pl.DataFrame, *, domains: str | Path | None) -> pl.Expr:
+    """``source_tier`` of every row; rows of a cited format must have a classified domain."""
+    cited = clean.filter(pl.col("_cited"))
+    for (name,), part in cited.group_by("source_file", maintain_order=True):
+        tier_of("source_url", frame=part, source=f"{SOURCE} {name}", domains=domains)
+    return tier_of("source_url", frame=clean, source=SOURCE, required=False, domains=domains)
+
+
 def read(
     paths: str | Path | Sequence[str | Path],
     *,
     today: dt.date | None = None,
     resolve_entities: bool = True,
+    domains: str | Path | None = None,
 ) -> Cleaned:
     """Read and clean one or more tracker exports (any generation in ``tracker_formats.toml``).
 
@@ -261,34 +302,52 @@ def read(
     paths : path or sequence of paths
         CSV exports. Several files are cleaned together: an event present in two
         exports is kept once, the later copy rejected as a duplicate naming the first.
+        A corrections file (recognised by its header, see :mod:`.tracker_corrections`)
+        among them is applied to the events kept from the others.
     today : datetime.date, optional
         Reference date for "impossible future date" (default: today).
     resolve_entities : bool
         Attach ``company_id`` via the alias table (``layofflab.sources.entities``).
+    domains : path, optional
+        The domain → tier table (default ``resources/source_domains.csv``).
 
     Returns
     -------
     Cleaned
-        ``data`` with :data:`COLUMNS`; ``rejects`` with reasons; ``rows_in`` per file.
+        ``data`` with :data:`COLUMNS`; ``rejects`` with reasons; ``rows_in`` per export
+        (a corrections file holds no events, so it has no entry).
 
     Raises
     ------
     InputFileError
-        A file that is missing, empty, binary, or has an unknown header.
+        A file that is missing, empty, binary, or has an unknown header; a bad correction,
+        or one whose target event is not among those read (naming the correction's row).
     LookupMissError
-        An industry label without an entry in ``industry_taxonomy.csv``.
+        An industry label without an entry in ``industry_taxonomy.csv``, or a URL in a
+        ``cited`` format whose domain is not in the domain table.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    cleans, rejects, rows_in, fields = [], [], {}, {}
+    cleans, rejects, rows_in, fields, fixes, names = [], [], {}, {}, [], set()
     for path in map(Path, paths):
-        clean, bad, n, fields[path.name] = _read_one(path, today=today)
-        if path.name in rows_in:
+        if path.name in names:
             raise InputFileError(path, "file names that are unique among the inputs")
+        names.add(path.name)
+        raw = read_csv_text(path)
+        if tracker_corrections.is_corrections_header(raw.columns):
+            fixes.extend(tracker_corrections.read_corrections(path))
+            continue
+        clean, bad, n, fields[path.name] = _read_one(path, raw, today=today)
         cleans.append(clean)
         rejects.append(bad)
         rows_in[path.name] = n
+    if not cleans:
+        raise InputFileError(paths[0], "at least one tracker export besides corrections")
     clean, dups = _drop_duplicates(pl.concat(cleans, how="vertical_relaxed"), fields)
+    clean = tracker_corrections.apply_corrections(clean, fixes).with_columns(
+        date_added_before_date=pl.col("date_added") < pl.col("date")
+    )
+    clean = clean.with_columns(_tiers(clean, domains=domains))
     clean = attach_company_ids(clean, column="company", resolve=resolve_entities)
     return Cleaned(
         source=SOURCE,
