@@ -9,12 +9,13 @@ Examples
 >>> out.select("title_expanded", "group", "seniority").rows()
 [('SOFTWARE DEVELOPMENT ENGINEER II', 'software engineering', 'level II'),
  ('Senior Manager, General Marketing', 'sales and marketing', 'senior manager'),
- (None, 'unclassified', 'unspecified')]
+ ('Wizard', 'unclassified', 'unspecified')]
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import polars as pl
 
@@ -43,7 +44,8 @@ def expand_abbreviations(expr: str | pl.Expr, *, tables: RoleTables | None = Non
     """Expression expanding the abbreviations of ``roles_abbreviations.csv`` in a title.
 
     Whitespace is collapsed and HTML entities decoded first (:func:`layofflab.cleaning.normalize_text`);
-    an empty title gives null. In an all-capitals title the expansions are in capitals too.
+    an empty title gives null. In an all-capitals title (a word of four or more capitals and no
+    lower case) the expansions are in capitals too.
 
     Examples
     --------
@@ -53,7 +55,9 @@ def expand_abbreviations(expr: str | pl.Expr, *, tables: RoleTables | None = Non
     """
     t = tables or load_tables()
     text = normalize_text(expr)
-    caps = text.str.contains(r"\p{Lu}") & ~text.str.contains(r"\p{Ll}")
+    # All capitals: a word of 4+ capitals and no lower-case letter ('SOFTWARE DEV ENGINEER II',
+    # not 'SDE II', which is only an acronym and a level).
+    caps = text.str.contains(r"\p{Lu}{4}") & ~text.str.contains(r"\p{Ll}")
     out = text.str.replace_all(t.glued_dot, "${1}. ${2}")
     for abbreviation in t.abbreviations:
         out = out.str.replace_all(abbreviation.pattern, abbreviation.expansion)
@@ -77,6 +81,7 @@ def _pick(index: pl.Expr, values: Sequence[str | int | None], dtype: pl.DataType
     )
 
 
+@cache
 def _stages(t: RoleTables) -> list[dict[str, pl.Expr]]:
     groups, seniority = pl.Enum(t.group_labels), pl.Enum(t.seniority)
     g, s = t.group_rules, t.seniority_rules

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +76,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     SOC_MAJOR_GROUPS: ("soc_major_code", "soc_major_name"),
 }
 _LADDERS = ("none", "individual", "management")
+_BOOLEANS = ("true", "false")
 _COUNTS_AS = ("engineering", "science")
 
 
@@ -95,9 +96,12 @@ class Rule(NamedTuple):
     pattern: str  #: case-insensitive regular expression
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RoleTables:
-    """Every rule of the classifier, checked and compiled (see :func:`load_tables`)."""
+    """Every rule of the classifier, checked and compiled (see :func:`load_tables`).
+
+    Compared and hashed by identity: :func:`load_tables` returns one object per folder content.
+    """
 
     directory: Path
     abbreviations: tuple[Abbreviation, ...]
@@ -119,6 +123,12 @@ class RoleTables:
         return (*self.groups, UNCLASSIFIED)
 
 
+def _ensure(ok: object, path: Path, expected: str, row=None, column=None, value=None) -> None:
+    """Raise :class:`InputFileError` (naming file, row, column, value) unless ``ok``."""
+    if not ok:
+        raise InputFileError(path, expected, row=row, column=column, value=value)
+
+
 def _read(directory: Path, name: str) -> pl.DataFrame:
     path = directory / name
     try:
@@ -128,16 +138,11 @@ def _read(directory: Path, name: str) -> pl.DataFrame:
     except pl.exceptions.PolarsError as exc:
         raise InputFileError(path, "a CSV table", row=_ragged_row(path)) from exc
     expected = _COLUMNS[name]
-    if tuple(df.columns) != expected:
-        odd = [c for c in df.columns if c not in expected] or [
-            c for c in expected if c not in df.columns
-        ]
-        raise InputFileError(
-            path,
-            f"the header {','.join(expected)}",
-            column=odd[0] if odd else None,
-            value=",".join(df.columns),
-        )
+    odd = [c for c in df.columns if c not in expected] or [
+        c for c in expected if c not in df.columns
+    ]
+    _ensure(tuple(df.columns) == expected, path, f"the header {','.join(expected)}",
+            column=odd[0] if odd else None, value=",".join(df.columns))  # fmt: skip
     return df
 
 
@@ -148,48 +153,29 @@ def _ragged_row(path: Path) -> int | None:
     return next((i for i, r in enumerate(rows[1:], 1) if rows and len(r) != len(rows[0])), None)
 
 
-def _rows(df: pl.DataFrame) -> list[tuple[int, dict[str, str | None]]]:
-    return list(enumerate(df.iter_rows(named=True), start=1))
+def _rows(path: Path, df: pl.DataFrame, key: str) -> list[tuple[int, dict[str, str | None]]]:
+    """The rows of ``df`` numbered from 1, after checking that ``key`` is filled and unique."""
+    rows = list(enumerate(df.iter_rows(named=True), start=1))
+    seen: set[str] = set()
+    for row, rec in rows:
+        value = _required(path, row, key, rec[key])
+        _ensure(value not in seen, path, f"unique values in column {key!r}", row, key, value)
+        seen.add(value)
+    return rows
 
 
 def _required(path: Path, row: int, column: str, value: str | None) -> str:
-    if value is None or not value.strip():
-        raise InputFileError(path, f"a value in column {column!r}", row=row, column=column)
-    if value != value.strip():
-        raise InputFileError(
-            path, "no leading or trailing spaces", row=row, column=column, value=value
-        )
+    _ensure(value is not None and value.strip(), path, f"a value in column {column!r}", row, column)
+    _ensure(value == value.strip(), path, "no leading or trailing spaces", row, column, value)
     return value
-
-
-def _unique(path: Path, df: pl.DataFrame, column: str) -> None:
-    seen: set[str] = set()
-    for row, rec in _rows(df):
-        value = rec[column]
-        if value in seen:
-            raise InputFileError(
-                path, f"unique values in column {column!r}", row=row, column=column, value=value
-            )
-        seen.add(value)
-
-
-def _boolean(path: Path, row: int, column: str, value: str | None) -> bool:
-    if value not in ("true", "false"):
-        raise InputFileError(path, "true or false", row=row, column=column, value=value)
-    return value == "true"
 
 
 def _choice(path: Path, row: int, column: str, value: str | None, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise InputFileError(
-            path, f"one of {', '.join(allowed)}", row=row, column=column, value=value
-        )
+    _ensure(value in allowed, path, f"one of {', '.join(allowed)}", row, column, value)
     return value
 
 
-def _lookup(
-    name: str, column: str, value: str, known: Mapping[str, object] | Sequence[str], table: str
-) -> str:
+def _lookup(name: str, column: str, value: str, known: Collection[str], table: str) -> str:
     if value not in known:
         raise LookupMissError(name, column, value, table=table)
     return value
@@ -208,73 +194,44 @@ def _regex(path: Path, row: int, pattern: str) -> str:
 
 def _abbreviations(directory: Path) -> tuple[tuple[Abbreviation, ...], str]:
     path = directory / ABBREVIATIONS
-    df = _read(directory, ABBREVIATIONS)
-    _unique(path, df, "abbreviation")
     out, single = [], []
-    for row, rec in _rows(df):
-        abbr = _required(path, row, "abbreviation", rec["abbreviation"])
+    for row, rec in _rows(path, _read(directory, ABBREVIATIONS), "abbreviation"):
+        abbr = rec["abbreviation"]
         expansion = _required(path, row, "expansion", rec["expansion"])
-        if not (abbr[0].isalnum() and abbr[-1].isalnum()):
-            raise InputFileError(
-                path,
-                "an abbreviation starting and ending with a letter or digit",
-                row=row,
-                column="abbreviation",
-                value=abbr,
-            )
-        exact = _boolean(path, row, "match_case", rec["match_case"])
+        _ensure(abbr[0].isalnum() and abbr[-1].isalnum(), path,
+                "an abbreviation starting and ending with a letter or digit", row, "abbreviation",
+                abbr)  # fmt: skip
+        exact = _choice(path, row, "match_case", rec["match_case"], _BOOLEANS) == "true"
         words = r"\.? ".join(re.escape(w) for w in abbr.split(" "))
         pattern = _regex(path, row, ("" if exact else "(?i)") + rf"\b{words}\b\.?")
         out.append(Abbreviation(pattern, expansion.replace("$", "$$")))
         if " " not in abbr:
             single.append(re.escape(abbr))
-    glued = rf"(?i)\b({'|'.join(single)})\.(\p{{L}})"
-    return tuple(out), glued
+    return tuple(out), rf"(?i)\b({'|'.join(single)})\.(\p{{L}})"
 
 
 def _soc(directory: Path) -> dict[str, str]:
     path = directory / SOC_MAJOR_GROUPS
-    df = _read(directory, SOC_MAJOR_GROUPS)
-    _unique(path, df, "soc_major_code")
     names = {}
-    for row, rec in _rows(df):
-        code = _required(path, row, "soc_major_code", rec["soc_major_code"])
-        if not re.fullmatch(r"\d{2}-0000", code):
-            raise InputFileError(
-                path,
-                "a SOC major group code such as 15-0000",
-                row=row,
-                column="soc_major_code",
-                value=code,
-            )
+    for row, rec in _rows(path, _read(directory, SOC_MAJOR_GROUPS), "soc_major_code"):
+        code = rec["soc_major_code"]
+        _ensure(re.fullmatch(r"\d{2}-0000", code), path, "a SOC major group code such as 15-0000",
+                row, "soc_major_code", code)  # fmt: skip
         names[code] = _required(path, row, "soc_major_name", rec["soc_major_name"])
-    if MANAGEMENT_SOC not in names:
-        raise LookupMissError(
-            "layofflab.roles", "soc_major_code", MANAGEMENT_SOC, table=SOC_MAJOR_GROUPS
-        )
+    _lookup("layofflab.roles", "soc_major_code", MANAGEMENT_SOC, names, SOC_MAJOR_GROUPS)
     return names
 
 
 def _groups(directory: Path, soc: Mapping[str, str]) -> tuple[dict[str, str | None], dict]:
     path = directory / GROUPS
-    df = _read(directory, GROUPS)
-    _unique(path, df, "group")
     default: dict[str, str | None] = {}
     counts_as: dict[str, str] = {}
-    for row, rec in _rows(df):
-        group = _required(path, row, "group", rec["group"])
-        if group == UNCLASSIFIED:
-            raise InputFileError(
-                path,
-                f"a group other than {UNCLASSIFIED!r} (the label of unmatched titles)",
-                row=row,
-                column="group",
-                value=group,
-            )
-        code = rec["soc_major_code"]
-        if code is not None:
-            _lookup(GROUPS, "soc_major_code", code, soc, SOC_MAJOR_GROUPS)
-        default[group] = code
+    for row, rec in _rows(path, _read(directory, GROUPS), "group"):
+        group, code = rec["group"], rec["soc_major_code"]
+        _ensure(group != UNCLASSIFIED, path,
+                f"a group other than {UNCLASSIFIED!r} (the label of unmatched titles)", row,
+                "group", group)  # fmt: skip
+        default[group] = code and _lookup(GROUPS, "soc_major_code", code, soc, SOC_MAJOR_GROUPS)
         if rec["counts_as"] is not None:
             counts_as[group] = _choice(path, row, "counts_as", rec["counts_as"], _COUNTS_AS)
     return default, counts_as
@@ -284,97 +241,64 @@ def _group_rules(
     directory: Path, default: Mapping[str, str | None], soc: Mapping[str, str]
 ) -> tuple[Rule, ...]:
     path = directory / GROUP_RULES
-    df = _read(directory, GROUP_RULES)
-    _unique(path, df, "rule")
     rules = []
-    for row, rec in _rows(df):
-        rule = _required(path, row, "rule", rec["rule"])
-        group = _lookup(
-            GROUP_RULES, "group", _required(path, row, "group", rec["group"]), default, GROUPS
-        )
+    for row, rec in _rows(path, _read(directory, GROUP_RULES), "rule"):
+        group = _required(path, row, "group", rec["group"])
+        _lookup(GROUP_RULES, "group", group, default, GROUPS)
         code = rec["soc_major_code"] or default[group]
-        if code is None:
-            raise InputFileError(
-                path,
-                f"a soc_major_code (group {group!r} has no default in {GROUPS})",
-                row=row,
-                column="soc_major_code",
-            )
+        _ensure(code, path, f"a soc_major_code (group {group!r} has no default in {GROUPS})",
+                row, "soc_major_code")  # fmt: skip
         _lookup(GROUP_RULES, "soc_major_code", code, soc, SOC_MAJOR_GROUPS)
         pattern = _regex(path, row, "(?i)" + _required(path, row, "pattern", rec["pattern"]))
-        rules.append(Rule(rule, group, code, pattern))
+        rules.append(Rule(rec["rule"], group, code, pattern))
     reached = {r.value for r in rules}
     for row, group in enumerate(default, start=1):
-        if group not in reached:
-            raise InputFileError(
-                directory / GROUPS,
-                f"a group that a rule of {GROUP_RULES} gives, with its SOC major group",
-                row=row,
-                column="group",
-                value=group,
-            )
+        _ensure(group in reached, directory / GROUPS,
+                f"a group that a rule of {GROUP_RULES} gives, with its SOC major group", row,
+                "group", group)  # fmt: skip
     return tuple(rules)
 
 
 def _seniority(directory: Path) -> tuple[tuple[str, ...], dict, dict, frozenset[str]]:
     path = directory / SENIORITY
-    df = _read(directory, SENIORITY)
-    _unique(path, df, "seniority")
     ladder, level, management = {}, {}, set()
-    for row, rec in _rows(df):
-        value = _required(path, row, "seniority", rec["seniority"])
+    for row, rec in _rows(path, _read(directory, SENIORITY), "seniority"):
+        value = rec["seniority"]
         ladder[value] = _choice(path, row, "ladder", rec["ladder"], _LADDERS)
         if rec["level"] is not None:
-            if not re.fullmatch(r"[1-9]", rec["level"]):
-                raise InputFileError(
-                    path, "a level number from 1 to 9", row=row, column="level", value=rec["level"]
-                )
+            _ensure(re.fullmatch(r"[1-9]", rec["level"]), path, "a level number from 1 to 9", row,
+                    "level", rec["level"])  # fmt: skip
             level[value] = int(rec["level"])
-        if _boolean(path, row, "soc_management", rec["soc_management"]):
+        if _choice(path, row, "soc_management", rec["soc_management"], _BOOLEANS) == "true":
             management.add(value)
     order = tuple(ladder)
-    if not order or order[0] != "unspecified" or ladder["unspecified"] != "none":
-        raise InputFileError(
-            path,
-            "'unspecified' (ladder none) as the first seniority",
-            row=1,
-            column="seniority",
-            value=order[0] if order else None,
-        )
+    _ensure(order and order[0] == "unspecified" and ladder[order[0]] == "none", path,
+            "'unspecified' (ladder none) as the first seniority", 1, "seniority",
+            order[0] if order else None)  # fmt: skip
     return order, ladder, level, frozenset(management)
 
 
 def _seniority_rules(directory: Path, seniority: Sequence[str]) -> tuple[Rule, ...]:
-    managers_path = directory / PEOPLE_MANAGERS
-    managers = _read(directory, PEOPLE_MANAGERS)
-    _unique(managers_path, managers, "team")
-    teams = [_required(managers_path, row, "team", rec["team"]) for row, rec in _rows(managers)]
+    managers = directory / PEOPLE_MANAGERS
+    teams = [rec["team"] for _, rec in _rows(managers, _read(directory, PEOPLE_MANAGERS), "team")]
     people = rf"(?:{'|'.join(re.escape(t) for t in teams)}) manager"
     path = directory / SENIORITY_RULES
-    df = _read(directory, SENIORITY_RULES)
-    _unique(path, df, "rule")
     rules = []
-    for row, rec in _rows(df):
-        rule = _required(path, row, "rule", rec["rule"])
+    for row, rec in _rows(path, _read(directory, SENIORITY_RULES), "rule"):
         value = _required(path, row, "seniority", rec["seniority"])
         _lookup(SENIORITY_RULES, "seniority", value, seniority, SENIORITY)
         raw = _required(path, row, "pattern", rec["pattern"])
         odd = [p for p in re.findall(r"\{[a-z_]+\}", raw) if p != PEOPLE_MANAGER_PLACEHOLDER]
-        if odd:
-            raise InputFileError(
-                path,
-                f"no placeholder but {PEOPLE_MANAGER_PLACEHOLDER}",
-                row=row,
-                column="pattern",
-                value=odd[0],
-            )
+        _ensure(not odd, path, f"no placeholder but {PEOPLE_MANAGER_PLACEHOLDER}", row, "pattern",
+                odd[0] if odd else None)  # fmt: skip
         pattern = _regex(path, row, "(?i)" + raw.replace(PEOPLE_MANAGER_PLACEHOLDER, people))
-        rules.append(Rule(rule, value, None, pattern))
+        rules.append(Rule(rec["rule"], value, None, pattern))
     return tuple(rules)
 
 
 @cache
-def _load(directory: Path) -> RoleTables:
+def _load(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> RoleTables:
+    """The tables of ``directory``; ``stamp`` (names, sizes, mtimes) keys the cache to their content."""
     abbreviations, glued = _abbreviations(directory)
     soc = _soc(directory)
     default, counts_as = _groups(directory, soc)
@@ -423,5 +347,10 @@ def load_tables(directory: str | Path | None = None) -> RoleTables:
     >>> t.counts_as["software engineering"], t.level["level III"], "manager" in t.soc_management
     ('engineering', 3, True)
     """
-    folder = config.RESOURCES if directory is None else Path(directory)
-    return _load(folder.resolve())
+    folder = (config.RESOURCES if directory is None else Path(directory)).resolve()
+    stamp = tuple(
+        (name, st.st_size, st.st_mtime_ns)
+        for name in _COLUMNS
+        if (path := folder / name).is_file() and (st := path.stat())
+    )
+    return _load(folder, stamp)
