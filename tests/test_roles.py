@@ -115,7 +115,8 @@ def test_many_rows_are_classified_per_distinct_title_with_the_same_answer():
     ("titles", "name"),
     [
         ("SDE II", "titles"),
-        (["SDE II", 7], "titles[1]"),
+        (["SDE II", 7], "titles"),
+        (iter(["SDE II"]), "titles"),
         (pl.Series([1, 2]), "titles"),
         (42, "titles"),
     ],
@@ -286,8 +287,9 @@ def test_unclassified_titles_are_listed_with_their_positions():
 @pytest.mark.parametrize(
     ("frame", "kwargs", "name"),
     [
-        (NOTICES, {"count": "n"}, "count"),
-        (NOTICES, {"by": ["facility"]}, "by"),
+        (NOTICES, {"count": "n"}, "df"),
+        (NOTICES, {"by": ["facility"]}, "df"),
+        (NOTICES, {"by": "notice_id"}, "by"),
         (NOTICES, {"of": "soc"}, "of"),
         (NOTICES.with_columns(pl.col("employees_affected").cast(pl.Float64)), {}, "count"),
         (NOTICES.with_columns(employees_affected=pl.lit(None, pl.Int64)), {}, "count"),

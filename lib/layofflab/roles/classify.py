@@ -124,19 +124,22 @@ def _stages(t: RoleTables) -> list[dict[str, pl.Expr]]:
 
 
 def _as_series(titles: object) -> pl.Series:
-    expected = "a list of str (or None) or a polars Series of text"
     if isinstance(titles, pl.Series):
         if titles.dtype in (pl.String, pl.Null, pl.Categorical) or isinstance(
             titles.dtype, pl.Enum
         ):
             return titles.cast(pl.String).rename("title")
-        raise InvalidArgumentError("titles", f"Series of {titles.dtype}", expected=expected)
-    if isinstance(titles, str | bytes) or not isinstance(titles, Sequence):
+        raise InvalidArgumentError(
+            "titles", f"Series of {titles.dtype}", expected="a polars Series of text"
+        )
+    expected = "a list or tuple of str (or None) or a polars Series of text"
+    if isinstance(titles, str | bytes) or not isinstance(titles, list | tuple):
         raise InvalidArgumentError("titles", titles, expected=expected)
-    for i, value in enumerate(titles):
-        if value is not None and not isinstance(value, str):
-            raise InvalidArgumentError(f"titles[{i}]", value, expected=expected)
-    return pl.Series("title", list(titles), dtype=pl.String)
+    try:  # polars checks the items (no Python loop over them)
+        return pl.Series("title", titles, dtype=pl.String, strict=True)
+    except TypeError as exc:
+        found = str(exc).splitlines()[0].split("; ")[-1]
+        raise InvalidArgumentError("titles", found, expected=expected) from exc
 
 
 def classify_titles(
@@ -149,7 +152,7 @@ def classify_titles(
 
     Parameters
     ----------
-    titles : list of str or None, or polars.Series of text
+    titles : list or tuple of str or None, or polars.Series of text
         The titles, as written (``'SOFTWARE DEV ENGINEER II'``, ``'Sr.Mgr, General MKTG'``).
     tables : RoleTables, optional
         Rule tables from :func:`layofflab.roles.load_tables` (default: the shipped ones).

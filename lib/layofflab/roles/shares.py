@@ -27,6 +27,7 @@ from typing import Literal, get_args
 
 import polars as pl
 
+from layofflab.checks import check_choice, check_columns, check_sequence
 from layofflab.errors import InvalidArgumentError
 from layofflab.roles.classify import classify_titles
 from layofflab.roles.rules import RoleTables, load_tables
@@ -40,10 +41,8 @@ def _classified(
     df: pl.DataFrame, *, by: Sequence[str], title: str, count: str, tables: RoleTables | None
 ) -> pl.DataFrame:
     """``by``, title, count and the classification of the title, one row per row of ``df``."""
-    by = list(by)
-    for name, column in [*(("by", c) for c in by), ("title", title), ("count", count)]:
-        if column not in df.columns:
-            raise InvalidArgumentError(name, column, expected=f"a column of df ({df.columns})")
+    by = list(check_sequence(by, "by"))
+    check_columns(df, [*by, title, count], name="df")
     if not df.schema[count].is_integer():
         raise InvalidArgumentError(
             "count", count, expected=f"an integer column (is {df.schema[count]})"
@@ -100,8 +99,7 @@ def role_shares(
     >>> role_shares(df, of="seniority", by=["notice"]).filter(pl.col("positions") > 0).rows()
     [('a', 'level I', 3, 1, 0.75), ('a', 'senior', 1, 1, 0.25), ('b', 'level I', 2, 1, 1.0)]
     """
-    if of not in get_args(ShareOf):
-        raise InvalidArgumentError("of", of, expected=f"one of {get_args(ShareOf)}")
+    check_choice(of, "of", get_args(ShareOf))
     t = tables or load_tables()
     c = _classified(df, by=by, title=title, count=count, tables=t)
     by = list(by)
