@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from layofflab import roles
-from layofflab.sources import warn_job_titles as jt
+from layofflab.sources.warn import job_titles as jt
 
 pytestmark = pytest.mark.realdata
 
