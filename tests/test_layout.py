@@ -19,15 +19,15 @@ MODULES = sorted(p for p in LIB.rglob("*.py") if "__pycache__" not in p.parts)
 FLOORS = {
     "foundations": 0,
     "cleaning": 1,
+    "roles": 1,
     "sources": 2,
+    "panel": 3,
     "tables": 4,
-    "roles": 4,
-    "panel": 5,
-    "models": 6,
-    "plots": 7,
-    "studies": 8,
-    "fetch": 9,
-    "pipeline": 10,
+    "models": 5,
+    "plots": 6,
+    "studies": 7,
+    "fetch": 8,
+    "pipeline": 9,
 }
 FOUNDATIONS = {"config", "errors", "checks", "io", "lookups", "display", "schemas", "manifest"}
 
