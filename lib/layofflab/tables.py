@@ -246,6 +246,26 @@ def write_cleaned(cleaned: Cleaned, table: Table, out_dir: Path, *, stem: str) -
     ]
 
 
+def _fingerprint(table: Table, raw_dir: Path) -> dict[str, object]:
+    inputs = [raw_dir / name for name in table.inputs]
+    lookups = [raw_dir / name for name in SHARED_INPUTS if (raw_dir / name).is_file()]
+    return {
+        "inputs": {p.name: sha256_file(p) for p in [*inputs, *lookups]},
+        "code": _code_fingerprint(),
+    }
+
+
+def _is_stale(table: Table, raw_dir: Path, out_dir: Path) -> bool:
+    """Whether the processed table was built from other inputs or code than today's. A table
+    whose raw inputs are gone is not stale: the processed table is what there is to read."""
+    stamp = out_dir / f"{table.name}.build.json"
+    if not (out_dir / f"{table.name}.parquet").is_file() or not stamp.is_file():
+        return True
+    if not all((raw_dir / name).is_file() for name in table.inputs):
+        return False
+    return json.loads(stamp.read_text()) != _fingerprint(table, raw_dir)
+
+
 def build_table(
     table: Table,
     *,
@@ -261,11 +281,7 @@ def build_table(
     raw_dir = config.DATA_RAW if raw_dir is None else Path(raw_dir)
     out_dir = config.DATA_PROCESSED if out_dir is None else Path(out_dir)
     inputs = [raw_dir / name for name in table.inputs]
-    lookups = [raw_dir / name for name in SHARED_INPUTS if (raw_dir / name).is_file()]
-    fingerprint = {
-        "inputs": {p.name: sha256_file(p) for p in [*inputs, *lookups]},
-        "code": _code_fingerprint(),
-    }
+    fingerprint = _fingerprint(table, raw_dir)
     stamp = out_dir / f"{table.name}.build.json"
     outputs = [out_dir / f"{table.name}.parquet", out_dir / f"{table.name}.rejects.parquet"]
     summary_path = out_dir / f"{table.name}.summary.json"
@@ -380,8 +396,9 @@ def load(
     name : str
         A key of :data:`TABLES`.
     paths : sequence of path, optional
-        Empty: the processed table ``processed_dir/<name>.parquet`` (built from ``data/raw``
-        first if it does not exist yet). Otherwise the given files cleaned by the table's
+        Empty: the processed table ``processed_dir/<name>.parquet``, (re)built from
+        ``data/raw`` first when it is missing or was built from other inputs or code (as
+        ``make data`` would); when its raw inputs are gone it is read as it is. Otherwise the given files cleaned by the table's
         reader — raw files (CSV, JSON) or Parquet files written by ``layofflab clean`` or
         ``make data`` (a folder stands for the Parquet inside it); not both kinds at once.
 
@@ -410,9 +427,10 @@ def load(
         )
     if not paths:
         processed_dir = config.DATA_PROCESSED if processed_dir is None else Path(processed_dir)
+        raw = config.DATA_RAW if raw_dir is None else Path(raw_dir)
         target = processed_dir / f"{table.name}.parquet"
-        if not target.is_file():
-            build(raw_dir=raw_dir, out_dir=processed_dir, names=[table.name])
+        if _is_stale(table, raw, processed_dir):
+            build(raw_dir=raw, out_dir=processed_dir, names=[table.name])
         return read_cleaned_parquet(target, table)
     files = _expand(paths, table)
     kinds = [_is_parquet(p) for p in files]
