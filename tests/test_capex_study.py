@@ -1,65 +1,146 @@
-"""The capex → layoffs study on the shipped facts: panel construction and inference plumbing."""
+"""The capex → cuts study: designs, inference plumbing, placebos, conclusions (synthetic panel)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import polars as pl
 import pytest
 
+import study_panel
 from layofflab.errors import InvalidArgumentError
-from layofflab.studies.capex import CapexOptions, load_panel, run_capex
+from layofflab.models import panel_ols
+from layofflab.studies.capex import CapexOptions, run_capex
+from layofflab.studies.capex_design import OUTCOMES, TREATMENTS, add_design_columns, fit_cell
+from layofflab.studies.capex_text import conclusions
+
+FAST = {"bootstrap_reps": 199, "ri_reps": 99, "seed": 7}
 
 
 @pytest.fixture(scope="module")
-def study():
-    return run_capex(CapexOptions(bootstrap_reps=199, ri_reps=49, seed=7))
+def panel():
+    return study_panel.panel()
 
 
-def test_panel_lags_and_cohorts_follow_the_announcements():
-    panel = load_panel(CapexOptions(lags=2)).data
-    assert panel.select("company_id", "period").is_unique().all()
-    for _, firm in panel.group_by("company_id"):
-        firm = firm.sort("period")
-        ann = firm["announced"].to_list()
-        assert firm["announced_lag1"].to_list() == [0, *ann[:-1]]
-        assert firm["announced_lag2"].to_list() == [0, 0, *ann[:-2]]
-        first = firm.filter(pl.col("announced") == 1)["period"].min()
-        assert firm["first_announcement"].unique().to_list() == [first]
-    meta = panel.filter(pl.col("company_id") == "META")
-    assert meta.filter(pl.col("announced") == 1)["period"].min() == dt.date(2024, 4, 1)
-    assert set(panel["any_layoff"].unique()) <= {0, 1}
+@pytest.fixture(scope="module")
+def study(panel):
+    return run_capex(
+        CapexOptions(outcomes=("workers_cut", "cut_share", "any_cut"), **FAST), panel=panel
+    )
 
 
-def test_study_tables_agree_with_the_underlying_results(study):
-    table = study.inference_table()
-    assert table.height == 2 * len(study.options.lag_terms())
-    lpm = table.filter(pl.col("outcome") == "any_layoff (LPM)")
-    for row in lpm.iter_rows(named=True):
-        boot = study.bootstrap[row["term"]]
-        assert row["p_wild_bootstrap"] == boot.p_value
-        assert boot.weights == "webb" and boot.n_clusters == study.lpm.info.n_clusters["company_id"]
-        ref = study.lpm.table.filter(pl.col("term") == row["term"])
-        assert row["estimate"] == ref["estimate"].item()
-    assert (table["p_holm"] >= table["p_cluster_t"] - 1e-12).all()
-    assert (table["p_bh"] <= table["p_holm"] + 1e-12).all()
-    assert study.randomization.reps == 49 and len(study.randomization.distribution) == 49
-    assert study.lpm.info.fixed_effects == ("company_id", "quarter_id")
-    assert study.ppml.info.cluster == ("company_id",)
-    assert study.events is not None and study.events_error is None
+def test_announcement_treatments_are_null_where_not_collected_and_lags_follow(panel):
+    d = add_design_columns(panel)
+    before = d.filter(pl.col("year") < 2024)
+    assert before["tr_guidance"].null_count() == before.height
+    f = d.filter(pl.col("company_id") == "F01").sort("time_index")
+    assert f["tr_guidance_lag1"].to_list()[1:] == f["tr_guidance"].to_list()[:-1]
+    assert f["tr_guidance_lead1"].to_list()[:-1] == f["tr_guidance"].to_list()[1:]
+    assert set(d["tr_guidance"].drop_nulls().unique()) <= {-1.0, 0.0, 1.0}
+    covered = d.filter(pl.col("tracker_covered"))
+    assert covered["any_cut"].null_count() == 0
+    assert d.filter(~pl.col("tracker_covered"))["laid_off"].null_count() > 0
 
 
-def test_same_seed_same_answer(study):
-    again = run_capex(CapexOptions(bootstrap_reps=199, ri_reps=49, seed=7))
-    assert again.inference_table().equals(study.inference_table())
-    assert again.randomization.p_value == study.randomization.p_value
+def test_a_cell_reports_crv1_crv3_and_wild_bootstrap_and_equals_the_models(panel):
+    d = add_design_columns(panel)
+    cell = fit_cell(d, outcome="any_cut", treatment="capex_intensity", lags=2, bootstrap_reps=199)
+    assert cell.rows["term"].to_list() == ["tr_intensity_lag1", "tr_intensity_lag2"]
+    ref = panel_ols(
+        cell.sample,
+        "any_cut ~ tr_intensity_lag1 + tr_intensity_lag2",
+        fe=["company_id", "quarter_id"],
+        cluster="company_id",
+        vcov="jackknife",
+    )
+    row = cell.rows.row(0, named=True)
+    assert row["p_crv3"] == pytest.approx(ref.table["p_value"][0], rel=1e-10)
+    assert row["se_crv3"] > 0 and 0 < row["p_wild"] <= 1
+    assert cell.crv1.info.fixed_effects == ("company_id", "quarter_id")
+    assert row["n_firms"] == cell.sample["company_id"].n_unique() == 13
+    # a quarter before tracker coverage never enters
+    assert cell.sample["tracker_covered"].all()
+
+
+def test_count_model_uses_the_headcount_offset_and_no_wild_bootstrap(panel):
+    cell = fit_cell(
+        add_design_columns(panel), outcome="workers_cut", treatment="capex_spike", lags=1
+    )
+    assert cell.crv1.info.estimator == "ppml"
+    assert cell.rows["p_wild"].is_null().all() and cell.rows["p_crv3"].is_not_null().all()
+    assert (
+        "jackknife" in cell.crv3.info.se_convention.lower()
+        or "CRV3" in cell.crv3.info.se_convention
+    )
+
+
+def test_study_tables(study):
+    main = study.main
+    n_cells = len(study.options.treatments) * 3 - study.skipped.height
+    assert main.filter(pl.col("lag") == 1).height == n_cells
+    assert set(main["few_method"]) == {"CRV3 jackknife, t(G−1)"}
+    lpm = main.filter((pl.col("lag") == 1) & (pl.col("estimator") == "ols"))
+    assert lpm["p_ri"].is_not_null().all() and (lpm["p_ri_mc_se"] >= 0).all()
+    assert main.filter(pl.col("estimator") == "ppml")["p_ri"].is_null().all()
+    adj = study.adjusted
+    assert (adj["p_holm"] >= adj["p_few"] - 1e-12).all()
+    assert (adj["p_bh"] <= adj["p_holm"] + 1e-12).all()
+    linear = adj.filter(pl.col("outcome").is_in(["cut_share", "any_cut"]))
+    assert linear["p_romano_wolf"].is_not_null().all()
+    assert set(study.placebo["test"]) == {
+        "main (lag 1)",
+        "future treatment (leads)",
+        "outcome a year earlier",
+    }
+    assert (
+        study.placebo.filter(pl.col("test") == "future treatment (leads)")["term"]
+        .str.contains("_lead")
+        .all()
+    )
+
+
+def test_event_study_and_honest_bounds_or_a_stated_reason(study):
+    assert (study.events is None) == (study.events_error is not None)
+    if study.events is not None:
+        assert set(study.events.pretrend["estimator"]) <= {
+            "twfe",
+            "sun_abraham",
+            "callaway_santanna",
+        }
+
+
+def test_conclusions_are_built_from_the_numbers(study):
+    text = conclusions(study)
+    assert any("cells were estimated" in s for s in text)
+    best = study.adjusted.sort("p_few").row(0, named=True)
+    joined = " ".join(text)
+    assert f"{best['estimate']:+.3g}" in joined
+    assert "January 2024" in joined
+
+
+def test_same_seed_same_answer(panel, study):
+    again = run_capex(
+        CapexOptions(outcomes=("workers_cut", "cut_share", "any_cut"), **FAST), panel=panel
+    )
+    assert again.main.equals(study.main)
+    assert again.adjusted.equals(study.adjusted)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
-    [({"lags": 7}, "lags"), ({"start": "2024-13-01"}, "start"), ({"ri_reps": 5}, "ri_reps")],
+    [
+        ({"lags": 7}, "lags"),
+        ({"start": "2024-13-01"}, "start"),
+        ({"ri_reps": 5}, "ri_reps"),
+        ({"outcomes": ("nope",)}, "outcomes"),
+        ({"treatments": "guidance"}, "treatments"),
+        ({"event_outcome": "workers_cut"}, "event_outcome"),
+    ],
 )
 def test_bad_options_are_named(kwargs, name):
     with pytest.raises(InvalidArgumentError) as info:
         CapexOptions(**kwargs)
     assert info.value.name == name
+
+
+def test_registries_declare_every_design():
+    assert {o.estimator for o in OUTCOMES.values()} == {"ppml", "ols"}
+    assert {t.kind for t in TREATMENTS.values()} == {"indicator", "signed", "dose"}

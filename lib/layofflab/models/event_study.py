@@ -48,7 +48,7 @@ import numpy as np
 import polars as pl
 
 from layofflab.checks import check_choice, check_scalar
-from layofflab.errors import InvalidArgumentError
+from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models._event_estimators import _SSC, RUNNERS, Context, _ssc, prepare
 from layofflab.models.result import (
     STAT_SCHEMA,
@@ -122,6 +122,7 @@ def event_study(
     control: Literal["never_treated", "not_yet_treated"] = "never_treated",
     ssc: Literal["stata", "conventional", "cluster_only", "none"] = "stata",
     alpha: float = 0.05,
+    on_error: Literal["raise", "skip"] = "raise",
 ) -> EventStudyResult:
     """Event-study coefficients by relative period, TWFE beside robust estimators.
 
@@ -153,6 +154,10 @@ def event_study(
         Small-sample convention of the CRV1 standard errors (TWFE, Sun–Abraham).
     alpha : float
         1 - confidence level.
+    on_error : {"raise", "skip"}
+        With several estimators, ``"skip"`` leaves out one that cannot be estimated on this
+        data (its reason is recorded in ``info.extra["failed"]``) instead of raising; an
+        error is raised when none can be estimated.
 
     Returns
     -------
@@ -202,8 +207,16 @@ def event_study(
     )
     blocks, tests, fits, n_obs, notes, ranks = [], [], {}, {}, [], {}
     vcovs: dict[str, np.ndarray] = {}
+    check_choice(on_error, "on_error", ("raise", "skip"))
+    failed: dict[str, str] = {}
     for name in chosen:
-        b = RUNNERS[name](data, ctx)
+        try:
+            b = RUNNERS[name](data, ctx)
+        except EstimationError as exc:
+            if on_error == "raise" or len(chosen) == 1:
+                raise
+            failed[name] = str(exc)
+            continue
         fits[name], n_obs[name] = b.fit, b.n_obs
         if b.vcov is not None:
             vcovs[name] = b.vcov
@@ -222,6 +235,9 @@ def event_study(
         )
         tests.append((name, *b.test))
 
+    if not blocks:
+        raise EstimationError("event_study", "; ".join(f"{k}: {v}" for k, v in failed.items()))
+    chosen = tuple(n for n in chosen if n not in failed)
     estimates = pl.concat(blocks).cast(_ESTIMATES_SCHEMA)
     pretrend = pl.DataFrame(tests, schema=_PRETREND_SCHEMA, orient="row")
     table = estimates.drop("estimator", "rel_time", "identified")
@@ -257,6 +273,7 @@ def event_study(
             "control": control,
             "vcov_rank": ranks,
             "notes": notes,
+            "failed": failed,
         },
     )
     return EventStudyResult(

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -329,7 +330,7 @@ def _via_wildboottest(
 def joint_wild_t(
     results: list[EstimationResult],
     *,
-    param: str,
+    param: str | Sequence[str],
     cluster: str,
     reps: int,
     weights: Weights = "auto",
@@ -338,16 +339,20 @@ def joint_wild_t(
     """Observed t's (k,) and centered WCU11 t* (reps × k) with shared cluster weights.
 
     One weight is drawn per cluster *label* (union over the results' samples), so the
-    draws are joint across results — what Romano–Wolf needs.
+    draws are joint across results — what Romano–Wolf needs. ``param`` is one coefficient
+    name for every result, or one per result.
     """
     from wildboottest.weights import draw_weights
 
     check_choice(weights, "weights", ("rademacher", "webb", "mammen", "norm", "auto"))
     check_scalar(reps, "reps", int, min_val=1)
     handles = [_handle(r) for r in results]
-    for h in handles:
-        if param not in h.names:
-            raise InvalidArgumentError("param", param, expected=f"one of {list(h.names)}")
+    params = [param] * len(handles) if isinstance(param, str) else list(param)
+    if len(params) != len(handles):
+        raise InvalidArgumentError("param", param, expected="one name, or one per result")
+    for h, par in zip(handles, params, strict=True):
+        if par not in h.names:
+            raise InvalidArgumentError("param", par, expected=f"one of {list(h.names)}")
         if cluster not in h.data.columns:
             raise InvalidArgumentError("cluster", cluster, expected="a column of every result")
     labels = [np.sort(h.data[cluster].unique().to_numpy()) for h in handles]
@@ -358,14 +363,14 @@ def joint_wild_t(
     v, _ = draw_weights(w, enumerate_all, G, reps, np.random.default_rng(seed))
     v = np.asarray(v, dtype=float)
     t_obs, t_boot = [], []
-    for h, lab in zip(handles, labels, strict=True):
+    for h, lab, par in zip(handles, labels, params, strict=True):
         X, y, codes, names = bootstrap_design(h, cluster)
         rows = np.searchsorted(universe, lab)
         t, tb = wild_kernel(
             X,
             y,
             codes,
-            names.index(param),
+            names.index(par),
             v[rows],
             impose_null=False,
             score_type="1",

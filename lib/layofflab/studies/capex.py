@@ -1,226 +1,342 @@
-"""Do AI-capex announcements predict later layoffs? The study behind ``02_ai_capex_and_layoffs``.
+"""Does AI capital spending precede job cuts, and how many? The study behind notebook 02.
 
-A firm × quarter panel of the AI spenders (firms with a dated AI-capex announcement)
-relates layoffs in quarter *t* to announcements in quarters *t*, *t−1*, …, *t−L*:
-
-* **PPML** — workers laid off (count) on announcement indicators, firm and quarter
-  fixed effects, SEs clustered by firm (Stata convention, p from t(G−1));
-* **linear probability** — any layoff event in the quarter, same design, with a
-  **wild cluster bootstrap** p-value for each lag (WCR, Webb weights because G ≤ 12)
-  and **randomization inference** (announcement dates shifted within firm);
-* **multiple testing** — Holm and Benjamini–Hochberg across outcomes × lags;
-* **event study** around each firm's first announcement (TWFE beside Sun–Abraham).
-
-With about ten firms this is a small-sample design: the point of the notebook is to
-show what the public record can and cannot support, with honest inference.
+On the firm × quarter panel of the default dataset (every firm, whether or not it ever
+announced: those that never did are controls), each outcome × treatment cell regresses the
+outcome of quarter *t* on the treatment of quarters *t − 1 … t − L* with firm and quarter
+fixed effects (:mod:`layofflab.studies.capex_design`). With about thirteen firms, the
+p-values to read are the few-cluster ones: CRV3 (leave-one-firm-out jackknife, t(G − 1))
+for every model, the wild cluster restricted bootstrap beside it for linear models, and
+randomization inference that re-assigns whole treatment histories across firms. Holm, BH
+and Romano–Wolf adjust across the cells. Placebos (future treatment; the outcome a year
+earlier) sit beside the main estimates; an event study around each firm's first event
+(TWFE, Sun–Abraham, Callaway–Sant'Anna, never-treated controls where there are any) gives
+the pre-trend test and Rambachan–Roth bounds.
 
 Examples
 --------
->>> opts = CapexOptions(bootstrap_reps=99, ri_reps=19)
->>> opts.lag_terms()
-['announced', 'announced_lag1', 'announced_lag2']
->>> CapexOptions(lags=-1)
+>>> CapexOptions(lags=7)
 Traceback (most recent call last):
 ...
-layofflab.errors.InvalidArgumentError: lags=-1: expected an integer from 0 to 4
+layofflab.errors.InvalidArgumentError: lags=7: expected an integer ≥ 1 and ≤ 4
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from layofflab import config, tables
-from layofflab.errors import InvalidArgumentError, LayofflabError
-from layofflab.models import (
-    BootstrapResult,
-    EstimationResult,
-    RandomizationResult,
-    adjust_pvalues,
-    event_study,
-    panel_ols,
-    ppml,
-    randomization_inference,
-    wild_bootstrap,
+from layofflab import config
+from layofflab.checks import check_choice, check_date, check_scalar, check_sequence
+from layofflab.errors import EstimationError, InvalidArgumentError
+from layofflab.models import adjust_pvalues, event_study, honest_did, randomization_inference
+from layofflab.models.event_study import EventStudyResult
+from layofflab.models.honest import HonestResult
+from layofflab.models.inference import joint_wild_t
+from layofflab.models.multiple_testing import romano_wolf
+from layofflab.studies.capex_design import (
+    OUTCOMES,
+    TREATMENTS,
+    CellResult,
+    add_design_columns,
+    fit_cell,
+    lag_terms,
 )
-from layofflab.panel import Panel, build_panel
 
-__all__ = ["CapexOptions", "CapexResult", "load_panel", "run_capex"]
+__all__ = ["CapexOptions", "CapexResult", "run_capex"]
 
 
 @dataclass(frozen=True)
 class CapexOptions:
-    """Run options of the capex → layoffs study (the notebook's parameters).
+    """Run options of the capex → cuts study (the notebook's parameters).
 
     Attributes
     ----------
-    start, end : str
-        ISO dates bounding the panel (whole quarters).
+    outcomes : tuple of str
+        Outcomes (keys of :data:`~layofflab.studies.capex_design.OUTCOMES`).
+    treatments : tuple of str
+        Treatments (keys of :data:`~layofflab.studies.capex_design.TREATMENTS`).
     lags : int
-        Announcement lags L (quarters t … t−L enter together).
-    verified_only : bool
-        Keep only announcements whose source states the amount (``verified``).
+        Treatment lags 1..L entering together (1–4).
+    controls : bool
+        Add last quarter's revenue growth and operating margin.
+    spike_k : float
+        A capex spike is capex above ``spike_k`` × the trailing four-quarter mean.
     bootstrap_reps, ri_reps : int
-        Wild-bootstrap draws and randomization-inference placebo draws.
+        Wild-bootstrap draws (all 2^G sign vectors when 2^G ≤ reps) and randomization draws.
     seed : int
-        Seed for both resampling procedures.
-    layoffs_path, announcements_path, capex_path : str
-        Inputs (raw files or cleaned Parquet); empty means the processed tables.
+        Seed of every resampling.
+    event_treatment : str
+        Treatment whose first event defines each firm's cohort in the event study.
+    event_outcome : str
+        A linear outcome of the event study.
+    event_leads, event_lags : int
+        Event window in quarters.
+    honest_m : tuple of float
+        Values of M̄ for the Rambachan–Roth relative-magnitude bounds.
     """
 
-    start: str = "2022-01-01"
-    end: str = "2026-03-31"
+    outcomes: tuple[str, ...] = ("workers_cut", "cut_share", "any_cut", "warn_workers", "warn_any")
+    treatments: tuple[str, ...] = (
+        "guidance",
+        "project_or_partnership",
+        "capex_intensity",
+        "dlog_capex",
+        "capex_spike",
+    )
     lags: int = 2
-    verified_only: bool = False
+    controls: bool = True
+    spike_k: float = 1.5
     bootstrap_reps: int = 9999
     ri_reps: int = 999
     seed: int = config.DEFAULT_SEED
+    event_treatment: str = "capex_spike"
+    event_outcome: str = "any_cut"
     event_leads: int = 4
     event_lags: int = 4
-    layoffs_path: str = ""
-    announcements_path: str = ""
-    capex_path: str = ""
+    honest_m: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
+    start: str = "2019-01-01"
 
     def __post_init__(self) -> None:
-        for name in ("start", "end"):
-            try:
-                dt.date.fromisoformat(getattr(self, name))
-            except (TypeError, ValueError):
-                raise InvalidArgumentError(
-                    name, getattr(self, name), expected="an ISO date"
-                ) from None
-        if not isinstance(self.lags, int) or not 0 <= self.lags <= 4:
-            raise InvalidArgumentError("lags", self.lags, expected="an integer from 0 to 4")
-        for name in ("bootstrap_reps", "ri_reps"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 19:
-                raise InvalidArgumentError(name, getattr(self, name), expected="an integer ≥ 19")
-
-    def lag_terms(self) -> list[str]:
-        """Names of the announcement regressors, current quarter first."""
-        return ["announced"] + [f"announced_lag{k}" for k in range(1, self.lags + 1)]
-
-
-def _given(path: str) -> list[str]:
-    return [path] if path else []
+        put = object.__setattr__
+        put(self, "outcomes", check_sequence(self.outcomes, "outcomes", allow_empty=False))
+        put(self, "treatments", check_sequence(self.treatments, "treatments", allow_empty=False))
+        for o in self.outcomes:
+            check_choice(o, "outcomes", OUTCOMES)
+        for t in self.treatments:
+            check_choice(t, "treatments", TREATMENTS)
+        check_scalar(self.lags, "lags", int, min_val=1, max_val=4)
+        check_scalar(self.controls, "controls", bool)
+        check_scalar(self.spike_k, "spike_k", float, min_val=1)
+        check_scalar(self.bootstrap_reps, "bootstrap_reps", int, min_val=99)
+        check_scalar(self.ri_reps, "ri_reps", int, min_val=99)
+        check_scalar(self.seed, "seed", int)
+        check_choice(self.event_treatment, "event_treatment", TREATMENTS)
+        linear = [k for k, o in OUTCOMES.items() if o.estimator == "ols"]
+        check_choice(self.event_outcome, "event_outcome", linear)
+        check_scalar(self.event_leads, "event_leads", int, min_val=2, max_val=8)
+        check_scalar(self.event_lags, "event_lags", int, min_val=0, max_val=8)
+        put(self, "honest_m", check_sequence(self.honest_m, "honest_m", of=(int, float)))
+        check_date(self.start, "start")
 
 
 @dataclass(frozen=True)
 class CapexResult:
-    """Everything the notebook shows."""
+    """Everything notebook 02 shows."""
 
     options: CapexOptions
-    panel: Panel
-    ppml: EstimationResult
-    lpm: EstimationResult
-    bootstrap: dict[str, BootstrapResult] = field(repr=False)
-    randomization: RandomizationResult = field(repr=False)
-    pvalues: pl.DataFrame = field(repr=False)
-    events: EstimationResult | None = field(repr=False)
-    #: Why the event study could not be estimated (None when it was).
-    events_error: str | None = None
+    design: pl.DataFrame = field(repr=False)
+    #: Outcome × treatment × term: estimate, CRV1, CRV3, wild-bootstrap and RI p-values.
+    main: pl.DataFrame = field(repr=False)
+    #: Cells that could not be estimated, with the reason.
+    skipped: pl.DataFrame = field(repr=False)
+    #: Leads (future treatment) and the outcome a year earlier, beside the main estimate.
+    placebo: pl.DataFrame = field(repr=False)
+    #: Holm, BH and Romano–Wolf on the few-cluster p-values of the main terms.
+    adjusted: pl.DataFrame = field(repr=False)
+    events: EventStudyResult | None = field(repr=False)
+    events_error: str | None
+    honest: HonestResult | None = field(repr=False)
+    cells: dict[tuple[str, str], CellResult] = field(repr=False, default_factory=dict)
+    #: Warnings raised by the libraries during the run (kept out of the report page).
+    log: tuple[str, ...] = ()
 
-    def inference_table(self, *, decimals: int | None = None) -> pl.DataFrame:
-        """Per outcome × lag: estimate, cluster-t p, wild-bootstrap p, Holm and BH adjusted p."""
-        if decimals is None:
-            return self.pvalues
-        return self.pvalues.with_columns(pl.col(pl.Float64).round(decimals))
 
-
-def load_panel(options: CapexOptions) -> Panel:
-    """Read the inputs with the toolkit's readers and build the quarterly panel."""
-    layoffs = tables.load("layoffs", paths=_given(options.layoffs_path)).data
-    ann = tables.load("announcements", paths=_given(options.announcements_path)).data
-    if options.verified_only:
-        ann = ann.filter(pl.col("verified"))
-    capex = tables.load("capex", paths=_given(options.capex_path)).data
-    panel = build_panel(
-        layoffs=layoffs, announcements=ann, capex=capex, start=options.start, end=options.end
+def _ri(cell: CellResult, options: CapexOptions) -> tuple[float | None, float | None]:
+    """RI p-value of the first lag, re-assigning each firm's whole treatment history."""
+    terms = lag_terms(cell.treatment, options.lags)
+    o = OUTCOMES[cell.outcome]
+    if o.estimator != "ols":
+        return None, None
+    formula = f"{o.column} ~ " + " + ".join(
+        [*terms, *(c for c in cell.crv1.fit.names if c not in terms)]
     )
-    lagged = [
-        pl.col("announced").shift(k).over("company_id").fill_null(False).alias(f"announced_lag{k}")
-        for k in range(1, options.lags + 1)
-    ]
-    first = (
-        pl.when(pl.col("announced")).then(pl.col("period")).otherwise(None).min().over("company_id")
-    )
-    data = panel.data.with_columns(*lagged).with_columns(
-        pl.col("^announced.*$").cast(pl.Int8),
-        any_layoff=(pl.col("layoff_events") > 0).cast(pl.Int8),
-        quarter_id=pl.col("period").dt.strftime("%Y-Q") + pl.col("quarter").cast(pl.String),
-        time_index=(pl.col("year") - 2000) * 4 + pl.col("quarter").cast(pl.Int32) - 1,
-        first_announcement=first,
-    )
-    data = data.with_columns(
-        cohort=pl.when(pl.col("first_announcement").is_null())
-        .then(0)
-        .otherwise(
-            (pl.col("first_announcement").dt.year() - 2000) * 4
-            + pl.col("first_announcement").dt.quarter().cast(pl.Int32)
-            - 1
-        )
-    )
-    return Panel(data=data, funnel=panel.funnel, freq=panel.freq)
-
-
-def run_capex(options: CapexOptions = CapexOptions()) -> CapexResult:
-    """Estimate every model of the study on the panel built from ``options``."""
-    panel = load_panel(options)
-    df = panel.data
-    terms = options.lag_terms()
-    rhs = " + ".join(terms)
-    fe = ["company_id", "quarter_id"]
-    count_model = ppml(df, f"laid_off ~ {rhs}", fe=fe, cluster="company_id")
-    lpm = panel_ols(df, f"any_layoff ~ {rhs}", fe=fe, cluster="company_id")
-    boot = {
-        term: wild_bootstrap(
-            lpm, param=term, reps=options.bootstrap_reps, weights="auto", seed=options.seed
-        )
-        for term in terms
-    }
     ri = randomization_inference(
-        df,
-        f"any_layoff ~ {rhs}",
-        treatment=terms[min(1, len(terms) - 1)],
-        scheme="shift_within_unit",
+        cell.sample,
+        formula,
+        treatment=terms,
+        param=terms[0],
+        scheme="permute_units",
         unit="company_id",
         time="time_index",
         reps=options.ri_reps,
         seed=options.seed,
-        fe=fe,
+        fe=["company_id", "quarter_id"],
         cluster="company_id",
+        statistic="t",
     )
+    return ri.p_value, ri.mc_se
+
+
+def _cells(design: pl.DataFrame, options: CapexOptions):
+    fitted, skipped = {}, []
+    for o in options.outcomes:
+        for t in options.treatments:
+            try:
+                fitted[(o, t)] = fit_cell(
+                    design,
+                    outcome=o,
+                    treatment=t,
+                    lags=options.lags,
+                    controls=options.controls,
+                    bootstrap_reps=options.bootstrap_reps,
+                    seed=options.seed,
+                )
+            except EstimationError as exc:
+                skipped.append({"outcome": o, "treatment": t, "reason": str(exc)})
+    return fitted, pl.DataFrame(
+        skipped, schema={"outcome": pl.String, "treatment": pl.String, "reason": pl.String}
+    )
+
+
+def _placebo(design: pl.DataFrame, options: CapexOptions, fitted) -> pl.DataFrame:
     rows = []
-    for outcome, result in (("laid_off (PPML)", count_model), ("any_layoff (LPM)", lpm)):
-        for rec in result.table.filter(pl.col("term").is_in(terms)).iter_rows(named=True):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "term": rec["term"],
-                    "estimate": rec["estimate"],
-                    "p_cluster_t": rec["p_value"],
-                    "p_wild_bootstrap": boot[rec["term"]].p_value if result is lpm else None,
-                }
-            )
-    pvalues = pl.DataFrame(rows, schema_overrides={"p_wild_bootstrap": pl.Float64})
-    for method, name in (("holm", "p_holm"), ("bh", "p_bh")):
-        adjusted = adjust_pvalues(pvalues["p_cluster_t"].to_numpy(), method=method)
-        pvalues = pvalues.with_columns(adjusted["p_adjusted"].alias(name))
-    events_error = None
+    for (o, t), cell in fitted.items():
+        main = cell.rows.filter(pl.col("term") == lag_terms(t, options.lags)[0])
+        rows.append(main.with_columns(test=pl.lit("main (lag 1)")))
+        for label, kw in (
+            ("future treatment (leads)", {"leads": 2}),
+            ("outcome a year earlier", {"y": f"{OUTCOMES[o].column}_year_before"}),
+        ):
+            try:
+                pc = fit_cell(
+                    design,
+                    outcome=o,
+                    treatment=t,
+                    lags=options.lags,
+                    controls=options.controls,
+                    bootstrap_reps=options.bootstrap_reps,
+                    seed=options.seed,
+                    **kw,
+                )
+            except EstimationError:
+                continue
+            keep = pc.rows if "leads" in kw else pc.rows.filter(pl.col("term") == main["term"][0])
+            if "leads" in kw:
+                keep = keep.filter(pl.col("term").str.contains("_lead"))
+            rows.append(keep.with_columns(test=pl.lit(label)))
+    if not rows:
+        return pl.DataFrame()
+    return pl.concat(rows, how="diagonal_relaxed").select("test", pl.exclude("test"))
+
+
+def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
+    first = main.filter(pl.col("lag") == 1)
+    names = [f"{o} × {t}" for o, t in first.select("outcome", "treatment").rows()]
+    p = first["p_few"].to_numpy()
+    out = first.select("outcome", "treatment", "term", "estimate", "p_few", "few_method")
+    for method, col in (("holm", "p_holm"), ("bh", "p_bh")):
+        out = out.with_columns(
+            adjust_pvalues(p, method=method, names=names)["p_adjusted"].alias(col)
+        )
+    linear = [
+        (o, t)
+        for o, t in first.select("outcome", "treatment").rows()
+        if OUTCOMES[o].estimator == "ols"
+    ]
+    rw = {}
+    if len(linear) >= 2:
+        results = [fitted[k].crv1 for k in linear]
+        params = [lag_terms(t, options.lags)[0] for _, t in linear]
+        t_obs, t_boot = joint_wild_t(
+            results,
+            param=params,
+            cluster="company_id",
+            reps=min(options.bootstrap_reps, 9999),
+            seed=options.seed,
+        )
+        tab = romano_wolf(t_obs, t_boot, names=[f"{o} × {t}" for o, t in linear])
+        rw = dict(zip(tab["hypothesis"], tab["p_adjusted"], strict=True))
+    return out.with_columns(p_romano_wolf=pl.Series([rw.get(n) for n in names], dtype=pl.Float64))
+
+
+def _events(design: pl.DataFrame, options: CapexOptions):
+    col = TREATMENTS[options.event_treatment].column
+    y = OUTCOMES[options.event_outcome].column
+    cover = (
+        "tracker_covered" if OUTCOMES[options.event_outcome].source == "tracker" else "warn_covered"
+    )
+    data = design.filter(pl.col(cover) & pl.col(y).is_not_null())
+    first = (
+        pl.when(pl.col(col).fill_null(0) != 0).then(pl.col("time_index")).min().over("company_id")
+    )
+    data = data.with_columns(_cohort=first)
+    never = data.filter(pl.col("_cohort").is_null())["company_id"].n_unique()
     try:
-        events = event_study(
-            df,
-            outcome="any_layoff",
+        es = event_study(
+            data,
+            outcome=y,
             unit="company_id",
             time="time_index",
-            cohort="cohort",
+            cohort="_cohort",
             leads=options.event_leads,
             lags=options.event_lags,
             estimator="all",
             cluster="company_id",
-            control="not_yet_treated",
+            control="never_treated" if never else "not_yet_treated",
         )
-    except LayofflabError as exc:  # too few firms or cohorts: reported, the rest still stands
-        events, events_error = None, str(exc)
-    return CapexResult(options, panel, count_model, lpm, boot, ri, pvalues, events, events_error)
+    except EstimationError as exc:
+        return None, str(exc), None
+    try:
+        hd = honest_did(es, estimator="sun_abraham", m_grid=options.honest_m)
+    except EstimationError:
+        hd = None
+    return es, None, hd
+
+
+def run_capex(
+    options: CapexOptions = CapexOptions(), *, panel: pl.DataFrame | None = None
+) -> CapexResult:
+    """Run every design of the study on the default panel (or ``panel``)."""
+    if panel is None:
+        from layofflab.studies.capex_data import load_firm_panel
+
+        panel = load_firm_panel(options)
+    log: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        design = add_design_columns(panel)
+        fitted, skipped = _cells(design, options)
+        if not fitted:
+            raise InvalidArgumentError("options", options, expected="at least one estimable cell")
+        main = pl.concat([c.rows for c in fitted.values()], how="diagonal_relaxed")
+        ri = pl.DataFrame(
+            [
+                (o, t, lag_terms(t, options.lags)[0], *_ri(c, options))
+                for (o, t), c in fitted.items()
+            ],
+            schema={
+                "outcome": pl.String,
+                "treatment": pl.String,
+                "term": pl.String,
+                "p_ri": pl.Float64,
+                "p_ri_mc_se": pl.Float64,
+            },
+            orient="row",
+        )
+        main = main.with_columns(
+            lag=pl.col("term").str.extract(r"_lag(\d+)$").cast(pl.Int64),
+            p_few=pl.col("p_crv3"),
+            few_method=pl.lit("CRV3 jackknife, t(G−1)"),
+        ).join(ri, on=["outcome", "treatment", "term"], how="left", maintain_order="left")
+        placebo = _placebo(design, options, fitted)
+        adjusted = _adjust(main, fitted, options)
+        events, events_error, honest = _events(design, options)
+    for w in caught:
+        text = f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
+        if text not in log:
+            log.append(text)
+    return CapexResult(
+        options,
+        design,
+        main,
+        skipped,
+        placebo,
+        adjusted,
+        events,
+        events_error,
+        honest,
+        fitted,
+        tuple(log),
+    )
