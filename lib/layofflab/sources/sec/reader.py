@@ -46,9 +46,16 @@ import polars as pl
 
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_text_bytes
-from layofflab.lookups import load_table
+from layofflab.schemas import DERIVATIONS
 from layofflab.sources._base import Cleaned
 from layofflab.sources.sec import derive
+from layofflab.sources.sec.calendar import company_of
+from layofflab.sources.sec.concepts import attach_concepts, concept_table, tags_for
+from layofflab.sources.sec.transcribed import (
+    TRANSCRIBED_COLUMNS,
+    read_transcribed,
+    to_transcribed,
+)
 
 __all__ = [
     "COLUMNS",
@@ -63,75 +70,8 @@ __all__ = [
 SOURCE = "sec"
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = derive.COLUMNS
-#: Values of ``derived``.
-DERIVATIONS: tuple[str, ...] = derive.DERIVATIONS
-#: Columns of the transcribed quarterly table (``data/raw/capex_quarterly.csv``).
-TRANSCRIBED_COLUMNS: tuple[str, ...] = derive.TRANSCRIBED_COLUMNS
 _FACT_KEYS = ("start", "end", "val", "accn", "fy", "fp", "form", "filed", "frame")
 _RAW_COLUMNS = ("cik", "entity_name", "taxonomy", "xbrl_tag", "unit", *_FACT_KEYS)
-_MIN_FILED = dt.date(1993, 1, 1)  # EDGAR electronic filing began in 1993
-
-
-def concept_table(concepts: Mapping[str, Sequence[str]] | None = None) -> pl.DataFrame:
-    """The concept → tag table in force: ``resources/sec_concepts.csv`` or ``concepts``.
-
-    Parameters
-    ----------
-    concepts : mapping of str to sequence of str, optional
-        Our concept name → XBRL tags in priority order (``"Tag"`` or ``"dei:Tag"``;
-        default taxonomy ``us-gaap``; unit USD). An empty sequence means "the tags
-        declared for that name in the table". Company-specific rows of the table
-        (Amazon's capex tag) still apply to names given here.
-
-    Examples
-    --------
-    >>> concept_table({"capex": []}).select("company_id", "xbrl_tag").rows()
-    [('*', 'PaymentsToAcquirePropertyPlantAndEquipment'),
-     ('AMZN', 'PaymentsToAcquireProductiveAssets')]
-    """
-    table = load_table("sec_concepts.csv").with_columns(pl.col("priority").cast(pl.Int64))
-    if concepts is None:
-        return table
-    if isinstance(concepts, (str, bytes)) or not isinstance(concepts, Mapping):
-        raise InvalidArgumentError("concepts", concepts, expected="a mapping name -> [xbrl tags]")
-    rows = []
-    for name, tags in concepts.items():
-        if isinstance(tags, str):
-            raise InvalidArgumentError(f"concepts[{name!r}]", tags, expected="a list of tags")
-        declared = table.filter(pl.col("concept") == name)
-        if not tags:
-            if declared.is_empty():
-                known = sorted(set(table["concept"]))
-                raise LookupMissError(SOURCE, "concept", name, table=f"sec_concepts.csv {known}")
-            rows.append(declared)
-            continue
-        ns_tags = [t.split(":", 1) if ":" in t else ("us-gaap", t) for t in tags]
-        rows.append(
-            pl.DataFrame(
-                {
-                    "concept": name,
-                    "company_id": "*",
-                    "priority": range(1, len(tags) + 1),
-                    "taxonomy": [ns for ns, _ in ns_tags],
-                    "xbrl_tag": [t for _, t in ns_tags],
-                    "unit": "USD",
-                    "period_type": None,
-                    "note": "requested",
-                },
-                schema_overrides={"priority": pl.Int64},
-            )
-        )
-        rows.append(declared.filter(pl.col("company_id") != "*"))
-    out = pl.concat(rows, how="vertical_relaxed")
-    clash = out.group_by("company_id", "taxonomy", "xbrl_tag").agg(pl.col("concept").n_unique())
-    clash = clash.filter(pl.col("concept") > 1)
-    if clash.height:
-        raise InvalidArgumentError(
-            "concepts",
-            dict(concepts),
-            expected=f"each XBRL tag in one concept ({clash['xbrl_tag'][0]})",
-        )
-    return out
 
 
 def load_facts(path: str | Path) -> pl.DataFrame:
@@ -258,7 +198,7 @@ def read(
         if names.count(p.name) > 1:
             raise InputFileError(p, "file names that are unique among the inputs")
     csvs = [p for p in paths if p.suffix.lower() == ".csv"]
-    parts = [derive.read_transcribed(p, today=today) for p in csvs]
+    parts = [read_transcribed(p, today=today) for p in csvs]
     jsons = [p for p in paths if p.suffix.lower() != ".csv"]
     if jsons:
         facts = pl.concat([load_facts(p) for p in jsons], how="vertical")
@@ -273,13 +213,13 @@ def read(
 
 
 def _raise_missing(facts: pl.DataFrame, table: pl.DataFrame) -> None:
-    tagged = derive.attach_concepts(facts, table).filter(pl.col("concept").is_not_null())
+    tagged = attach_concepts(facts, table).filter(pl.col("concept").is_not_null())
     for cik, file in facts.select("cik", "source_file").unique(maintain_order=True).rows():
-        company = derive.company_of(cik)
+        company = company_of(cik)
         wanted = table.filter(pl.col("company_id").is_in(["*", company]))
         found = set(tagged.filter(pl.col("cik") == cik)["concept"])
         for concept in sorted(set(wanted["concept"]) - found):
-            tags = derive.tags_for(table, concept, company)
+            tags = tags_for(table, concept, company)
             raise LookupMissError(
                 SOURCE, "concept", f"{concept} (tags {tags}) for CIK {cik}", table=file
             )
@@ -300,4 +240,4 @@ def transcribe(cleaned: Cleaned, *, concepts: Sequence[str] = ("capex",)) -> pl.
     >>> transcribe(c).columns[:6]
     ['company_id', 'cik', 'concept', 'xbrl_tag', 'fiscal_year', 'fiscal_period']
     """
-    return derive.to_transcribed(cleaned.data.filter(pl.col("concept").is_in(list(concepts))))
+    return to_transcribed(cleaned.data.filter(pl.col("concept").is_in(list(concepts))))
