@@ -32,6 +32,7 @@ from layofflab.errors import SchemaValidationError
 __all__ = [
     "AI_CLUSTERS",
     "ANNOUNCEMENTS",
+    "CAPEX_DEFINITIONS",
     "CLUSTER_STATUSES",
     "DC_REGISTRY",
     "DERIVATIONS",
@@ -42,6 +43,7 @@ __all__ = [
     "PROVENANCE",
     "REJECTS",
     "SEC",
+    "SOURCE_KINDS",
     "SOURCE_TIERS",
     "TRACKER",
     "WARN",
@@ -203,16 +205,47 @@ WARN = pa.DataFrameSchema(
 )
 
 
-#: Values of ``derived`` in the SEC table: how each quarter was obtained from the facts.
+#: Values of ``derived`` in the SEC table: how each quarter was obtained from the facts
+#: (``as published``: a third party's quarter or a figure quoted in the press, taken as it stands).
 DERIVATIONS: tuple[str, ...] = (
     "reported quarter",
     "YTD difference",
     "FY minus 9M",
     "YTD minus quarters",
     "instant at period end",
+    "as published",
+)
+
+#: Where a figure comes from: SEC XBRL company facts read by our reader (``sec_xbrl``), a
+#: third party's derivation of them (``third_party``), or a figure quoted in the press
+#: (``press``). Non-SEC figures only fill gaps and are never pooled with SEC ones silently.
+SOURCE_KINDS: tuple[str, ...] = ("sec_xbrl", "third_party", "press")
+
+#: What a capex figure measures. Press figures often include finance leases; XBRL
+#: ``PaymentsToAcquire…`` tags never do.
+CAPEX_DEFINITIONS: tuple[str, ...] = (
+    "cash capex: property and equipment, excl. finance leases",
+    "cash capex: property, equipment and intangible assets, excl. finance leases",
+    "capex incl. finance leases",
+    "capex, definition not stated",
 )
 
 _ACCESSION = r"^\d{10}-\d{2}-\d{6}$"
+_URL = r"^https?://\S+\.\S+$"
+
+
+def _sec_rows_cite_a_filing(data: Any) -> pl.LazyFrame:
+    return data.lazyframe.select(
+        (pl.col("source_kind") != "sec_xbrl")
+        | (pl.col("accession").is_not_null() & pl.col("filed").is_not_null())
+    )
+
+
+def _capex_definition_known(data: Any) -> pl.LazyFrame:
+    return data.lazyframe.select(
+        (pl.col("concept") != "capex") | pl.col("definition").is_in(list(CAPEX_DEFINITIONS))
+    )
+
 
 #: The cleaned SEC quarterly table: one row per company × concept × fiscal quarter.
 SEC = pa.DataFrameSchema(
@@ -220,7 +253,7 @@ SEC = pa.DataFrameSchema(
         "company_id": pa.Column(pl.String, nullable=True),  # null: CIK not in the alias table
         "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), nullable=False),
         "concept": pa.Column(pl.String, nullable=False),
-        "xbrl_tag": pa.Column(pl.String, nullable=False),
+        "xbrl_tag": pa.Column(pl.String, nullable=True),  # null: a press figure
         "unit": pa.Column(pl.String, nullable=False),
         "fiscal_year": pa.Column(pl.Int32, pa.Check.in_range(1990, 2100), nullable=False),
         "fiscal_period": pa.Column(
@@ -232,13 +265,21 @@ SEC = pa.DataFrameSchema(
         "calendar_quarter": pa.Column(pl.Int8, pa.Check.in_range(1, 4), nullable=False),
         "value": pa.Column(pl.Float64, nullable=False),
         "derived": pa.Column(pl.String, pa.Check.isin(list(DERIVATIONS)), nullable=False),
-        "accession": pa.Column(pl.String, pa.Check.str_matches(_ACCESSION), nullable=False),
-        "filed": pa.Column(pl.Date, nullable=False),
+        # accession and filed: always for sec_xbrl rows (checked below), where known otherwise
+        "accession": pa.Column(pl.String, pa.Check.str_matches(_ACCESSION), nullable=True),
+        "filed": pa.Column(pl.Date, nullable=True),
         "first_filed": pa.Column(pl.Date, nullable=True),  # null in transcribed rows without it
         "form": pa.Column(pl.String, nullable=True),
+        "source_kind": pa.Column(pl.String, pa.Check.isin(list(SOURCE_KINDS)), nullable=False),
+        "definition": pa.Column(pl.String, nullable=False),
+        "source_url": pa.Column(pl.String, pa.Check.str_matches(_URL), nullable=False),
         "source_file": pa.Column(pl.String, nullable=False),
         "source_row": pa.Column(pl.Int64, pa.Check.ge(1), nullable=False),
     },
+    checks=[
+        pa.Check(_sec_rows_cite_a_filing, name="sec_xbrl rows have an accession and filed date"),
+        pa.Check(_capex_definition_known, name="capex definition in CAPEX_DEFINITIONS"),
+    ],
     strict=True,
     ordered=True,
     name="sec",

@@ -19,7 +19,7 @@ from layofflab.sources._base import make_rejects
 from layofflab.sources.sec.calendar import calendar_quarter
 from layofflab.sources.sec.selection import classify, select
 
-__all__ = ["COLUMNS", "quarters"]
+__all__ = ["COLUMNS", "filing_url", "quarters"]
 
 COLUMNS: tuple[str, ...] = tuple(SEC.columns)
 _RAW = (
@@ -38,6 +38,21 @@ _RAW = (
     "filed",
     "frame",
 )
+
+
+def filing_url(cik: pl.Expr, accession: pl.Expr) -> pl.Expr:
+    """The EDGAR folder of a filing: ``https://www.sec.gov/Archives/edgar/data/<cik>/<accn>/``.
+
+    Examples
+    --------
+    >>> pl.select(filing_url(pl.lit("0000320193"), pl.lit("0000320193-25-000079"))).item()
+    'https://www.sec.gov/Archives/edgar/data/320193/000032019325000079/'
+    """
+    return pl.format(
+        "https://www.sec.gov/Archives/edgar/data/{}/{}/",
+        cik.str.strip_chars_start("0"),
+        accession.str.replace_all("-", ""),
+    )
 
 
 def _derive_group(facts: list[dict]) -> tuple[list[dict], dict[int, str]]:
@@ -126,6 +141,7 @@ def quarters(
         "filed_d",
         "first_filed",
         "form",
+        "definition",
         "source_file",
         "source_row",
     ]
@@ -161,6 +177,9 @@ def quarters(
             filed="filed_d",
             first_filed="first_filed",
             form="form",
+            source_kind=pl.lit("sec_xbrl"),
+            definition="definition",
+            source_url=filing_url(pl.col("cik"), pl.col("accn")),
             source_file="source_file",
             source_row="source_row",
         )

@@ -9,19 +9,31 @@ XBRL traps handled here (see ``resources/sec_concepts.csv`` and ``sec_companies.
 * ``fy``/``fp`` in companyfacts describe the *filing*, not the fact: the fiscal year and
   quarter are computed from each period's end date and the company's fiscal-year-end
   month (Microsoft: June). Calendar year/quarter come from ``period_end``.
+* **Concept switches**: a firm moves between tags (NVIDIA and Apple between
+  ``PaymentsToAcquirePropertyPlantAndEquipment`` and ``PaymentsToAcquireProductiveAssets``);
+  ``sec_concepts.csv`` declares per company the tags, their priority and the period ends
+  each was used for.
+* **Forms**: companyfacts mixes in facts from 8-K, DEF 14A, 424B prospectuses and 10-K/A;
+  ``resources/sec_forms.csv`` says which are used (reasons name the form).
+* **Scale changes**: NVIDIA reported in thousands, later in millions; the later (rounded)
+  value wins like any restatement and the earlier one is rejected as ``rescaled``.
+* A quarter that cannot be derived (NVIDIA has no annual capex fact for FY2013-FY2021,
+  so no Q4) is absent, never invented: :func:`gaps` lists such quarters with the reason.
 
 **Row accounting.** Every fact in the file is a row in: ``rows_in`` counts *all* facts
 (``source_row`` = 1-based position in the flattened list facts → taxonomy → tag → unit
 → entry, in file order). Each fact is either the source of one output row or a reject
 with a reason: ``not a requested concept``, ``duplicate of source_row N``, ``restated:
-superseded by source_row N …``, ``alternative tag …``, ``year-to-date total …`` (an
-input to the differencing, not itself a quarter), ``malformed fact …``, ``unit …``,
+superseded by source_row N …``, ``rescaled …``, ``alternative tag …``, ``year-to-date
+total …`` (an input to the differencing, not itself a quarter), ``malformed fact …``,
+``form …``, ``tag … is declared … only for periods ending …``, ``unit …``,
 ``unsupported period …``. Superseded and year-to-date facts are not errors; they are
 accounted for. A requested concept a company never reports gives no rows
 (``on_missing="raise"`` turns that into :class:`~layofflab.errors.LookupMissError`).
 
 Files ending in ``.csv`` are read as the transcribed quarterly table
-``data/raw/capex_quarterly.csv`` (see :func:`transcribe`).
+``data/raw/sec_quarterly.csv`` (see :func:`transcribe` and
+:mod:`layofflab.sources.sec.transcribed`).
 
 Examples
 --------
@@ -51,6 +63,7 @@ from layofflab.sources._base import Cleaned
 from layofflab.sources.sec import derive
 from layofflab.sources.sec.calendar import company_of
 from layofflab.sources.sec.concepts import attach_concepts, concept_table, tags_for
+from layofflab.sources.sec.coverage import find_gaps
 from layofflab.sources.sec.transcribed import (
     TRANSCRIBED_COLUMNS,
     read_transcribed,
@@ -62,6 +75,7 @@ __all__ = [
     "DERIVATIONS",
     "TRANSCRIBED_COLUMNS",
     "concept_table",
+    "gaps",
     "load_facts",
     "read",
     "transcribe",
@@ -184,19 +198,9 @@ def read(
     InputFileError
         Unreadable or non-companyfacts files, or two inputs with the same file name.
     """
-    paths = (
-        [Path(path_or_paths)]
-        if isinstance(path_or_paths, (str, Path))
-        else list(map(Path, path_or_paths))
-    )
+    paths = _paths(path_or_paths)
     if on_missing not in ("empty", "raise"):
         raise InvalidArgumentError("on_missing", on_missing, expected="'empty' or 'raise'")
-    if not paths:
-        raise InvalidArgumentError("path_or_paths", [], expected="at least one file")
-    names = [p.name for p in paths]
-    for p in paths:
-        if names.count(p.name) > 1:
-            raise InputFileError(p, "file names that are unique among the inputs")
     csvs = [p for p in paths if p.suffix.lower() == ".csv"]
     parts = [read_transcribed(p, today=today) for p in csvs]
     jsons = [p for p in paths if p.suffix.lower() != ".csv"]
@@ -210,6 +214,62 @@ def read(
             _raise_missing(facts, table)
         parts.append(Cleaned(SOURCE, data, rejects, rows_in))
     return Cleaned.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _paths(path_or_paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    paths = (
+        [Path(path_or_paths)]
+        if isinstance(path_or_paths, (str, Path))
+        else list(map(Path, path_or_paths))
+    )
+    if not paths:
+        raise InvalidArgumentError("path_or_paths", [], expected="at least one file")
+    names = [p.name for p in paths]
+    for p in paths:
+        if names.count(p.name) > 1:
+            raise InputFileError(p, "file names that are unique among the inputs")
+    return paths
+
+
+def gaps(
+    path_or_paths: str | Path | Sequence[str | Path],
+    *,
+    concepts: Mapping[str, Sequence[str]] | None = None,
+    since: tuple[int, int] | None = None,
+    today: dt.date | None = None,
+) -> pl.DataFrame:
+    """Fiscal quarters :func:`read` cannot give from these companyfacts files, with the reason.
+
+    Parameters
+    ----------
+    path_or_paths : path or sequence of paths
+        ``*.json`` companyfacts documents, as for :func:`read`.
+    concepts : mapping, optional
+        As for :func:`read`.
+    since : (year, quarter), optional
+        First calendar quarter expected of every series (default: its first quarter).
+    today : datetime.date, optional
+        As for :func:`read`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per missing company × concept × fiscal quarter
+        (:data:`~layofflab.sources.sec.coverage.GAP_COLUMNS`).
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> path = config.FIXTURES / "sec" / "calendar_companyfacts.json"
+    >>> g = gaps(path, concepts={"capex": []}, since=(2022, 4))  # the file starts in 2023
+    >>> g.select("fiscal_year", "fiscal_period", "reason").rows()  # doctest: +ELLIPSIS
+    [(2022, 'Q4', 'no usable fact ends on this quarter: no annual (10-K) value and no 3-month value, so Q4 = FY - 9M cannot be derived')]
+    """
+    paths = _paths(path_or_paths)
+    facts = pl.concat([load_facts(p) for p in paths], how="vertical")
+    table = concept_table(concepts)
+    data, _ = derive.quarters(facts, table, today=today)
+    return find_gaps(facts, table, data, since=since, today=today)
 
 
 def _raise_missing(facts: pl.DataFrame, table: pl.DataFrame) -> None:

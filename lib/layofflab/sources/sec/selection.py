@@ -1,7 +1,10 @@
 """Which facts are usable, and which one of several stands for a period.
 
 Every fact of a requested concept is checked (:func:`classify`): its dates, value, unit,
-filing date and period shape; anything unusable gets a reject reason. Of the usable
+form (``resources/sec_forms.csv``: 10-K, 10-Q and amendments are used, 8-K values only as
+recasts of a period a periodic report gives, DEF 14A and prospectuses never), the period
+ends declared for its tag, filing date and period shape; anything unusable gets a reject
+reason. Of the usable
 facts, one per company × concept × (start, end) is chosen (:func:`select`): the
 highest-priority tag, then the latest ``filed``; the others are rejected as duplicates,
 restatements or alternative tags, each pointing at the fact that was kept.
@@ -28,7 +31,7 @@ def _reason(today: dt.date | None) -> pl.Expr:
         (pl.col("concept").is_null(), pl.lit("not a requested concept")),
         *(
             (pl.col(k).is_null(), pl.lit(f"malformed fact: missing '{k}'"))
-            for k in ("end", "val", "accn", "filed")
+            for k in ("end", "val", "accn", "filed", "form")
         ),
         (end.is_null(), pl.format("malformed fact: unparseable end date '{}'", "end")),
         (
@@ -38,6 +41,35 @@ def _reason(today: dt.date | None) -> pl.Expr:
         (filed.is_null(), pl.format("malformed fact: unparseable filed date '{}'", "filed")),
         (pl.col("value").is_null(), pl.format("malformed fact: non-numeric value '{}'", "val")),
         (start > end, pl.lit("malformed fact: start after end")),
+        (
+            pl.col("form_role").is_null(),
+            pl.format("form '{}' is not a financial report listed in sec_forms.csv", "form"),
+        ),
+        (
+            pl.col("form_role") == "excluded",
+            pl.format("form '{}' excluded: not a financial statement (sec_forms.csv)", "form"),
+        ),
+        (
+            (pl.col("form_role") == "recast") & ~pl.col("_in_periodic"),
+            pl.format(
+                "form '{}': no 10-K/10-Q gives this period for {}; a current report's own "
+                "figures are used only as recasts of a periodic report",
+                "form",
+                "xbrl_tag",
+            ),
+        ),
+        (
+            (end < pl.col("first_end")).fill_null(False)
+            | (end > pl.col("last_end")).fill_null(False),
+            pl.format(
+                "tag {} is declared for {} of {} only for periods ending {}..{} (sec_concepts.csv)",
+                "xbrl_tag",
+                "concept",
+                "company_id",
+                pl.col("first_end").cast(pl.String).fill_null(""),
+                pl.col("last_end").cast(pl.String).fill_null(""),
+            ),
+        ),
         (
             pl.col("unit") != pl.col("want_unit"),
             pl.format(
@@ -100,6 +132,11 @@ def classify(facts: pl.DataFrame, table: pl.DataFrame, today: dt.date | None) ->
         end_d=iso("end"),
         filed_d=iso("filed"),
         value=pl.col("val").cast(pl.Float64, strict=False),
+        _in_periodic=pl.col("form_role")
+        .is_in(["periodic", "amendment"])
+        .fill_null(False)
+        .any()
+        .over("cik", "taxonomy", "xbrl_tag", "unit", "start", "end"),
     )
     end_idx = month_index(pl.col("end_d"))
     start_idx = month_index(pl.col("start_d") - pl.duration(days=1))
@@ -116,8 +153,21 @@ def classify(facts: pl.DataFrame, table: pl.DataFrame, today: dt.date | None) ->
     ).unnest("fq")
 
 
+def _rescaled(value: pl.Expr, kept: pl.Expr) -> pl.Expr:
+    """Two values of one period that differ only by rounding to millions (a scale change:
+    NVIDIA reported in thousands until FY2015 and in millions later)."""
+    in_millions = (value % 1e6 == 0) != (kept % 1e6 == 0)
+    return ((value - kept).abs() < 1e6) & in_millions
+
+
 def select(valid: pl.DataFrame) -> pl.DataFrame:
-    """Rank candidates per period: tag priority, then latest filed; attach the winner's ids."""
+    """Rank candidates per period: tag priority, then latest filed; attach the winner's ids.
+
+    The latest filed value wins on purpose, scale changes included: it is the figure as
+    the company reports the period now (restatements, reclassifications), and it is the
+    one later comparatives difference against; ``first_filed`` keeps when the period was
+    first reported. A value replaced only by rounding is rejected as ``rescaled``.
+    """
     key = ["cik", "concept", "start", "end"]
     ranked = valid.sort(
         ["priority", "filed_d", "accn", "source_file", "source_row"],
@@ -152,6 +202,17 @@ def select(valid: pl.DataFrame) -> pl.DataFrame:
         )
         .when(pl.col("w_value") == pl.col("value"))
         .then(pl.format("duplicate of source_row {}{}", "w_row", where))
+        .when(_rescaled(pl.col("value"), pl.col("w_value")))
+        .then(
+            pl.format(
+                "rescaled (the same amount rounded to another scale, thousands vs millions): "
+                "superseded by source_row {}{} (accession {}, filed {})",
+                "w_row",
+                where,
+                "w_accn",
+                "w_filed",
+            )
+        )
         .otherwise(
             pl.format(
                 "restated: superseded by source_row {}{} (accession {}, filed {})",
