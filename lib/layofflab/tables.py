@@ -136,9 +136,10 @@ TABLES: dict[str, Table] = _registry(
         "capex",
         "sec",
         lambda paths: sec.read(paths),
-        ("capex_quarterly.csv",),
+        ("sec_quarterly.csv",),
         schemas.SEC,
-        "discrete quarterly series from SEC XBRL company facts (or their transcription)",
+        "discrete quarters of capex, revenue, operating income and assets from SEC XBRL "
+        "company facts (or their transcription; source_kind marks third-party/press gap-fills)",
     ),
     Table(
         "warn",

@@ -2,7 +2,8 @@
 
 A missing quarter is never filled in. :func:`find_gaps` lists every fiscal quarter between
 the first one asked for (``since``, a calendar quarter) or the first one derived, and the
-last one derived, that has no value, with the usable facts that end on it:
+last one derived or on which a usable fact ends, that has no value, with the usable facts
+that end on it:
 
 * none — ``no usable fact ends on this quarter`` (the filings tagged it otherwise — a
   company-extension concept is never in companyfacts — or the file does not reach it);
@@ -97,8 +98,11 @@ def find_gaps(
         shift = int((cidx - fidx)[0])  # calendar index = fiscal index + shift
         have = set(fidx.to_list())
         first = min(have) if since is None else since[0] * 4 + since[1] - shift
+        # up to the last quarter derived, or on which a usable fact ends
+        ended = [fy * 4 + fq for (k, c, fy, fq) in ends if (k, c) == (cik, concept)]
+        last = max([*have, *ended])
         instant = bool(g["period_start"].is_null().all())
-        for f in range(first, max(have) + 1):
+        for f in range(first, last + 1):
             if f in have:
                 continue
             fy, fq = divmod(f - 1, 4)

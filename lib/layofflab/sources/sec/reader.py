@@ -262,8 +262,11 @@ def gaps(
     >>> from layofflab import config
     >>> path = config.FIXTURES / "sec" / "calendar_companyfacts.json"
     >>> g = gaps(path, concepts={"capex": []}, since=(2022, 4))  # the file starts in 2023
-    >>> g.select("fiscal_year", "fiscal_period", "reason").rows()  # doctest: +ELLIPSIS
-    [(2022, 'Q4', 'no usable fact ends on this quarter: no annual (10-K) value and no 3-month value, so Q4 = FY - 9M cannot be derived')]
+    >>> g.select("fiscal_year", "fiscal_period").rows()
+    [(2022, 'Q4'), (2025, 'Q2'), (2025, 'Q3')]
+    >>> g["reason"][2]
+    'only 9-month value(s) end on this quarter; the 6-month cumulative value needed to difference them is missing'
+
     """
     paths = _paths(path_or_paths)
     facts = pl.concat([load_facts(p) for p in paths], how="vertical")
@@ -286,12 +289,13 @@ def _raise_missing(facts: pl.DataFrame, table: pl.DataFrame) -> None:
 
 
 def transcribe(cleaned: Cleaned, *, concepts: Sequence[str] = ("capex",)) -> pl.DataFrame:
-    """The quarterly table shipped as ``data/raw/capex_quarterly.csv`` (one-off, documented).
+    """``cleaned``'s quarters of ``concepts`` in the transcribed-table format (whole dollars).
 
-    ``data/raw/capex_quarterly.csv`` was written once with
-    ``transcribe(read([<googl, meta, msft companyfacts JSON>])).write_csv(...)`` from the
-    SEC companyfacts documents (data.sec.gov, public domain); each row cites its
-    filing by ``accession``. Nothing in the build reads the companyfacts files.
+    ``data/raw/sec_quarterly.csv`` holds such rows for the SEC companyfacts documents in
+    ``../shared/data`` (data.sec.gov, public domain), each citing its filing by
+    ``accession``, plus third-party and press figures that fill gaps; it is rebuilt by
+    :func:`layofflab.sources.sec.transcription.write_sec_quarterly`. Nothing in the build
+    reads the companyfacts files.
 
     Examples
     --------
