@@ -1,9 +1,9 @@
 """Every declared table schema (pandera's polars support) and the one validator.
 
 The home of every schema: :data:`TRACKER`, :data:`WARN`, :data:`SEC`,
-:data:`ANNOUNCEMENTS`, the AI-event tables :data:`AI_CLUSTERS` and :data:`DC_REGISTRY`, and the
-:data:`REJECTS` schema every rejects table shares; and of the vocabulary they share, such as
-:data:`SOURCE_TIERS` (the tier of a cited page). A
+:data:`ANNOUNCEMENTS`, :data:`FIRMS`, :data:`HEADCOUNT`, the AI-event tables :data:`AI_CLUSTERS`
+and :data:`DC_REGISTRY`, and the :data:`REJECTS` schema every rejects table shares; and of
+the vocabulary they share, such as :data:`SOURCE_TIERS` (the tier of a cited page). A
 reader's output columns are derived from its schema (``COLUMNS = tuple(SCHEMA.columns)``).
 Every processed table is validated before it is written; a failure raises
 :class:`~layofflab.errors.SchemaValidationError` listing the failing checks, and nothing
@@ -36,6 +36,10 @@ __all__ = [
     "CLUSTER_STATUSES",
     "DC_REGISTRY",
     "DERIVATIONS",
+    "FIRMS",
+    "HEADCOUNT",
+    "HEADCOUNT_BASES",
+    "HEADCOUNT_SOURCE_KINDS",
     "JOB_FAMILIES",
     "JOB_TITLES",
     "LAYOFF_TYPES",
@@ -284,6 +288,67 @@ SEC = pa.DataFrameSchema(
     ordered=True,
     name="sec",
     unique=["cik", "concept", "fiscal_year", "fiscal_period"],
+)
+
+
+#: The firm table (``sources.firms``): one row per firm of the default panel.
+FIRMS = pa.DataFrameSchema(
+    {
+        "company_id": pa.Column(pl.String, pa.Check.str_matches(_TICKER_PATTERN), unique=True),
+        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$"), unique=True),
+        "name": pa.Column(pl.String, pa.Check.str_length(min_value=1)),
+        "fiscal_year_end_month": pa.Column(pl.Int8, pa.Check.in_range(1, 12)),
+        "fiscal_year_end": pa.Column(pl.String, pa.Check.str_length(min_value=1)),
+        "source_url": pa.Column(pl.String, pa.Check.str_matches(_URL)),
+        **_PROVENANCE_COLUMNS,
+    },
+    strict=True,
+    ordered=True,
+    name="firms",
+    unique=["source_file", "source_row"],
+)
+
+#: Where a headcount comes from: the 10-K's own sentence (``sec_10k``) or a news page (``press``).
+HEADCOUNT_SOURCE_KINDS: tuple[str, ...] = ("sec_10k", "press")
+#: What a headcount counts (definitions differ by firm and over time).
+HEADCOUNT_BASES: tuple[str, ...] = (
+    "full-time",
+    "full-time equivalent",
+    "full- and part-time",
+    "workforce incl. subsidiaries",
+    "employees, basis not stated",
+)
+
+
+def _one_primary_per_firm_year(data: Any) -> pl.LazyFrame:
+    return data.lazyframe.select(
+        pl.col("primary").cast(pl.Int32).sum().over("company_id", "fiscal_year") == 1
+    )
+
+
+#: Annual headcount (``sources.headcount``): firm × fiscal year × source; one primary row each.
+HEADCOUNT = pa.DataFrameSchema(
+    {
+        "company_id": pa.Column(pl.String, pa.Check.str_matches(_TICKER_PATTERN)),
+        "cik": pa.Column(pl.String, pa.Check.str_matches(r"^\d{10}$")),
+        "fiscal_year": pa.Column(pl.Int32, pa.Check.in_range(1990, 2100)),
+        "period_end": pa.Column(pl.Date),
+        "employees": pa.Column(pl.Int64, pa.Check.in_range(1, 10_000_000)),
+        "approximate": pa.Column(pl.Boolean, nullable=True),  # null: the source does not say
+        "basis": pa.Column(pl.String, pa.Check.isin(list(HEADCOUNT_BASES))),
+        "form": pa.Column(pl.String, nullable=True),
+        "filed": pa.Column(pl.Date, nullable=True),
+        "accession": pa.Column(pl.String, pa.Check.str_matches(_ACCESSION), nullable=True),
+        "document_url": pa.Column(pl.String, pa.Check.str_matches(_URL)),
+        "source_kind": pa.Column(pl.String, pa.Check.isin(list(HEADCOUNT_SOURCE_KINDS))),
+        "primary": pa.Column(pl.Boolean),
+        **_PROVENANCE_COLUMNS,
+    },
+    checks=[pa.Check(_one_primary_per_firm_year, name="one primary row per firm and fiscal year")],
+    strict=True,
+    ordered=True,
+    name="headcount",
+    unique=["source_file", "source_row"],
 )
 
 
