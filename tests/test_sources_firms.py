@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from layofflab import config
-from layofflab.entities import load_aliases
 from layofflab.schemas import FIRMS, validate
 from layofflab.sources import firms
+from layofflab.sources.entities import load_aliases
 from layofflab.sources.sec import calendar
 
 PANEL = {"AMZN", "MSFT", "GOOGL", "META", "AAPL", "ORCL", "CRM", "INTC", "IBM", "CSCO", "DELL"}

@@ -199,7 +199,7 @@ def test_example_facts_agree_with_our_quarters(secdir, cleaned):
     concept_of = {
         "PaymentsToAcquirePropertyPlantAndEquipment": "capex",
         "Revenues": "revenue",
-        "Assets": "assets",
+        "Assets": "total_assets",
         "PropertyPlantAndEquipmentNet": "ppe_net",
         "NetIncomeLoss": "net_income",
         "Depreciation": "depreciation",
@@ -339,7 +339,7 @@ def test_transcribed_raw_table_matches_the_json(cleaned):
     again = cleaned.data.filter(
         pl.col("company_id").is_in(["META", "MSFT"]),
         pl.col("concept").is_in(
-            ["capex", "finance_lease_principal", "revenue", "operating_income", "assets"]
+            ["capex", "finance_lease_principal", "revenue", "operating_income", "total_assets"]
         ),
     )
     assert shipped.height > 100
@@ -371,7 +371,7 @@ FIRM_SIZE = {
     "capex": [],
     "revenue": [],
     "operating_income": [],
-    "assets": [],
+    "total_assets": [],
     "finance_lease_principal": [],
 }
 
@@ -561,7 +561,7 @@ def test_firm_size_concepts_use_each_firms_own_tags(secdir, full):
             tags = own if own.height else declared.filter(concept=concept, company_id="*")
             assert used <= set(tags["xbrl_tag"]), (company, concept, used)
     assert set(full.data.filter(concept="operating_income")["xbrl_tag"]) == {"OperatingIncomeLoss"}
-    assert set(full.data.filter(concept="assets")["xbrl_tag"]) == {"Assets"}
+    assert set(full.data.filter(concept="total_assets")["xbrl_tag"]) == {"Assets"}
     # where a period is tagged twice (Revenues and RevenueFromContract..., or both capex
     # tags), the values agree: the priority only decides which tag is cited
     facts = pl.concat([sec.load_facts(secdir / FULL / n) for n in FULL_JSONS.values()])

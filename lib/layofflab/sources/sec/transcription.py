@@ -50,7 +50,7 @@ CONCEPTS: tuple[str, ...] = (
     "finance_lease_principal",
     "revenue",
     "operating_income",
-    "assets",
+    "total_assets",
 )
 #: First calendar quarter shipped (the panel starts in 2019Q1; lags need 2018).
 SINCE: tuple[int, int] = (2018, 1)
