@@ -607,6 +607,13 @@ def test_shipped_sec_quarterly_is_what_the_reader_derives(shared_data):
     press = built.ledger.filter(pl.col("source") == "press")
     assert press["row"].to_list() == list(range(1, pages.height + 1))
     assert press.filter(pl.col("outcome") == "shipped").height == 3
+    third = built.ledger.filter(pl.col("source") == "third_party")
+    derived = pl.read_csv(
+        shared_data / "sec" / "capex_quarterly_derived" / "capex_history_quarterly.csv"
+    )
+    assert third["row"].to_list() == list(range(1, derived.height + 1))
+    shipped_third = third.filter(pl.col("outcome").str.ends_with(": shipped"))
+    assert shipped_third.height == kinds.filter(source_kind="third_party")["len"][0] == 46
 
 
 def test_shipped_sec_rows_cover_every_firm_from_2018(shared_data):

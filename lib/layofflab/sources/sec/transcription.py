@@ -125,41 +125,48 @@ def _third_party(shared: Path, covered: set[tuple]) -> tuple[pl.DataFrame, list[
         quarter=pl.col("quarter").cast(pl.Int32),
         value=pl.col("payments_usd").cast(pl.Float64).round(0).cast(pl.Int64),
     )
-    ledger: list[tuple] = []
-    rows: list[dict] = []
+    outcome: dict[int, str] = {}
+    rows: list[tuple[int, dict]] = []  # (source row, transcribed row)
     for r in raw.sort("row").iter_rows(named=True):
         cid, y, q = r["company_id"], r["year"], r["quarter"]
-        where = ("third_party", r["row"])
         if y * 4 + max(q, 1) < SINCE[0] * 4 + SINCE[1]:
-            ledger.append((*where, "before the shipped window"))
-            continue
-        if q == 0:
-            ledger.append((*where, "calendar-year total: used only to derive Q4"))
-            continue
-        rows.append(_quarter_row(cid, y, q, r["value"], "as published", note=None))
+            outcome[r["row"]] = "before the shipped window"
+        elif q == 0:
+            outcome[r["row"]] = (
+                "calendar-year total: not used (the fiscal year is not the calendar year)"
+            )
+        else:
+            rows.append((r["row"], _quarter_row(cid, y, q, r["value"], "as published", note=None)))
     # Q4 = calendar-year total minus Q1..Q3, for firms whose fiscal year is the calendar year
     for (cid,), g in raw.filter(pl.col("year") >= SINCE[0]).group_by("company_id"):
         fye = {c: m for c, m in companies().values()}[cid]
         if fye != 12:
             continue
-        by = {(y, q): v for y, q, v in g.select("year", "quarter", "value").iter_rows()}
+        by = {(y, q): (v, n) for y, q, v, n in g.select("year", "quarter", "value", "row").rows()}
         for y in sorted({y for y, _ in by}):
-            if (y, 4) in by or (y, 0) not in by or not all((y, k) in by for k in (1, 2, 3)):
+            if (y, 0) not in by:
                 continue
-            q4 = by[(y, 0)] - sum(by[(y, k)] for k in (1, 2, 3))
+            if (y, 4) in by or not all((y, k) in by for k in (1, 2, 3)):
+                outcome[by[(y, 0)][1]] = "calendar-year total: Q1-Q3 incomplete, no Q4 derived"
+                continue
+            total, quarters = by[(y, 0)][0], [by[(y, k)][0] for k in (1, 2, 3)]
             note = (
-                f"Q4 = the third party's calendar-year total {by[(y, 0)]} minus its Q1-Q3 "
-                f"{by[(y, 1)]} + {by[(y, 2)]} + {by[(y, 3)]}"
+                f"Q4 = the third party's calendar-year total {total} minus its Q1-Q3 "
+                f"{quarters[0]} + {quarters[1]} + {quarters[2]}"
             )
-            rows.append(_quarter_row(cid, y, 4, q4, "YTD minus quarters", note=note))
-    table = pl.DataFrame(rows) if rows else pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
-    keep = table.filter(
-        ~pl.struct(_KEY).map_elements(lambda s: tuple(s.values()) in covered, pl.Boolean)
-    )
-    dropped = table.height - keep.height
-    ledger.append(("third_party", 0, f"{dropped} quarter(s) already given by sec_xbrl rows"))
-    ledger.append(("third_party", 0, f"{keep.height} quarter(s) shipped"))
-    return keep, ledger
+            q4 = total - sum(quarters)
+            rows.append(
+                (by[(y, 0)][1], _quarter_row(cid, y, 4, q4, "YTD minus quarters", note=note))
+            )
+    keep = []
+    for row, x in rows:
+        given = tuple(x[k] for k in _KEY) in covered
+        what = "Q4 derived from this total" if x["derived"] == "YTD minus quarters" else "quarter"
+        outcome[row] = f"{what}: {'already given by sec_xbrl rows' if given else 'shipped'}"
+        if not given:
+            keep.append(x)
+    table = pl.DataFrame(keep) if keep else pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
+    return table, [("third_party", n, outcome[n]) for n in sorted(outcome)]
 
 
 def _quarter_row(cid: str, year: int, quarter: int, value: int, derived: str, *, note) -> dict:
