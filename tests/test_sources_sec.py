@@ -11,7 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
+from layofflab.errors import (
+    InputFileError,
+    InvalidArgumentError,
+    LookupMissError,
+    SchemaValidationError,
+)
 from layofflab.schemas import SEC, validate
 from layofflab.sources import sec
 
@@ -350,3 +355,128 @@ def test_any_quarterly_series_survives_ytd_reporting(
     assert got["value"].to_list() == [float(v) for v in values]
     assert got["fiscal_year"].to_list() == [year] * 4
     assert got["period_end"].dt.month().to_list()[-1] == fye
+
+
+# --- concept switches, forms, scale changes, gaps (switch_companyfacts.json: NVIDIA's CIK) ----
+
+
+def test_concept_switch_takes_the_declared_tag_per_period(fx):
+    c = sec.read(fx / "switch_companyfacts.json", concepts={"capex": []}, today=TODAY)
+    c.check_conservation()
+    assert quarters(c) == {
+        (2021, "Q1"): 100e6,
+        (2021, "Q2"): 150e6,
+        (2021, "Q3"): 170e6,  # 9M of the new tag minus 6M (both tags agree on 6M)
+        (2022, "Q1"): 300e6,
+        (2022, "Q2"): 200e6,
+    }
+    assert set(c.data["xbrl_tag"]) == {"PaymentsToAcquireProductiveAssets"}
+    why = reasons(c)
+    assert (
+        why[1]
+        == "alternative tag: period taken from PaymentsToAcquireProductiveAssets (source_row 4)"
+    )
+    # the old tag after its declared last period end (2020-07-26) is not used
+    assert why[3] == (
+        "tag PaymentsToAcquirePropertyPlantAndEquipment is declared for capex of NVDA only for "
+        "periods ending ..2020-07-26 (sec_concepts.csv)"
+    )
+
+
+def test_forms_other_than_periodic_reports_are_rejected_by_name(fx):
+    why = reasons(sec.read(fx / "switch_companyfacts.json", concepts={"capex": []}, today=TODAY))
+    assert why[11] == "form 'DEF 14A' excluded: not a financial statement (sec_forms.csv)"
+    assert why[13] == "form '424B5' excluded: not a financial statement (sec_forms.csv)"
+    # an 8-K period that no 10-K/10-Q gives is not a recast: not used
+    assert why[12].startswith("form '8-K': no 10-K/10-Q gives this period")
+    # ... while an 8-K recast of a 10-K period competes like any later filing (june fixture)
+    june = sec.read(fx / "june_companyfacts.json", today=TODAY)
+    assert june.data.filter(pl.col("form") == "8-K").height == 1
+
+
+def test_scale_change_keeps_the_latest_value_and_names_the_rounding(fx):
+    c = sec.read(fx / "switch_companyfacts.json", concepts={"capex": []}, today=TODAY)
+    assert quarters(c)[(2022, "Q1")] == 300_000_000  # 10-Q of 2022, in millions
+    assert reasons(c)[7].startswith(
+        "rescaled (the same amount rounded to another scale, thousands vs millions): "
+        "superseded by source_row 8 (accession 0000000003-22-000010, filed 2022-05-25)"
+    )
+
+
+def test_gaps_name_quarters_that_cannot_be_derived(fx):
+    g = sec.gaps(fx / "switch_companyfacts.json", concepts={"capex": []}, today=TODAY)
+    got = {
+        (fy, fp): why for fy, fp, why in g.select("fiscal_year", "fiscal_period", "reason").rows()
+    }
+    assert set(got) == {(2021, "Q4"), (2022, "Q3"), (2022, "Q4")}
+    assert "no annual (10-K) value" in got[(2021, "Q4")]
+    assert got[(2022, "Q4")].startswith("only 12-month value(s) end on this quarter; the 9-month")
+    assert g.columns == list(sec.coverage.GAP_COLUMNS)
+    # a series starts where asked: since=(2020, 1) adds FY2020 Q4 (calendar 2020Q1)
+    earlier = sec.gaps(fx / "switch_companyfacts.json", concepts={"capex": []}, since=(2020, 1))
+    assert (2020, "Q4") in set(earlier.select("fiscal_year", "fiscal_period").rows())
+
+
+def test_output_carries_source_kind_definition_and_filing_url(fx):
+    c = sec.read(fx / "switch_companyfacts.json", concepts={"capex": []}, today=TODAY)
+    row = c.data.row(0, named=True)
+    assert row["source_kind"] == "sec_xbrl"
+    assert row["definition"] in sec.CAPEX_DEFINITIONS
+    assert row["source_url"] == (
+        "https://www.sec.gov/Archives/edgar/data/1045810/000000000321000010/"
+    )
+
+
+def _transcribed(tmp_path, rows: list[str]) -> sec.Cleaned:
+    header = ",".join((*sec.TRANSCRIBED_COLUMNS, *sec.TRANSCRIBED_OPTIONAL))
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return sec.read(path, today=TODAY)
+
+
+def test_transcribed_table_carries_source_kinds(tmp_path):
+    cash = '"cash capex: property and equipment, excl. finance leases"'
+    base = "AMZN,1018724,capex,PaymentsToAcquireProductiveAssets,2024,{q},,2024-03-31,100,{d},"
+    rows = [
+        base.format(q="Q1", d="as published") + f",,,,third_party,{cash},https://x.org/a,n",
+        base.format(q="Q2", d="as published") + ',,,,press,"capex incl. finance leases",'
+        "https://x.org/b,",
+        base.format(q="Q3", d="reported quarter") + ",,10-Q,,sec_xbrl,,,",
+        base.format(q="Q4", d="as published") + ",,,,blog,x,https://x.org/c,",
+        base.format(q="Q4", d="as published") + ',,,,press,"capex, roughly",https://x.org/d,',
+        base.format(q="Q4", d="as published") + ',,,,press,"capex, definition not stated",,',
+    ]
+    c = _transcribed(tmp_path, rows)
+    c.check_conservation()
+    assert c.data.select("source_kind", "accession", "definition").rows() == [
+        ("third_party", None, "cash capex: property and equipment, excl. finance leases"),
+        ("press", None, "capex incl. finance leases"),
+    ]
+    validate(c.data, SEC, table="sec")
+    assert reasons(c) == {
+        3: "filed: missing (required for sec_xbrl rows)",
+        4: "unknown source_kind 'blog' (expected one of sec_xbrl, third_party, press)",
+        5: "capex definition 'capex, roughly' is not one of CAPEX_DEFINITIONS",
+        6: "source_url: not a URL ''",
+    }
+
+
+def test_schema_requires_a_filing_for_sec_rows(fx):
+    c = sec.read(fx / "calendar_companyfacts.json", today=TODAY)
+    broken = c.data.with_columns(accession=pl.lit(None, dtype=pl.String))
+    with pytest.raises(SchemaValidationError, match="sec_xbrl rows have an accession"):
+        validate(broken, SEC, table="sec")
+    press = c.data.with_columns(
+        accession=pl.lit(None, dtype=pl.String), source_kind=pl.lit("press")
+    )
+    validate(press, SEC, table="sec")
+
+
+def test_capex_definitions_of_the_concept_table_are_declared():
+    table = sec.concept_table().filter(pl.col("concept") == "capex")
+    assert set(table["definition"]) <= set(sec.CAPEX_DEFINITIONS)
+    # NVIDIA and Apple declare both capex tags, with the period ends of the switch
+    for company in ("NVDA", "AAPL"):
+        own = table.filter(pl.col("company_id") == company).sort("priority")
+        assert own.height == 2
+        assert own["first_end"][0] is not None and own["last_end"][1] is not None

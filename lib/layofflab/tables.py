@@ -17,7 +17,8 @@ knows it by. The same registry serves
 Examples
 --------
 >>> list(TABLES)
-['layoffs', 'announcements', 'capex', 'warn', 'job_families', 'job_titles', 'ai_clusters', 'dc_registry']
+['firms', 'layoffs', 'announcements', 'capex', 'headcount', 'warn', 'job_families', 'job_titles',
+ 'ai_clusters', 'dc_registry']
 >>> TABLES["layoffs"].source, TABLES["layoffs"].inputs
 ('tracker', ('layoff_events.csv', 'layoff_corrections.csv'))
 >>> table_for_source("sec").name
@@ -43,6 +44,8 @@ from layofflab.sources import (
     ai_clusters,
     announcements,
     dc_registry,
+    firms,
+    headcount,
     job_families,
     sec,
     tracker,
@@ -116,6 +119,14 @@ def _registry(*tables: Table) -> dict[str, Table]:
 #: Every processed table, in build order.
 TABLES: dict[str, Table] = _registry(
     Table(
+        "firms",
+        "firms",
+        lambda paths: firms.read(paths),
+        ("firms.csv",),
+        schemas.FIRMS,
+        "the panel's firms: ticker, SEC CIK, name, fiscal-year-end month (EDGAR page per row)",
+    ),
+    Table(
         "layoffs",
         "tracker",
         lambda paths: tracker.read(paths),
@@ -136,9 +147,19 @@ TABLES: dict[str, Table] = _registry(
         "capex",
         "sec",
         lambda paths: sec.read(paths),
-        ("capex_quarterly.csv",),
+        ("sec_quarterly.csv",),
         schemas.SEC,
-        "discrete quarterly series from SEC XBRL company facts (or their transcription)",
+        "discrete quarters of capex, revenue, operating income and assets from SEC XBRL "
+        "company facts (or their transcription; source_kind marks third-party/press gap-fills)",
+    ),
+    Table(
+        "headcount",
+        "headcount",
+        lambda paths: headcount.read(paths),
+        ("headcount_annual.csv",),
+        schemas.HEADCOUNT,
+        "annual year-end headcount per firm: 10-K counts, press counts where no 10-K was found; "
+        "one primary row per firm-year",
     ),
     Table(
         "warn",

@@ -9,19 +9,31 @@ XBRL traps handled here (see ``resources/sec_concepts.csv`` and ``sec_companies.
 * ``fy``/``fp`` in companyfacts describe the *filing*, not the fact: the fiscal year and
   quarter are computed from each period's end date and the company's fiscal-year-end
   month (Microsoft: June). Calendar year/quarter come from ``period_end``.
+* **Concept switches**: a firm moves between tags (NVIDIA and Apple between
+  ``PaymentsToAcquirePropertyPlantAndEquipment`` and ``PaymentsToAcquireProductiveAssets``);
+  ``sec_concepts.csv`` declares per company the tags, their priority and the period ends
+  each was used for.
+* **Forms**: companyfacts mixes in facts from 8-K, DEF 14A, 424B prospectuses and 10-K/A;
+  ``resources/sec_forms.csv`` says which are used (reasons name the form).
+* **Scale changes**: NVIDIA reported in thousands, later in millions; the later (rounded)
+  value wins like any restatement and the earlier one is rejected as ``rescaled``.
+* A quarter that cannot be derived (NVIDIA has no annual capex fact for FY2013-FY2021,
+  so no Q4) is absent, never invented: :func:`gaps` lists such quarters with the reason.
 
 **Row accounting.** Every fact in the file is a row in: ``rows_in`` counts *all* facts
 (``source_row`` = 1-based position in the flattened list facts → taxonomy → tag → unit
 → entry, in file order). Each fact is either the source of one output row or a reject
 with a reason: ``not a requested concept``, ``duplicate of source_row N``, ``restated:
-superseded by source_row N …``, ``alternative tag …``, ``year-to-date total …`` (an
-input to the differencing, not itself a quarter), ``malformed fact …``, ``unit …``,
+superseded by source_row N …``, ``rescaled …``, ``alternative tag …``, ``year-to-date
+total …`` (an input to the differencing, not itself a quarter), ``malformed fact …``,
+``form …``, ``tag … is declared … only for periods ending …``, ``unit …``,
 ``unsupported period …``. Superseded and year-to-date facts are not errors; they are
 accounted for. A requested concept a company never reports gives no rows
 (``on_missing="raise"`` turns that into :class:`~layofflab.errors.LookupMissError`).
 
 Files ending in ``.csv`` are read as the transcribed quarterly table
-``data/raw/capex_quarterly.csv`` (see :func:`transcribe`).
+``data/raw/sec_quarterly.csv`` (see :func:`transcribe` and
+:mod:`layofflab.sources.sec.transcribed`).
 
 Examples
 --------
@@ -46,15 +58,24 @@ import polars as pl
 
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_text_bytes
-from layofflab.lookups import load_table
+from layofflab.schemas import DERIVATIONS
 from layofflab.sources._base import Cleaned
 from layofflab.sources.sec import derive
+from layofflab.sources.sec.calendar import company_of
+from layofflab.sources.sec.concepts import attach_concepts, concept_table, tags_for
+from layofflab.sources.sec.coverage import find_gaps
+from layofflab.sources.sec.transcribed import (
+    TRANSCRIBED_COLUMNS,
+    read_transcribed,
+    to_transcribed,
+)
 
 __all__ = [
     "COLUMNS",
     "DERIVATIONS",
     "TRANSCRIBED_COLUMNS",
     "concept_table",
+    "gaps",
     "load_facts",
     "read",
     "transcribe",
@@ -63,75 +84,8 @@ __all__ = [
 SOURCE = "sec"
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = derive.COLUMNS
-#: Values of ``derived``.
-DERIVATIONS: tuple[str, ...] = derive.DERIVATIONS
-#: Columns of the transcribed quarterly table (``data/raw/capex_quarterly.csv``).
-TRANSCRIBED_COLUMNS: tuple[str, ...] = derive.TRANSCRIBED_COLUMNS
 _FACT_KEYS = ("start", "end", "val", "accn", "fy", "fp", "form", "filed", "frame")
 _RAW_COLUMNS = ("cik", "entity_name", "taxonomy", "xbrl_tag", "unit", *_FACT_KEYS)
-_MIN_FILED = dt.date(1993, 1, 1)  # EDGAR electronic filing began in 1993
-
-
-def concept_table(concepts: Mapping[str, Sequence[str]] | None = None) -> pl.DataFrame:
-    """The concept → tag table in force: ``resources/sec_concepts.csv`` or ``concepts``.
-
-    Parameters
-    ----------
-    concepts : mapping of str to sequence of str, optional
-        Our concept name → XBRL tags in priority order (``"Tag"`` or ``"dei:Tag"``;
-        default taxonomy ``us-gaap``; unit USD). An empty sequence means "the tags
-        declared for that name in the table". Company-specific rows of the table
-        (Amazon's capex tag) still apply to names given here.
-
-    Examples
-    --------
-    >>> concept_table({"capex": []}).select("company_id", "xbrl_tag").rows()
-    [('*', 'PaymentsToAcquirePropertyPlantAndEquipment'),
-     ('AMZN', 'PaymentsToAcquireProductiveAssets')]
-    """
-    table = load_table("sec_concepts.csv").with_columns(pl.col("priority").cast(pl.Int64))
-    if concepts is None:
-        return table
-    if isinstance(concepts, (str, bytes)) or not isinstance(concepts, Mapping):
-        raise InvalidArgumentError("concepts", concepts, expected="a mapping name -> [xbrl tags]")
-    rows = []
-    for name, tags in concepts.items():
-        if isinstance(tags, str):
-            raise InvalidArgumentError(f"concepts[{name!r}]", tags, expected="a list of tags")
-        declared = table.filter(pl.col("concept") == name)
-        if not tags:
-            if declared.is_empty():
-                known = sorted(set(table["concept"]))
-                raise LookupMissError(SOURCE, "concept", name, table=f"sec_concepts.csv {known}")
-            rows.append(declared)
-            continue
-        ns_tags = [t.split(":", 1) if ":" in t else ("us-gaap", t) for t in tags]
-        rows.append(
-            pl.DataFrame(
-                {
-                    "concept": name,
-                    "company_id": "*",
-                    "priority": range(1, len(tags) + 1),
-                    "taxonomy": [ns for ns, _ in ns_tags],
-                    "xbrl_tag": [t for _, t in ns_tags],
-                    "unit": "USD",
-                    "period_type": None,
-                    "note": "requested",
-                },
-                schema_overrides={"priority": pl.Int64},
-            )
-        )
-        rows.append(declared.filter(pl.col("company_id") != "*"))
-    out = pl.concat(rows, how="vertical_relaxed")
-    clash = out.group_by("company_id", "taxonomy", "xbrl_tag").agg(pl.col("concept").n_unique())
-    clash = clash.filter(pl.col("concept") > 1)
-    if clash.height:
-        raise InvalidArgumentError(
-            "concepts",
-            dict(concepts),
-            expected=f"each XBRL tag in one concept ({clash['xbrl_tag'][0]})",
-        )
-    return out
 
 
 def load_facts(path: str | Path) -> pl.DataFrame:
@@ -244,21 +198,11 @@ def read(
     InputFileError
         Unreadable or non-companyfacts files, or two inputs with the same file name.
     """
-    paths = (
-        [Path(path_or_paths)]
-        if isinstance(path_or_paths, (str, Path))
-        else list(map(Path, path_or_paths))
-    )
+    paths = _paths(path_or_paths)
     if on_missing not in ("empty", "raise"):
         raise InvalidArgumentError("on_missing", on_missing, expected="'empty' or 'raise'")
-    if not paths:
-        raise InvalidArgumentError("path_or_paths", [], expected="at least one file")
-    names = [p.name for p in paths]
-    for p in paths:
-        if names.count(p.name) > 1:
-            raise InputFileError(p, "file names that are unique among the inputs")
     csvs = [p for p in paths if p.suffix.lower() == ".csv"]
-    parts = [derive.read_transcribed(p, today=today) for p in csvs]
+    parts = [read_transcribed(p, today=today) for p in csvs]
     jsons = [p for p in paths if p.suffix.lower() != ".csv"]
     if jsons:
         facts = pl.concat([load_facts(p) for p in jsons], how="vertical")
@@ -272,26 +216,86 @@ def read(
     return Cleaned.concat(parts) if len(parts) > 1 else parts[0]
 
 
+def _paths(path_or_paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    paths = (
+        [Path(path_or_paths)]
+        if isinstance(path_or_paths, (str, Path))
+        else list(map(Path, path_or_paths))
+    )
+    if not paths:
+        raise InvalidArgumentError("path_or_paths", [], expected="at least one file")
+    names = [p.name for p in paths]
+    for p in paths:
+        if names.count(p.name) > 1:
+            raise InputFileError(p, "file names that are unique among the inputs")
+    return paths
+
+
+def gaps(
+    path_or_paths: str | Path | Sequence[str | Path],
+    *,
+    concepts: Mapping[str, Sequence[str]] | None = None,
+    since: tuple[int, int] | None = None,
+    today: dt.date | None = None,
+) -> pl.DataFrame:
+    """Fiscal quarters :func:`read` cannot give from these companyfacts files, with the reason.
+
+    Parameters
+    ----------
+    path_or_paths : path or sequence of paths
+        ``*.json`` companyfacts documents, as for :func:`read`.
+    concepts : mapping, optional
+        As for :func:`read`.
+    since : (year, quarter), optional
+        First calendar quarter expected of every series (default: its first quarter).
+    today : datetime.date, optional
+        As for :func:`read`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per missing company × concept × fiscal quarter
+        (:data:`~layofflab.sources.sec.coverage.GAP_COLUMNS`).
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> path = config.FIXTURES / "sec" / "calendar_companyfacts.json"
+    >>> g = gaps(path, concepts={"capex": []}, since=(2022, 4))  # the file starts in 2023
+    >>> g.select("fiscal_year", "fiscal_period").rows()
+    [(2022, 'Q4'), (2025, 'Q2'), (2025, 'Q3')]
+    >>> g["reason"][2]
+    'only 9-month value(s) end on this quarter; the 6-month cumulative value needed to difference them is missing'
+
+    """
+    paths = _paths(path_or_paths)
+    facts = pl.concat([load_facts(p) for p in paths], how="vertical")
+    table = concept_table(concepts)
+    data, _ = derive.quarters(facts, table, today=today)
+    return find_gaps(facts, table, data, since=since, today=today)
+
+
 def _raise_missing(facts: pl.DataFrame, table: pl.DataFrame) -> None:
-    tagged = derive.attach_concepts(facts, table).filter(pl.col("concept").is_not_null())
+    tagged = attach_concepts(facts, table).filter(pl.col("concept").is_not_null())
     for cik, file in facts.select("cik", "source_file").unique(maintain_order=True).rows():
-        company = derive.company_of(cik)
+        company = company_of(cik)
         wanted = table.filter(pl.col("company_id").is_in(["*", company]))
         found = set(tagged.filter(pl.col("cik") == cik)["concept"])
         for concept in sorted(set(wanted["concept"]) - found):
-            tags = derive.tags_for(table, concept, company)
+            tags = tags_for(table, concept, company)
             raise LookupMissError(
                 SOURCE, "concept", f"{concept} (tags {tags}) for CIK {cik}", table=file
             )
 
 
 def transcribe(cleaned: Cleaned, *, concepts: Sequence[str] = ("capex",)) -> pl.DataFrame:
-    """The quarterly table shipped as ``data/raw/capex_quarterly.csv`` (one-off, documented).
+    """``cleaned``'s quarters of ``concepts`` in the transcribed-table format (whole dollars).
 
-    ``data/raw/capex_quarterly.csv`` was written once with
-    ``transcribe(read([<googl, meta, msft companyfacts JSON>])).write_csv(...)`` from the
-    SEC companyfacts documents (data.sec.gov, public domain); each row cites its
-    filing by ``accession``. Nothing in the build reads the companyfacts files.
+    ``data/raw/sec_quarterly.csv`` holds such rows for the SEC companyfacts documents in
+    ``../shared/data`` (data.sec.gov, public domain), each citing its filing by
+    ``accession``, plus third-party and press figures that fill gaps; it is rebuilt by
+    :func:`layofflab.sources.sec.transcription.write_sec_quarterly`. Nothing in the build
+    reads the companyfacts files.
 
     Examples
     --------
@@ -300,4 +304,4 @@ def transcribe(cleaned: Cleaned, *, concepts: Sequence[str] = ("capex",)) -> pl.
     >>> transcribe(c).columns[:6]
     ['company_id', 'cik', 'concept', 'xbrl_tag', 'fiscal_year', 'fiscal_period']
     """
-    return derive.to_transcribed(cleaned.data.filter(pl.col("concept").is_in(list(concepts))))
+    return to_transcribed(cleaned.data.filter(pl.col("concept").is_in(list(concepts))))
