@@ -24,7 +24,7 @@ import polars as pl
 
 from layofflab import __version__, config
 from layofflab.errors import LayofflabError
-from layofflab.tables import TABLES
+from layofflab.tables import describe
 
 __all__ = ["main"]
 
@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="*", default=[], metavar="NOTEBOOK", help="notebook stems")
     p.set_defaults(run=_cmd_report)
     p = sub.add_parser("clean", help="clean raw files of one source into DIR/<source>.parquet")
-    p.add_argument("source", choices=sorted(t.source for t in TABLES.values()))
+    p.add_argument("source", choices=sorted(describe()))
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--out", required=True, metavar="DIR")
     p.set_defaults(run=_cmd_clean)

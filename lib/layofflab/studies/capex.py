@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from layofflab import config
+from layofflab import config, tables
 from layofflab.checks import check_choice, check_date, check_scalar, check_sequence
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models import adjust_pvalues, event_study, honest_did, randomization_inference
@@ -60,7 +60,8 @@ class CapexOptions:
     lags : int
         Treatment lags 1..L entering together (1–4).
     controls : bool
-        Add last quarter's revenue growth and operating margin.
+        Add last quarter's revenue growth and operating margin (available only for the firms whose
+        SEC facts are in the data, so the sample shrinks to them).
     spike_k : float
         A capex spike is capex above ``spike_k`` × the trailing four-quarter mean.
     bootstrap_reps, ri_reps : int
@@ -86,7 +87,7 @@ class CapexOptions:
         "capex_spike",
     )
     lags: int = 2
-    controls: bool = True
+    controls: bool = False
     spike_k: float = 1.5
     bootstrap_reps: int = 9999
     ri_reps: int = 999
@@ -222,20 +223,23 @@ def _placebo(design: pl.DataFrame, options: CapexOptions, fitted) -> pl.DataFram
 
 
 def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
-    first = main.filter(pl.col("lag") == 1)
-    names = [f"{o} × {t}" for o, t in first.select("outcome", "treatment").rows()]
-    p = first["p_few"].to_numpy()
+    """Holm, BH (and Romano–Wolf for the linear cells) over the main terms' few-cluster p;
+    a cell without a finite few-cluster p is kept with null adjusted p-values."""
+    first = main.filter(pl.col("lag") == 1).with_columns(pl.col("p_few").fill_nan(None))
     out = first.select("outcome", "treatment", "term", "estimate", "p_few", "few_method")
-    for method, col in (("holm", "p_holm"), ("bh", "p_bh")):
-        out = out.with_columns(
-            adjust_pvalues(p, method=method, names=names)["p_adjusted"].alias(col)
-        )
+    ok = first.filter(pl.col("p_few").is_not_null())
+    names = [f"{o} × {t}" for o, t in ok.select("outcome", "treatment").rows()]
+    key = pl.concat_str("outcome", pl.lit(" × "), "treatment")
+    adjusted: dict[str, dict[str, float]] = {"p_holm": {}, "p_bh": {}, "p_romano_wolf": {}}
+    if names:
+        for method, col in (("holm", "p_holm"), ("bh", "p_bh")):
+            res = adjust_pvalues(ok["p_few"].to_numpy(), method=method, names=names)
+            adjusted[col] = dict(zip(res["hypothesis"], res["p_adjusted"], strict=True))
     linear = [
         (o, t)
-        for o, t in first.select("outcome", "treatment").rows()
+        for o, t in ok.select("outcome", "treatment").rows()
         if OUTCOMES[o].estimator == "ols"
     ]
-    rw = {}
     if len(linear) >= 2:
         results = [fitted[k].crv1 for k in linear]
         params = [lag_terms(t, options.lags)[0] for _, t in linear]
@@ -243,12 +247,17 @@ def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
             results,
             param=params,
             cluster="company_id",
-            reps=min(options.bootstrap_reps, 9999),
+            reps=options.bootstrap_reps,
             seed=options.seed,
         )
         tab = romano_wolf(t_obs, t_boot, names=[f"{o} × {t}" for o, t in linear])
-        rw = dict(zip(tab["hypothesis"], tab["p_adjusted"], strict=True))
-    return out.with_columns(p_romano_wolf=pl.Series([rw.get(n) for n in names], dtype=pl.Float64))
+        adjusted["p_romano_wolf"] = dict(zip(tab["hypothesis"], tab["p_adjusted"], strict=True))
+    return out.with_columns(
+        [
+            key.replace_strict(m, default=None, return_dtype=pl.Float64).alias(col)
+            for col, m in adjusted.items()
+        ]
+    )
 
 
 def _events(design: pl.DataFrame, options: CapexOptions):
@@ -290,9 +299,8 @@ def run_capex(
 ) -> CapexResult:
     """Run every design of the study on the default panel (or ``panel``)."""
     if panel is None:
-        from layofflab.studies.capex_data import load_firm_panel
-
-        panel = load_firm_panel(options)
+        panel = tables.load_panel("panel").data
+    panel = panel.filter(pl.col("period") >= check_date(options.start, "start"))
     log: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -156,7 +156,7 @@ OUTCOMES: dict[str, Outcome] = dict(
             "ppml",
             "tracker",
             True,
-            "log points (rate ratio − 1 ≈ coefficient)",
+            "log points (exp(b) is the rate ratio)",
             "workers laid off per the trackers, PPML with exposure log headcount",
         ),
         _o(

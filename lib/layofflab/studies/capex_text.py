@@ -36,6 +36,12 @@ def fmt_p(p: float | None, *, reps: int | None = None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def _size(b: float, estimator: str, unit: str) -> str:
+    if estimator == "ppml":
+        return f"{b:+.3g} log points, a rate ratio of {math.exp(b):.3g}"
+    return f"{b:+.3g} {unit}"
+
+
 def _placebo_fails(result, outcome: str, treatment: str, alpha: float) -> list[str]:
     if result.placebo.is_empty():
         return []
@@ -51,13 +57,19 @@ def _placebo_fails(result, outcome: str, treatment: str, alpha: float) -> list[s
 def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05) -> list[str]:
     """Sentences summarising the study; each one states the numbers it rests on."""
     out: list[str] = []
-    adj = result.adjusted
+    adj = result.adjusted.filter(pl.col("p_few").is_not_null())
     n_cells = adj.height
+    unestimated = result.adjusted.height - adj.height + result.skipped.height
     firms = int(result.main["n_firms"].max()) if result.main.height else 0
     out.append(
         f"{n_cells} outcome × treatment cells were estimated on up to {firms} firms "
         f"(firm and quarter fixed effects, SEs clustered by firm; few-cluster p-values from "
         f"the CRV3 jackknife with t(G−1))."
+        + (
+            f" {unestimated} more could not be estimated on these data (listed with the reason)."
+            if unestimated
+            else ""
+        )
     )
     supported = []
     for row in adj.sort("p_few").iter_rows(named=True):
@@ -68,9 +80,10 @@ def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05)
     if supported:
         for row in supported:
             o, t = OUTCOMES[row["outcome"]], TREATMENTS[row["treatment"]]
+            size = _size(row["estimate"], o.estimator, o.unit)
             out.append(
                 f"{t.description.capitalize()} is followed by a change in {o.description} "
-                f"of {row['estimate']:+.3g} {o.unit} per unit of treatment ({t.unit}) one quarter "
+                f"of {size} per unit of treatment ({t.unit}) one quarter "
                 f"later ({fmt_p(row['p_few'])}, Holm-adjusted {fmt_p(row['p_holm'])}; "
                 f"no placebo below {alpha})."
             )
@@ -78,6 +91,7 @@ def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05)
         best = adj.sort("p_few").row(0, named=True) if adj.height else None
         if best is not None:
             o, t = OUTCOMES[best["outcome"]], TREATMENTS[best["treatment"]]
+            size = _size(best["estimate"], o.estimator, o.unit)
             fails = _placebo_fails(result, best["outcome"], best["treatment"], alpha)
             why = []
             if best["p_few"] >= alpha:
@@ -91,9 +105,7 @@ def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05)
             out.append(
                 "No cell shows evidence that survives the few-cluster test, the multiplicity "
                 f"adjustment and the placebos. The smallest few-cluster p-value is for "
-                f"{o.description} on {t.description} ({best['estimate']:+.3g} {o.unit}); "
-                + "; ".join(why)
-                + "."
+                f"{o.description} on {t.description} ({size}); " + "; ".join(why) + "."
             )
     if result.events is not None:
         pre = result.events.pretrend.drop_nulls("p_value_f")
