@@ -143,6 +143,47 @@ class CapexResult:
     #: Warnings raised by the libraries during the run (kept out of the report page).
     log: tuple[str, ...] = ()
 
+    def main_table(self, *, decimals: int = 3) -> pl.DataFrame:
+        """The first lag of every cell: estimate, CRV1 / CRV3 / wild-bootstrap / RI p, sample."""
+        return self.main.filter(pl.col("lag") == 1).select(
+            "outcome",
+            "treatment",
+            pl.col("estimate").round(decimals),
+            pl.col("se_crv3").round(decimals),
+            pl.col("p_crv1").round(decimals),
+            pl.col("p_crv3").round(decimals).alias("p_crv3 (few-cluster)"),
+            pl.col("p_wild").round(decimals),
+            pl.col("p_ri").round(decimals),
+            "n_obs",
+            "n_firms",
+            pl.concat_str("first_quarter", pl.lit("–"), "last_quarter").alias("quarters"),
+        )
+
+    def placebo_table(self, *, decimals: int = 3) -> pl.DataFrame:
+        """Main lag-1 estimates beside their placebos (leads; the outcome a year earlier)."""
+        if self.placebo.is_empty():
+            return self.placebo
+        return self.placebo.select(
+            "outcome",
+            "treatment",
+            "test",
+            "term",
+            pl.col("estimate").round(decimals),
+            pl.col("p_crv3").round(decimals).alias("p_crv3 (few-cluster)"),
+            "n_obs",
+        )
+
+    def adjusted_table(self, *, decimals: int = 3) -> pl.DataFrame:
+        """Few-cluster p of each cell's first lag with Holm, BH and Romano–Wolf adjustments."""
+        return self.adjusted.select(
+            "outcome",
+            "treatment",
+            pl.col("p_few").round(decimals).alias("p_crv3"),
+            pl.col("p_holm").round(decimals),
+            pl.col("p_bh").round(decimals),
+            pl.col("p_romano_wolf").round(decimals),
+        )
+
 
 def _ri(cell: CellResult, options: CapexOptions) -> tuple[float | None, float | None]:
     """RI p-value of the first lag, re-assigning each firm's whole treatment history."""

@@ -327,6 +327,10 @@ def fit_cell(
             f"{o.estimator}",
             f"{outcome} × {treatment}: {sample[CLUSTER].n_unique()} firms with data",
         )
+    if sample[y].n_unique() < 2:
+        raise EstimationError(
+            o.estimator, f"{y} is {sample[y][0]} in every firm-quarter of the {treatment} sample"
+        )
     moving = [c for c in terms if sample[c].n_unique() > 1]
     if not moving:
         raise EstimationError(o.estimator, f"{treatment} does not vary in the {outcome} sample")

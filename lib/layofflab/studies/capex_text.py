@@ -112,11 +112,14 @@ def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05)
         if pre.height:
             worst = pre.sort("p_value_f").row(0, named=True)
             verdict = "rejects" if worst["p_value_f"] < alpha else "does not reject"
+            tested = ", ".join(pre["estimator"].to_list())
+            untested = sorted(set(result.events.pretrend["estimator"]) - set(pre["estimator"]))
             out.append(
                 f"In the event study around each firm's first "
                 f"{TREATMENTS[result.options.event_treatment].description}, the joint test "
-                f"that all leads are zero {verdict} parallel pre-trends for every estimator "
-                f"(smallest F-test {fmt_p(worst['p_value_f'])}, {worst['estimator']})."
+                f"that all leads are zero {verdict} parallel pre-trends ({tested}; smallest "
+                f"F-test {fmt_p(worst['p_value_f'])}, {worst['estimator']})"
+                + (f"; no pre-test for {', '.join(untested)}." if untested else ".")
             )
     elif result.events_error:
         out.append(f"The event study could not be estimated: {result.events_error}.")
