@@ -387,6 +387,8 @@ JOB_TITLES = pa.DataFrameSchema(
         "job_title": pa.Column(pl.String, nullable=False),
         "employees_affected": pa.Column(pl.Int64, pa.Check.ge(0), nullable=False),
         "facility_count": pa.Column(pl.Int64, pa.Check.ge(0), nullable=True),
+        # positions the notice states without a title (its remote-employee clause)
+        "remote_without_title": pa.Column(pl.Int64, pa.Check.ge(0), nullable=True),
         "job_family": pa.Column(pl.String, nullable=False),
         "is_engineering": pa.Column(pl.Boolean, nullable=False),
         "layout": pa.Column(pl.String, nullable=False),

@@ -183,9 +183,9 @@ TABLES: dict[str, Table | DerivedTable] = _registry(
         "job_titles",
         "job_titles",
         lambda paths: job_titles.read(paths),
-        (),
+        ("warn_job_titles_amazon_wa_2025.csv",),
         schemas.JOB_TITLES,
-        "job-title lists of WARN notices (facility × title × count); no shipped default",
+        "job-title lists of WARN notices (title × count per notice; or facility × title × count)",
     ),
     Table(
         "ai_clusters",

@@ -47,6 +47,7 @@ from layofflab.cleaning import (
 from layofflab.errors import InputFileError, InvalidArgumentError
 from layofflab.io import read_csv_text
 from layofflab.lookups import load_table
+from layofflab.schemas import JOB_TITLES
 from layofflab.sources._base import Cleaned, make_rejects
 
 __all__ = [
@@ -64,25 +65,10 @@ __all__ = [
 SOURCE = "warn_job_titles"
 FAMILIES_TABLE = "job_families.csv"
 UNCLASSIFIED = "Unclassified"
-TitleFormat = Literal["auto", "impacts", "notice_json", "title_totals"]
+TitleFormat = Literal["auto", "impacts", "notice_json", "title_totals", "notice_titles"]
 
-#: Output columns, in order.
-COLUMNS: tuple[str, ...] = (
-    "notice_id",
-    "state",
-    "employer",
-    "notice_date",
-    "facility_id",
-    "job_title_raw",
-    "job_title",
-    "employees_affected",
-    "facility_count",
-    "job_family",
-    "is_engineering",
-    "layout",
-    "source_file",
-    "source_row",
-)
+#: Output columns, in order (from :data:`layofflab.schemas.JOB_TITLES`).
+COLUMNS: tuple[str, ...] = tuple(JOB_TITLES.columns)
 #: Raw header → our field, per CSV layout.
 _LAYOUTS: dict[str, dict[str, str]] = {
     "impacts": {
@@ -96,6 +82,19 @@ _LAYOUTS: dict[str, dict[str, str]] = {
         "jobTitleCanonical": "job_title",
         "totalAffected": "employees_affected",
         "facilityCount": "facility_count",
+    },
+    # our transcription (data/raw/warn_job_titles_amazon_wa_2025.csv): titles as printed in
+    # each notice, positions summed over its facilities
+    "notice_titles": {
+        "state": "state",
+        "employer": "employer",
+        "notice_id": "notice_id",
+        "notice_date": "notice_date",
+        "job_title": "job_title",
+        "employees": "employees_affected",
+        "facilities": "facility_count",
+        "remote_without_title": "remote_without_title",
+        "source_url": "source_url",
     },
     "notice_json": {
         "noticeId": "notice_id",
@@ -191,10 +190,11 @@ def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
 
 
 def _detect(path: Path, header: Sequence[str]) -> str:
-    for name in ("impacts", "title_totals"):
+    csv_layouts = ("impacts", "title_totals", "notice_titles")
+    for name in csv_layouts:
         if set(header) == set(_LAYOUTS[name]):
             return name
-    expected = " | ".join(",".join(_LAYOUTS[n]) for n in ("impacts", "title_totals"))
+    expected = " | ".join(",".join(_LAYOUTS[n]) for n in csv_layouts)
     raise InputFileError(
         path, f"a job-title CSV with the header {expected}", value=",".join(header)
     )
@@ -254,14 +254,17 @@ def _read_one(
 
     clean = good.select(
         notice_id=pl.coalesce(col("notice_id"), pl.lit(meta.get("notice_id"), dtype=pl.String)),
-        state=pl.lit(meta.get("state"), dtype=pl.String),
-        employer=pl.lit(employer, dtype=pl.String),
-        notice_date=parse_date(pl.lit(meta.get("notice_date"), dtype=pl.String)),
+        state=pl.coalesce(col("state"), pl.lit(meta.get("state"), dtype=pl.String)),
+        employer=pl.coalesce(col("employer"), pl.lit(employer, dtype=pl.String)),
+        notice_date=parse_date(
+            pl.coalesce(col("notice_date"), pl.lit(meta.get("notice_date"), dtype=pl.String))
+        ),
         facility_id=col("facility_id"),
         job_title_raw=pl.coalesce(col("job_title_raw"), col("job_title")),
         job_title=pl.coalesce(col("job_title"), col("job_title_raw")),
         employees_affected=parse_count("_employees_affected"),
         facility_count=parse_count(col("facility_count")),
+        remote_without_title=parse_count(col("remote_without_title")),
         layout=pl.lit(layout),
         source_file="source_file",
         source_row="source_row",
