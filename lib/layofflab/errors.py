@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DownloadError",
     "EstimationError",
     "InputFileError",
     "InvalidArgumentError",
     "LayofflabError",
     "LookupMissError",
     "ManifestError",
+    "MissingDependencyError",
     "RowConservationError",
     "SchemaValidationError",
 ]
@@ -145,3 +147,32 @@ class EstimationError(LayofflabError):
 
 class RowConservationError(LayofflabError):
     """Rows in ≠ rows clean + rows rejected for a file: a reader lost or invented rows."""
+
+
+class DownloadError(LayofflabError):
+    """A download failed or gave content that is not what was asked for; no good file was replaced.
+
+    >>> print(DownloadError("https://h/x.json", "HTTP 500 after 5 attempts", status=500))
+    https://h/x.json: HTTP 500 after 5 attempts
+    """
+
+    def __init__(self, url: str, problem: str, *, status: int | None = None) -> None:
+        self.url = url
+        self.problem = problem
+        self.status = status
+        super().__init__(f"{url}: {problem}")
+
+
+class MissingDependencyError(LayofflabError):
+    """An optional package needed for a feature is not installed.
+
+    >>> print(MissingDependencyError("warn-scraper", extra="scrape", purpose="scrape state portals"))
+    warn-scraper is not installed (needed to scrape state portals): pip install 'layofflab[scrape]'
+    """
+
+    def __init__(self, package: str, *, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{package} is not installed (needed to {purpose}): pip install 'layofflab[{extra}]'"
+        )
