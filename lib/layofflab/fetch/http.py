@@ -57,7 +57,6 @@ __all__ = ["Download", "Fetcher", "RateLimiter", "Settings", "parse_retry_after"
 Status = Literal["downloaded", "resumed", "unchanged", "not found"]
 #: Statuses retried with backoff (429 and transient server errors).
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-_CHUNK = 1 << 16
 _BAR_BYTES = 8 << 20  # a byte progress bar for downloads larger than this (or of unknown size)
 
 
@@ -326,8 +325,10 @@ class Fetcher:
                     result = self._attempt(job)
         except _Retry as exc:
             kept = "the previous file was kept" if dest.is_file() else "nothing was written"
-            if job.part.is_file():
+            if job.part.is_file() and _validator(_read_meta(job.meta)):
                 kept += f"; {job.part.stat().st_size} bytes kept to resume"
+            else:
+                _discard(job)  # without a validator a partial body cannot be resumed safely
             raise DownloadError(
                 url, f"{exc} (after {self.settings.attempts} attempts); {kept}", status=exc.status
             ) from None
@@ -343,8 +344,7 @@ class Fetcher:
         headers: dict[str, str] = {}
         meta = _read_meta(job.meta)
         have = job.part.stat().st_size if job.part.is_file() else 0
-        validator = meta.get("etag") if not meta.get("etag", "W/").startswith("W/") else None
-        validator = validator or meta.get("last_modified")
+        validator = _validator(meta)
         if have and meta.get("url") == job.url and validator:
             headers.update({"Range": f"bytes={have}-", "If-Range": validator})
         else:
@@ -423,7 +423,7 @@ class Fetcher:
                 file=sys.stderr,
             ) as progress,
         ):
-            for chunk in r.iter_raw(_CHUNK):
+            for chunk in r.iter_raw():  # as received: a chunk size would buffer (and lose) a cut-off tail
                 fh.write(chunk)
                 progress.update(len(chunk))
         received = job.part.stat().st_size
@@ -476,6 +476,12 @@ class Fetcher:
         self.manifest.record(entry)
         status: Status = "resumed" if job.resumed else "downloaded"
         return Download(job.url, job.dest, status, entry.bytes, entry.sha256, tries)
+
+
+def _validator(meta: dict) -> str | None:
+    """The ``If-Range`` validator of a partial download: a strong ETag, else Last-Modified."""
+    etag = meta.get("etag") or ""
+    return (etag if etag and not etag.startswith("W/") else None) or meta.get("last_modified") or None
 
 
 def _clean(value: str) -> str:
