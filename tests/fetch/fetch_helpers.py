@@ -44,7 +44,9 @@ def cut(body: bytes, at: int, **headers: str) -> Response:
     return response
 
 
-def timestamps(log: list[float]) -> Callable[[Callable[[Request], Response]], Callable[[Request], Response]]:
+def timestamps(
+    log: list[float],
+) -> Callable[[Callable[[Request], Response]], Callable[[Request], Response]]:
     """Wrap a handler so that each request's arrival time (monotonic) is appended to ``log``."""
 
     def wrap(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:

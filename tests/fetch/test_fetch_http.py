@@ -219,7 +219,9 @@ def test_slow_response_past_the_timeout_is_retried(make_fetcher, server, waits):
 
 def test_slow_response_every_time_fails_with_the_timeout_named(make_fetcher, server):
     release = threading.Event()
-    server.expect_request("/facts.json").respond_with_handler(lambda r: (release.wait(5), _json())[1])
+    server.expect_request("/facts.json").respond_with_handler(
+        lambda r: (release.wait(5), _json())[1]
+    )
     try:
         with pytest.raises(DownloadError, match="ReadTimeout"):
             _fetch(make_fetcher(timeout=0.2, attempts=2), server)
@@ -243,7 +245,9 @@ def test_html_instead_of_json_is_refused_and_the_old_file_kept(make_fetcher, ser
 def test_json_that_does_not_parse_is_refused(make_fetcher, server):
     _good_file(make_fetcher, server)
     server.expect_request("/facts.json").respond_with_response(_json(BODY[:-40]))
-    with pytest.raises(DownloadError, match=r"previous file kept: CIK0000320193\.json: expected JSON; invalid"):
+    with pytest.raises(
+        DownloadError, match=r"previous file kept: CIK0000320193\.json: expected JSON; invalid"
+    ):
         _fetch(make_fetcher(), server)
     assert (make_fetcher().root / REL).read_bytes() == BODY
     assert not list((make_fetcher().root / "sec" / "companyfacts").glob(".*"))  # no temp left
@@ -252,7 +256,9 @@ def test_json_that_does_not_parse_is_refused(make_fetcher, server):
 def test_csv_without_required_columns_is_refused(make_fetcher, server):
     server.expect_request("/a.csv").respond_with_data("x,y\n1,2\n", content_type="text/csv")
     with pytest.raises(DownloadError, match="column 'cik'"):
-        make_fetcher().fetch(server.url_for("/a.csv"), "a.csv", check=csv_check(required=("cik",)), expect="csv")
+        make_fetcher().fetch(
+            server.url_for("/a.csv"), "a.csv", check=csv_check(required=("cik",)), expect="csv"
+        )
     assert not (make_fetcher().root / "a.csv").exists()
 
 
@@ -280,7 +286,9 @@ def test_404_and_403_are_not_retried(make_fetcher, server, waits):
 
 def test_rate_limit_spaces_requests_at_the_server(make_fetcher, server):
     arrivals: list[float] = []
-    server.expect_request("/facts.json").respond_with_handler(timestamps(arrivals)(lambda r: _json()))
+    server.expect_request("/facts.json").respond_with_handler(
+        timestamps(arrivals)(lambda r: _json())
+    )
     fetcher = make_fetcher(rate=20.0, sleep=time.sleep)
     for i in range(8):
         fetcher.fetch(server.url_for("/facts.json"), f"f{i}.json", check=CHECK, expect="json")
@@ -314,7 +322,12 @@ def test_manifest_is_sorted_deterministic_and_verifiable(make_fetcher, server):
         fetcher.fetch(server.url_for(f"/{name}.json"), f"x/{name}.json", check=CHECK, expect="json")
     fetcher.close()
     text = (fetcher.root / "MANIFEST").read_text()
-    assert [line.split("\t")[0] for line in text.splitlines()] == ["path", "x/a.json", "x/b.json", "x/c.json"]
+    assert [line.split("\t")[0] for line in text.splitlines()] == [
+        "path",
+        "x/a.json",
+        "x/b.json",
+        "x/c.json",
+    ]
     fetcher2 = make_fetcher()
     fetcher2.manifest.record(fetcher2.manifest.get("x/a.json"))
     fetcher2.close()

@@ -52,6 +52,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     common.add_argument(
         "--attempts", type=int, default=5, metavar="N", help="tries per file (default 5)"
     )
+    common.add_argument(
+        "--rate", type=float, default=10.0, help="requests per second (default 10; SEC: at most 10)"
+    )
     common.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     sec = sources.add_parser(
@@ -86,7 +89,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     sec.add_argument(
         "--base-url", help="host (or LAYOFFLAB_SEC_BASE_URL; default https://data.sec.gov)"
     )
-    sec.add_argument("--rate", type=float, default=10.0, help="requests per second (at most 10)")
     sec.add_argument("--workers", type=int, default=4, help="parallel downloads (default 4)")
 
     warn = sources.add_parser(
@@ -117,12 +119,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
-def _settings(args: argparse.Namespace, *, user_agent: str, rate: float = 10.0) -> Settings:
+def _settings(args: argparse.Namespace, *, user_agent: str) -> Settings:
     return Settings(
         user_agent=user_agent,
         timeout=args.timeout,
         attempts=args.attempts,
-        rate=rate,
+        rate=args.rate,
         progress=False if args.no_progress else None,
     )
 
@@ -192,7 +194,7 @@ def _run_sec(args: argparse.Namespace) -> int:
     elif universe is not None:
         ciks += fsec.universe_ciks(universe)["cik"].to_list()
     base = _sources.base_url("sec", args.base_url)
-    with Fetcher(root, _settings(args, user_agent=agent, rate=args.rate)) as fetcher:
+    with Fetcher(root, _settings(args, user_agent=agent)) as fetcher:
         if args.bulk:
             replaced = args.base_url or os.environ.get(_sources.sources()["sec"]["env"])
             url = fsec.bulk_url(base if replaced else None)
