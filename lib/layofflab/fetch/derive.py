@@ -41,10 +41,6 @@ from layofflab.sources._base import RowConservationError
 
 __all__ = ["Derived", "derive_quarters"]
 
-#: Worker processes are replaced after this many files (bounds what a long run can accumulate).
-TASKS_PER_CHILD = 200
-
-
 @dataclass(frozen=True)
 class Derived:
     """Lazy results of :func:`derive_quarters` and the row accounting that ties them."""
@@ -154,9 +150,8 @@ def derive_quarters(
         counts = [_one(f, *args) for f in files]
     else:
         context = multiprocessing.get_context("spawn")  # polars' thread pool does not survive fork
-        with ProcessPoolExecutor(
-            workers, mp_context=context, max_tasks_per_child=TASKS_PER_CHILD
-        ) as pool:
+        # (no max_tasks_per_child: with it, Python 3.11's pool can hang when a worker retires)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             counts = list(pool.map(_one, files, *[[a] * len(files) for a in args]))
     for f, (_, _, error) in zip(files, counts, strict=True):
         if error is not None:
