@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -228,7 +229,13 @@ def _task(folder: str, out: str, workers: int) -> dict:
     rows = derived.data.select("source_file").collect().height
     seconds = time.perf_counter() - start
     derived.check_conservation()
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return {
+        "cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        "load": os.getloadavg()[0],
         "seconds": seconds,
         "files": len(paths),
         "rows": rows,

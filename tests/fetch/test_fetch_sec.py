@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 
 import polars as pl
 import pytest
-from fetch_helpers import FIXTURES, companyfacts
+from fetch_helpers import FIXTURES, companyfacts, timestamps
 from werkzeug import Request, Response
 
 from layofflab.cli import main
@@ -258,6 +259,24 @@ def test_cli_warn_table_parquet(sec_env, tmp_path):
     ]
     assert main(args) == 0
     assert _requested(sec_env) == ["0000320193"]
+
+
+def test_parallel_downloads_share_one_rate_limit(make_fetcher, server):
+    arrivals: list[float] = []
+    handler = timestamps(arrivals)(
+        lambda r: Response(
+            companyfacts(FACTS.fullmatch(r.path).group(1)), content_type="application/json"
+        )
+    )
+    server.expect_request(FACTS).respond_with_handler(handler)
+    fetcher = make_fetcher(rate=25.0, sleep=time.sleep)
+    ciks = list(range(1, 11))
+    downloads, failures = fsec.fetch_companyfacts(
+        ciks, fetcher=fetcher, base_url=server.url_for("/"), workers=4
+    )
+    assert failures == [] and [d.status for d in downloads] == ["downloaded"] * 10
+    span = max(arrivals) - min(arrivals)
+    assert span >= 9 / 25 - 0.03  # 10 requests from 4 threads at <= 25/s span at least 0.36 s
 
 
 def test_a_document_of_another_cik_is_refused(make_fetcher, server):

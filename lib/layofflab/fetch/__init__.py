@@ -25,10 +25,8 @@ Examples
 
 from __future__ import annotations
 
-from layofflab.fetch.derive import Derived, derive_quarters
-from layofflab.fetch.http import Download, Fetcher, RateLimiter, Settings
-from layofflab.fetch.manifest import ExternalManifest, read_manifest, verify_manifest
-from layofflab.fetch.sec import warn_public_ciks
+import importlib
+from typing import Any
 
 __all__ = [
     "SOURCES",
@@ -50,3 +48,23 @@ SOURCES: dict[str, str] = {
     "warn": "layofflab.fetch.warn",
     "tracker": "layofflab.fetch.tracker",
 }
+
+# Imported on first use: a worker process of derive_quarters needs neither httpx nor tqdm.
+_LAZY = {
+    "Derived": "layofflab.fetch.derive",
+    "derive_quarters": "layofflab.fetch.derive",
+    "Download": "layofflab.fetch.http",
+    "Fetcher": "layofflab.fetch.http",
+    "RateLimiter": "layofflab.fetch.policy",
+    "Settings": "layofflab.fetch.policy",
+    "ExternalManifest": "layofflab.fetch.manifest",
+    "read_manifest": "layofflab.fetch.manifest",
+    "verify_manifest": "layofflab.fetch.manifest",
+    "warn_public_ciks": "layofflab.fetch.sec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'layofflab.fetch' has no attribute {name!r}")

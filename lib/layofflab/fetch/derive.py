@@ -41,6 +41,7 @@ from layofflab.sources._base import RowConservationError
 
 __all__ = ["Derived", "derive_quarters"]
 
+
 @dataclass(frozen=True)
 class Derived:
     """Lazy results of :func:`derive_quarters` and the row accounting that ties them."""
@@ -152,7 +153,8 @@ def derive_quarters(
         context = multiprocessing.get_context("spawn")  # polars' thread pool does not survive fork
         # (no max_tasks_per_child: with it, Python 3.11's pool can hang when a worker retires)
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            counts = list(pool.map(_one, files, *[[a] * len(files) for a in args]))
+            chunk = max(1, min(16, len(files) // (8 * (workers or 2))))  # fewer round trips
+            counts = list(pool.map(_one, files, *[[a] * len(files) for a in args], chunksize=chunk))
     for f, (_, _, error) in zip(files, counts, strict=True):
         if error is not None:
             expected, row, column, value = error

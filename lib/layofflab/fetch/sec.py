@@ -271,12 +271,17 @@ def fetch_companyfacts(
         ) as bar,
     ):
         futures = {pool.submit(one, cik): cik for cik in padded}
-        for future in as_completed(futures):
-            try:
-                done[futures[future]] = future.result()
-            except DownloadError as exc:
-                failures.append(exc)
-            bar.update(1)
+        try:
+            for future in as_completed(futures):
+                try:
+                    done[futures[future]] = future.result()
+                except DownloadError as exc:
+                    failures.append(exc)
+                bar.update(1)
+        except BaseException:  # Ctrl-C: drop the queue; downloads under way finish or stay partial
+            for future in futures:
+                future.cancel()
+            raise
     failures.sort(key=lambda e: e.url)
     return [done[c] for c in padded if c in done], failures
 
