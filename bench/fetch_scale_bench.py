@@ -270,11 +270,14 @@ def bench(
             for label, r in (("serial", serial), (f"{workers} processes", parallel)):
                 print(
                     f"  {label:12s} {r['seconds']:7.1f} s  {r['files'] / r['seconds']:6.1f} files/s  "
-                    f"peak RSS parent {r['peak_rss_mb']:5.0f} MiB, largest worker {r['worker_peak_rss_mb']:5.0f} MiB"
+                    f"CPU {r['cpu_seconds']:6.1f} s  peak RSS parent {r['peak_rss_mb']:4.0f} MiB, "
+                    f"largest worker {r['worker_peak_rss_mb']:4.0f} MiB  (load average {r['load']:.1f})"
                 )
             ratio = parallel["seconds"] / serial["seconds"]
+            cpu = parallel["cpu_seconds"] / serial["cpu_seconds"]
             print(
-                f"  parallel / serial = {ratio:.2f}  (goal <= 0.6)   quarters derived: {serial['rows']:,}"
+                f"  parallel / serial = {ratio:.2f} wall-clock (goal <= 0.6), {cpu:.2f} CPU time; "
+                f"quarters derived: {serial['rows']:,}"
             )
             results[n] = {"serial": serial, "parallel": parallel, "ratio": ratio}
     if len(sizes) > 1:

@@ -378,3 +378,24 @@ def test_broken_bulk_archive_is_refused(make_fetcher, server):
     with pytest.raises(DownloadError, match="ZIP archive"):
         fsec.fetch_bulk(fetcher=make_fetcher(), url=server.url_for("/companyfacts.zip"))
     assert not (make_fetcher().root / "sec" / "companyfacts.zip").exists()
+
+
+def test_cli_bulk_failure_is_a_failed_download_not_a_usage_error(sec_env, tmp_path, capsys):
+    sec_env.expect_request("/Archives/edgar/daily-index/xbrl/companyfacts.zip").respond_with_data(
+        b"PK\x03\x04 not really a zip"
+    )
+    args = [
+        "fetch",
+        "sec",
+        "--bulk",
+        "--ticker",
+        "AAPL",
+        "--user-agent",
+        AGENT,
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "expected a ZIP archive" in err
+    assert not (tmp_path / "sec" / "companyfacts.zip").exists()

@@ -198,10 +198,15 @@ def _run_sec(args: argparse.Namespace) -> int:
         if args.bulk:
             replaced = args.base_url or os.environ.get(_sources.sources()["sec"]["env"])
             url = fsec.bulk_url(base if replaced else None)
-            archive = fsec.fetch_bulk(fetcher=fetcher, url=url)
-            written = fsec.extract_companyfacts(archive.path, ciks, fetcher=fetcher, url=url)
+            try:
+                archive = fsec.fetch_bulk(fetcher=fetcher, url=url)
+                written = fsec.extract_companyfacts(archive.path, ciks, fetcher=fetcher, url=url)
+            except DownloadError as exc:
+                return _report("sec", root, [], [exc])
+            selected = len({str(c).strip().zfill(10) for c in ciks})
             print(
-                f"sec: companyfacts.zip {archive.status}; {len(written)} of {len(set(ciks))} selected CIKs extracted to {root / fsec.COMPANYFACTS_DIR}"
+                f"sec: companyfacts.zip {archive.status}; {len(written)} of {selected} selected "
+                f"CIKs extracted to {root / fsec.COMPANYFACTS_DIR}"
             )
             return 0
         downloads, failures = fsec.fetch_companyfacts(

@@ -292,6 +292,7 @@ class Fetcher:
             job.resumed = True
         else:
             have, mode = 0, "wb"
+            job.resumed = False  # a whole body (the server ignored or refused the range)
             total = int(length) if length and length.isdigit() else None
             write_text_atomic(
                 json.dumps(
@@ -319,9 +320,8 @@ class Fetcher:
                 file=sys.stderr,
             ) as progress,
         ):
-            for (
-                chunk
-            ) in r.iter_raw():  # as received: a chunk size would buffer (and lose) a cut-off tail
+            # chunks as received: a chunk size would buffer, and lose, the tail of a cut-off body
+            for chunk in r.iter_raw():
                 fh.write(chunk)
                 progress.update(len(chunk))
         received = job.part.stat().st_size
