@@ -30,6 +30,7 @@ __all__ = [
     "MissingDependencyError",
     "RowConservationError",
     "SchemaValidationError",
+    "TransientDownloadError",
 ]
 
 
@@ -161,6 +162,21 @@ class DownloadError(LayofflabError):
         self.problem = problem
         self.status = status
         super().__init__(f"{url}: {problem}")
+
+
+class TransientDownloadError(DownloadError):
+    """A try that failed in a way worth another: HTTP 429 or 5xx, a timeout, a dropped connection.
+
+    Raised and caught inside the retry loop of :class:`layofflab.fetch.http.Fetcher`; after
+    the last try the caller gets a :class:`DownloadError`. ``wait`` is the server's
+    ``Retry-After`` in seconds, if it sent one.
+    """
+
+    def __init__(
+        self, url: str, problem: str, *, status: int | None = None, wait: float | None = None
+    ) -> None:
+        super().__init__(url, problem, status=status)
+        self.wait = wait
 
 
 class MissingDependencyError(LayofflabError):

@@ -12,13 +12,13 @@ import pytest
 from fetch_helpers import FIXTURES, companyfacts, timestamps
 from werkzeug import Request, Response
 
-from layofflab.cli import main
-from layofflab.entities import load_aliases
 from layofflab.errors import DownloadError, InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.fetch import sec as fsec
 from layofflab.fetch._sources import universe_tickers
 from layofflab.fetch.manifest import read_manifest
+from layofflab.pipeline.cli import main
 from layofflab.sources import sec as sec_reader
+from layofflab.sources.entities import load_aliases
 
 FACTS = re.compile(r"/api/xbrl/companyfacts/CIK(\d{10})\.json")
 AGENT = "Test Runner test@example.org"

@@ -10,11 +10,11 @@ import pytest
 from fetch_helpers import FIXTURES
 from werkzeug import Response
 
-from layofflab.cli import main
 from layofflab.errors import MissingDependencyError
 from layofflab.fetch import warn as fwarn
 from layofflab.fetch.manifest import read_manifest
 from layofflab.fetch.tracker import tracker_name
+from layofflab.pipeline.cli import main
 from layofflab.sources import tracker as tracker_reader
 from layofflab.sources import warn as warn_reader
 

@@ -69,7 +69,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         action="append",
         default=[],
         metavar="TICKER",
-        help="a ticker of data/raw/company_aliases.csv (repeatable)",
+        help="a ticker of the company alias table (repeatable)",
     )
     sec.add_argument(
         "--warn-dir",

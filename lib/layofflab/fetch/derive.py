@@ -34,10 +34,10 @@ from typing import Any
 
 import polars as pl
 
-from layofflab.errors import InputFileError, InvalidArgumentError
+from layofflab.checks import check_scalar
+from layofflab.errors import InputFileError, InvalidArgumentError, RowConservationError
 from layofflab.io import write_parquet_atomic
 from layofflab.sources import sec
-from layofflab.sources._base import RowConservationError
 
 __all__ = ["Derived", "derive_quarters"]
 
@@ -138,8 +138,8 @@ def derive_quarters(
         if Path(f).name in seen:
             raise InputFileError(f, "file names that are unique among the inputs")
         seen.add(Path(f).name)
-    if workers is not None and workers < 1:
-        raise InvalidArgumentError("workers", workers, expected="at least 1")
+    if workers is not None:
+        check_scalar(workers, "workers", int, min_val=1)
     sec.concept_table(concepts)  # a bad `concepts` fails here, once, not in every worker
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

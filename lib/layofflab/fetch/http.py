@@ -42,7 +42,7 @@ import httpx
 import tenacity
 from tqdm import tqdm
 
-from layofflab.errors import DownloadError, LayofflabError
+from layofflab.errors import DownloadError, LayofflabError, TransientDownloadError
 from layofflab.fetch.content import Check, html_head
 from layofflab.fetch.manifest import Entry, ExternalManifest
 from layofflab.fetch.policy import RETRY_STATUSES, RateLimiter, Settings, parse_retry_after
@@ -67,21 +67,12 @@ class Download:
     attempts: int = 1
 
 
-class _Retry(Exception):
-    """A try failed in a way worth another try (kept inside this module)."""
-
-    def __init__(self, problem: str, *, status: int | None = None, wait: float | None = None):
-        super().__init__(problem)
-        self.status = status
-        self.wait = wait
-
-
 def _wait_strategy(settings: Settings) -> Callable[[tenacity.RetryCallState], float]:
     exponential = tenacity.wait_exponential(multiplier=settings.backoff, max=settings.max_wait)
 
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Retry) and exc.wait is not None:
+        if isinstance(exc, TransientDownloadError) and exc.wait is not None:
             return exc.wait
         return exponential(state)
 
@@ -211,7 +202,7 @@ class Fetcher:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.settings.attempts),
             wait=_wait_strategy(self.settings),
-            retry=tenacity.retry_if_exception_type(_Retry),
+            retry=tenacity.retry_if_exception_type(TransientDownloadError),
             sleep=self.settings.sleep,
             reraise=True,
         )
@@ -219,14 +210,16 @@ class Fetcher:
             for attempt in retrying:
                 with attempt:
                     result = self._attempt(job)
-        except _Retry as exc:
+        except TransientDownloadError as exc:
             kept = "the previous file was kept" if dest.is_file() else "nothing was written"
             if job.part.is_file() and _validator(_read_meta(job.meta)):
                 kept += f"; {job.part.stat().st_size} bytes kept to resume"
             else:
                 _discard(job)  # without a validator a partial body cannot be resumed safely
             raise DownloadError(
-                url, f"{exc} (after {self.settings.attempts} attempts); {kept}", status=exc.status
+                url,
+                f"{exc.problem} (after {self.settings.attempts} attempts); {kept}",
+                status=exc.status,
             ) from None
         tries = retrying.statistics.get("attempt_number", 1)
         if result is not None:
@@ -252,7 +245,7 @@ class Fetcher:
             with self.client.stream("GET", job.url, headers=headers) as response:
                 return self._receive(job, response, have, meta)
         except httpx.TransportError as exc:
-            raise _Retry(f"{type(exc).__name__}: {exc}") from exc
+            raise TransientDownloadError(job.url, f"{type(exc).__name__}: {exc}") from exc
 
     def _receive(self, job: _Job, r: httpx.Response, have: int, meta: dict) -> Status | None:
         status = r.status_code
@@ -269,10 +262,14 @@ class Fetcher:
                     f"(more than max_wait {self.settings.max_wait:.0f} s); try again later",
                     status=status,
                 )
-            raise _Retry(f"HTTP {status} {r.reason_phrase}".strip(), status=status, wait=wait)
+            raise TransientDownloadError(
+                job.url, f"HTTP {status} {r.reason_phrase}".strip(), status=status, wait=wait
+            )
         if status == 416:
             _discard(job)
-            raise _Retry("HTTP 416 (the partial download no longer fits): starting over")
+            raise TransientDownloadError(
+                job.url, "HTTP 416 (the partial download no longer fits): starting over"
+            )
         if status not in (200, 206):
             hint = ""
             if status == 403:
@@ -287,7 +284,9 @@ class Fetcher:
             start, total = _content_range(r.headers.get("Content-Range"))
             if start != have or encoding != meta.get("encoding"):
                 _discard(job)
-                raise _Retry("HTTP 206 for another range or encoding: starting over")
+                raise TransientDownloadError(
+                    job.url, "HTTP 206 for another range or encoding: starting over"
+                )
             mode = "ab"
             job.resumed = True
         else:
@@ -328,7 +327,7 @@ class Fetcher:
         if total is not None and received != total:
             if received > total:
                 _discard(job)
-            raise _Retry(f"body cut off: {received} of {total} bytes")
+            raise TransientDownloadError(job.url, f"body cut off: {received} of {total} bytes")
         return None
 
     # -- completion --------------------------------------------------------------------------

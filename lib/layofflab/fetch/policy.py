@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from layofflab.errors import InvalidArgumentError
+from layofflab.checks import check_scalar
 
 __all__ = ["RETRY_STATUSES", "RateLimiter", "Settings", "parse_retry_after"]
 
@@ -69,12 +69,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in ("timeout", "rate", "max_wait"):
-            if not getattr(self, name) > 0:
-                raise InvalidArgumentError(name, getattr(self, name), expected="a positive number")
-        if self.attempts < 1:
-            raise InvalidArgumentError("attempts", self.attempts, expected="at least 1")
-        if self.backoff < 0:
-            raise InvalidArgumentError("backoff", self.backoff, expected="a number >= 0")
+            check_scalar(getattr(self, name), name, float, min_val=0, include_boundaries="neither")
+        check_scalar(self.attempts, "attempts", int, min_val=1)
+        check_scalar(self.backoff, "backoff", float, min_val=0)
+        check_scalar(self.user_agent, "user_agent", str)
 
 
 class RateLimiter:
@@ -93,8 +91,7 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not rate > 0:
-            raise InvalidArgumentError("rate", rate, expected="a positive number of requests/s")
+        check_scalar(rate, "rate", float, min_val=0, include_boundaries="neither")
         self.interval = 1.0 / rate
         self._clock = clock
         self._sleep = sleep

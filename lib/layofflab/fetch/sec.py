@@ -38,13 +38,14 @@ from pathlib import Path
 import polars as pl
 from tqdm import tqdm
 
-from layofflab.entities import ALIASES_PATH, load_aliases
+from layofflab.checks import check_scalar
 from layofflab.errors import DownloadError, InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.fetch import _sources
 from layofflab.fetch.content import json_check, zip_check
 from layofflab.fetch.http import Download, Fetcher
 from layofflab.fetch.manifest import Entry
 from layofflab.io import read_csv_text
+from layofflab.sources.entities import ALIASES_PATH, load_aliases
 
 __all__ = [
     "COMPANYFACTS_DIR",
@@ -112,7 +113,7 @@ def bulk_url(base: str | None) -> str:
 
 
 def ticker_ciks(tickers: Iterable[str]) -> pl.DataFrame:
-    """``company_id`` and 10-digit ``cik`` of each ticker, from ``data/raw/company_aliases.csv``.
+    """``company_id`` and 10-digit ``cik`` of each ticker, from the alias table (:mod:`layofflab.sources.entities`).
 
     Raises
     ------
@@ -245,8 +246,7 @@ def fetch_companyfacts(
         One :class:`~layofflab.fetch.http.Download` per CIK fetched or found unchanged or
         missing (in the order given), and one :class:`DownloadError` per CIK that failed.
     """
-    if workers < 1:
-        raise InvalidArgumentError("workers", workers, expected="at least 1")
+    check_scalar(workers, "workers", int, min_val=1)
     padded = list(dict.fromkeys(_cik(c, what="cik") for c in ciks))
 
     def one(cik: str) -> Download:
