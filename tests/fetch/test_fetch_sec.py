@@ -162,25 +162,13 @@ def test_cli_second_run_sends_validators_and_counts_unchanged(sec_env, tmp_path,
 
 
 def test_warn_public_from_register_files(sec_env, tmp_path, capsys):
-    missing = {"0009999999"}
-    _serve_facts(sec_env, missing=missing)
-    args = [
-        "fetch",
-        "sec",
-        "--universe",
-        "warn-public",
-        "--warn-dir",
-        str(FIXTURES),
-        "--user-agent",
-        AGENT,
-        "--out",
-        str(tmp_path),
-    ]
-    # the fixture folder holds register_wa.csv and register_ny.csv, and tracker.csv (not a register)
-    (tmp_path / "reg").mkdir()
+    _serve_facts(sec_env, missing={"0009999999"})
+    register = tmp_path / "register"  # the two register files only (the fixture folder has more)
+    register.mkdir()
     for name in ("register_wa.csv", "register_ny.csv"):
-        (tmp_path / "reg" / name).write_bytes((FIXTURES / name).read_bytes())
-    args[args.index(str(FIXTURES))] = str(tmp_path / "reg")
+        (register / name).write_bytes((FIXTURES / name).read_bytes())
+    args = ["fetch", "sec", "--universe", "warn-public", "--warn-dir", str(register)]
+    args += ["--user-agent", AGENT, "--out", str(tmp_path)]
     assert main(args) == 0
     assert _requested(sec_env) == ["0000050863", "0000789019", "0001018724", "0009999999"]
     out = capsys.readouterr().out
