@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import hashlib
+import itertools
 import threading
 import time
 
@@ -211,10 +212,12 @@ def test_slow_response_past_the_timeout_is_retried(make_fetcher, server, waits):
 
     server.expect_request("/facts.json").respond_with_handler(sequence(slow, _json()))
     try:
-        got = _fetch(make_fetcher(timeout=0.2), server)
+        got = _fetch(make_fetcher(timeout=0.5), server)
     finally:
         release.set()
-    assert got.status == "downloaded" and got.attempts == 2 and waits == [0.01]
+    # the first try timed out; a loaded machine may time out a fast answer too, so >= 2
+    assert got.status == "downloaded" and got.path.read_bytes() == BODY
+    assert got.attempts >= 2 and waits[:1] == [0.01] and len(waits) == got.attempts - 1
 
 
 def test_slow_response_every_time_fails_with_the_timeout_named(make_fetcher, server):
@@ -284,18 +287,25 @@ def test_404_and_403_are_not_retried(make_fetcher, server, waits):
     assert waits == [] and len(server.log) == 1
 
 
+def _gaps(arrivals: list[float]) -> list[float]:
+    ordered = sorted(arrivals)
+    return [b - a for a, b in itertools.pairwise(ordered)]
+
+
 def test_rate_limit_spaces_requests_at_the_server(make_fetcher, server):
     arrivals: list[float] = []
     server.expect_request("/facts.json").respond_with_handler(
         timestamps(arrivals)(lambda r: _json())
     )
     fetcher = make_fetcher(rate=20.0, sleep=time.sleep)
+    fetcher.fetch(server.url_for("/facts.json"), "warm.json")  # opens the connection
+    arrivals.clear()
     for i in range(8):
         fetcher.fetch(server.url_for("/facts.json"), f"f{i}.json", check=CHECK, expect="json")
-    span = arrivals[-1] - arrivals[0]
+    gaps = _gaps(arrivals)
     assert len(arrivals) == 8
-    assert span >= 7 / 20 - 0.03  # 8 requests at <= 20/s span at least 0.35 s
-    assert 7 / span <= 20 * 1.1
+    # starts are 0.05 s apart; arrival jitter on a loaded machine is allowed for
+    assert sum(gaps) >= 7 * 0.05 - 0.05 and sorted(gaps)[3] >= 0.05 * 0.8
 
 
 def test_rate_limiter_is_shared_across_threads():
