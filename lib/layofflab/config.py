@@ -30,6 +30,8 @@ DATA: Path = PROJECT_ROOT / "data"
 DATA_RAW: Path = DATA / "raw"
 #: Generated tables (git-ignored), written atomically.
 DATA_PROCESSED: Path = DATA / "processed"
+#: Downloads of ``layofflab fetch`` (git-ignored), listed in its own ``MANIFEST``.
+DATA_EXTERNAL: Path = DATA / "external"
 #: ``data/raw/MANIFEST``: path, bytes, sha256, source, retrieval date per raw file.
 MANIFEST: Path = DATA_RAW / "MANIFEST"
 
@@ -58,6 +60,7 @@ DEFAULT_SEED: int = 20251028
 __all__ = [
     "BENCH",
     "DATA",
+    "DATA_EXTERNAL",
     "DATA_PROCESSED",
     "DATA_RAW",
     "DEFAULT_SEED",

@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DownloadError",
     "EstimationError",
     "InputFileError",
     "InvalidArgumentError",
     "LayofflabError",
     "LookupMissError",
     "ManifestError",
+    "MissingDependencyError",
     "RowConservationError",
     "SchemaValidationError",
+    "TransientDownloadError",
 ]
 
 
@@ -145,3 +148,47 @@ class EstimationError(LayofflabError):
 
 class RowConservationError(LayofflabError):
     """Rows in ≠ rows clean + rows rejected for a file: a reader lost or invented rows."""
+
+
+class DownloadError(LayofflabError):
+    """A download failed or gave content that is not what was asked for; no good file was replaced.
+
+    >>> print(DownloadError("https://h/x.json", "HTTP 500 after 5 attempts", status=500))
+    https://h/x.json: HTTP 500 after 5 attempts
+    """
+
+    def __init__(self, url: str, problem: str, *, status: int | None = None) -> None:
+        self.url = url
+        self.problem = problem
+        self.status = status
+        super().__init__(f"{url}: {problem}")
+
+
+class TransientDownloadError(DownloadError):
+    """A try that failed in a way worth another: HTTP 429 or 5xx, a timeout, a dropped connection.
+
+    Raised and caught inside the retry loop of :class:`layofflab.fetch.http.Fetcher`; after
+    the last try the caller gets a :class:`DownloadError`. ``wait`` is the server's
+    ``Retry-After`` in seconds, if it sent one.
+    """
+
+    def __init__(
+        self, url: str, problem: str, *, status: int | None = None, wait: float | None = None
+    ) -> None:
+        super().__init__(url, problem, status=status)
+        self.wait = wait
+
+
+class MissingDependencyError(LayofflabError):
+    """An optional package needed for a feature is not installed.
+
+    >>> print(MissingDependencyError("warn-scraper", extra="scrape", purpose="scrape state portals"))
+    warn-scraper is not installed (needed to scrape state portals): pip install 'layofflab[scrape]'
+    """
+
+    def __init__(self, package: str, *, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{package} is not installed (needed to {purpose}): pip install 'layofflab[{extra}]'"
+        )

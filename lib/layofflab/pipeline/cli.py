@@ -24,6 +24,7 @@ import polars as pl
 
 from layofflab import __version__, config
 from layofflab.errors import LayofflabError
+from layofflab.fetch.cli import add_parser as add_fetch_parser
 from layofflab.tables import describe
 
 __all__ = ["main"]
@@ -113,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh-notebook", help="re-execute notebooks keeping only checked outputs")
     p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     p.set_defaults(run=_cmd_refresh)
+    add_fetch_parser(sub)
     return parser
 
 
