@@ -56,8 +56,10 @@ import polars as pl
 from layofflab.lookups import load_toml
 
 __all__ = [
+    "adding_layouts",
     "count_once",
     "employer_key",
+    "inherit_blank_counts",
     "link_amendments",
     "mark_counted",
     "reject_compiled_copies",
@@ -94,9 +96,24 @@ def employer_key(expr: str | pl.Expr) -> pl.Expr:
 
 
 def site_key(expr: str | pl.Expr) -> pl.Expr:
-    """Site text reduced for comparing rows: lower case, letters and digits only ('' when null)."""
+    """Site text reduced for comparing rows: lower case, letters and digits only, street words
+    shortened (``[rules.address_words]``); '' when null.
+
+    >>> import polars as pl
+    >>> sites = pl.DataFrame({"s": ["2400 Oakdale Boulevard", "2400  Oakdale Blvd.", None]})
+    >>> sites.select(site_key("s")).to_series().to_list()
+    ['2400 oakdale blvd', '2400 oakdale blvd', '']
+    """
     text = pl.col(expr) if isinstance(expr, str) else expr
     key = text.cast(pl.String).str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ")
+    words = _rules()["address_words"]
+    if words:
+        pattern = r"\b(" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
+        hit = key.str.contains(pattern)
+        short = key
+        for long, abbr in words.items():
+            short = short.str.replace_all(rf"\b{long}\b", abbr)
+        key = pl.when(hit).then(short).otherwise(key)
     return key.str.strip_chars().fill_null("")
 
 
@@ -252,12 +269,15 @@ def _repost_hits(
     Groups on a 64-bit hash of the key fields (``exact=False``; the caller confirms every hit
     field by field) or on the fields themselves (``exact=True``, slower).
     """
+    required = {f"_req_{c}": pl.col(c).is_not_null() for c in rule.get("requires", ())}
     if exact:
-        narrow = df.select("_order", *dict.fromkeys(["notice_date", "effective_date", *same]))
+        narrow = df.select(
+            "_order", *dict.fromkeys(["notice_date", "effective_date", *same]), **required
+        )
         group: str | list[str] = same
     else:
         narrow = df.select(
-            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows()
+            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows(), **required
         )
         group = "_k"
     if rule.get("only_if_notice_date_is_effective_date"):
@@ -267,6 +287,8 @@ def _repost_hits(
     else:
         first = pl.col("_order").min().over(group)
         is_dup = first != pl.col("_order")
+    for column in rule.get("requires", ()):  # rows lacking the field never match on it
+        is_dup = is_dup & pl.col(f"_req_{column}")
     # Lazily, so the window (used twice) is computed once.
     refs = narrow.lazy().select(pl.when(is_dup).then(first)).collect(engine="in-memory")[:, 0]
     rows = refs.is_not_null().arg_true()
@@ -283,12 +305,18 @@ def _own_notice_id() -> pl.Expr:
 
 
 def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.DataFrame:
-    """Give every row a ``notice_id``; link amendments and rescissions to their original.
+    """Give every row a ``notice_id``; link amendments and rescissions to their original, only
+    within the same notice.
 
-    An amendment takes the ``notice_id`` of the latest earlier original of the same state and
-    ``employer_key`` within ``window_days`` (default from the rules) and records
-    ``amends_source_file`` / ``amends_source_row`` (the original's first row). ``_order`` must
-    be the row position (as :func:`with_keys` and :func:`reject_repostings` leave it).
+    Where a row has the state's own notice id (``source_notice_id``), its notice is that id: an
+    amendment links to the first original row with the same id, never to another notice of the
+    employer (OH's Ryder 011-19-029 does not amend 011-19-025). Without an id, an amendment takes
+    the ``notice_id`` of the latest earlier original of the same state, ``employer_key`` and
+    street address (:func:`site_key` of ``site_address``) within ``window_days`` (default from
+    the rules); one without a street address (only a city or a list of cities, which revisions
+    relabel: WI's Sub-Zero 'Fitchburg' / 'Madison') links on the employer alone. Both record ``amends_source_file`` /
+    ``amends_source_row`` (the original's first row). ``_order`` must be the row position (as
+    :func:`with_keys` and :func:`reject_repostings` leave it).
     """
     window = _rules()["amendment_window_days"] if window_days is None else window_days
     df = df.with_columns(
@@ -297,23 +325,77 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
         amends_source_row=pl.lit(None, dtype=pl.Int64),
     )
     version = pl.col("is_amendment") | pl.col("is_rescission")
-    changes = df.filter(version & pl.col("date_key").is_not_null()).select(
-        "_order", "state", "employer_key", "date_key"
+    has_id = pl.col("source_notice_id").is_not_null()
+    df = _link_by_id(df, version, has_id)
+    df = df.with_columns(_addr=site_key("site_address"))
+    changes = df.filter(version & ~has_id & pl.col("date_key").is_not_null()).select(
+        "_order", "state", "employer_key", "_addr", "date_key"
     )
     if changes.is_empty():
         return df
-    candidates = df.filter(~version & pl.col("date_key").is_not_null()).join(
+    candidates = df.filter(~version & ~has_id & pl.col("date_key").is_not_null()).join(
         changes.select("state", "employer_key").unique(),
         on=["state", "employer_key"],
         how="semi",
         maintain_order="left",
     )
+    if candidates.is_empty():
+        return df.drop("_addr")
+    with_addr = pl.col("_addr") != ""
+    linked = pl.concat(
+        [
+            _link_asof(
+                changes.filter(with_addr),
+                candidates.filter(with_addr),
+                ["state", "employer_key", "_addr"],
+                window,
+            ),
+            _link_asof(changes.filter(~with_addr), candidates, ["state", "employer_key"], window),
+        ]
+    )
+    df = df.drop("_addr")
+    if linked.is_empty():
+        return df
+    pos = linked["_order"]
+    return df.with_columns(
+        df["notice_id"].scatter(pos, linked["_orig"]),
+        df["amends_source_file"].scatter(pos, linked["_of"]),
+        df["amends_source_row"].scatter(pos, linked["_or"].cast(pl.Int64)),
+    )
+
+
+def _link_by_id(df: pl.DataFrame, version: pl.Expr, has_id: pl.Expr) -> pl.DataFrame:
+    """Amendments carrying the state's notice id point at the first original row of that id."""
+    firsts = (
+        df.filter(~version & has_id)
+        .group_by("notice_id", maintain_order=True)
+        .agg(_of=pl.col("source_file").first(), _or=pl.col("source_row").first())
+    )
+    if firsts.is_empty():
+        return df
+    hits = df.select("notice_id", _v=version & has_id).join(
+        firsts, on="notice_id", how="left", maintain_order="left"
+    )
+    linked = hits["_v"] & hits["_or"].is_not_null()
+    return df.with_columns(
+        amends_source_file=pl.when(linked).then(hits["_of"]).otherwise("amends_source_file"),
+        amends_source_row=pl.when(linked)
+        .then(hits["_or"].cast(pl.Int64))
+        .otherwise("amends_source_row"),
+    )
+
+
+def _link_asof(
+    changes: pl.DataFrame, candidates: pl.DataFrame, by: list[str], window: int
+) -> pl.DataFrame:
+    """Each change joined to the latest earlier original notice agreeing on ``by``."""
     # Of several originals on the same date, the last in input order is the one linked (sorted
     # on its first row's position too, so that the choice never depends on hashing order).
+    group = ["notice_id", *(c for c in by if c == "_addr")]
     originals = (
-        candidates.group_by("notice_id", maintain_order=True)
+        candidates.group_by(group, maintain_order=True)
         .agg(
-            pl.col("state", "employer_key", "date_key").first(),
+            pl.col(*(c for c in by if c != "_addr"), "date_key").first(),
             _of=pl.col("source_file").first(),
             _or=pl.col("source_row").first(),
             _first=pl.col("_order").min(),
@@ -321,23 +403,18 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
         .sort("date_key", "_first")
         .drop("_first")
     )
-    linked = (
-        changes.sort("date_key")
+    return (
+        changes.sort("date_key", "_order")
         .join_asof(
             originals.rename({"notice_id": "_orig"}),
             on="date_key",
-            by=["state", "employer_key"],
+            by=by,
             strategy="backward",
             tolerance=f"{window}d",
             check_sortedness=False,
         )
         .filter(pl.col("_orig").is_not_null())
-    )
-    pos = linked["_order"]
-    return df.with_columns(
-        df["notice_id"].scatter(pos, linked["_orig"]),
-        df["amends_source_file"].scatter(pos, linked["_of"]),
-        df["amends_source_row"].scatter(pos, linked["_or"].cast(pl.Int64)),
+        .select("_order", "_orig", "_of", "_or")
     )
 
 
@@ -353,9 +430,13 @@ def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
     row: the register keeps one row per notice, updated in place (``current_version`` ≥ 2),
     so a flagged row is the current version unless an amendment row of ours links to it.
     (On the 46 register files, 6,582 of 6,596 flagged rows have no such amendment row.)
-    Distinct rows of one notice (its sites) all count.
+    Distinct rows of one notice (its sites) all count. Amendments of a layout declared
+    ``amendments = "add"`` (IA: each 'Amendment' reports the workers of a further wave) supersede
+    nothing: they count beside their original.
     """
-    version = pl.col("is_amendment") | pl.col("is_rescission")
+    adding = list(adding_layouts())
+    adds = pl.col("layout").is_in(adding) if "layout" in df.columns and adding else pl.lit(False)
+    version = (pl.col("is_amendment") & ~adds) | pl.col("is_rescission")
     base = pl.repeat(True, pl.len(), dtype=pl.Boolean)
     touched = df.filter(version)["notice_id"].unique()
     if touched.is_empty():
@@ -382,6 +463,50 @@ def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(counted=counted)
 
 
+def adding_layouts() -> frozenset[str]:
+    """Names of the layouts declared ``amendments = "add"``."""
+    return frozenset(
+        name
+        for name, spec in load_toml(_TABLE)["layouts"].items()
+        if spec.get("amendments") == "add"
+    )
+
+
+def inherit_blank_counts(df: pl.DataFrame) -> pl.DataFrame:
+    """An amendment with a blank count keeps its original's count, flagged
+    ``count_from_original`` (OH's 'Revised' row of Northside Regional Medical Center restates the
+    date only: it must not turn 468 workers into none).
+
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"source_file": ["oh.csv"] * 2, "source_row": [1, 2],
+    ...     "employees_affected": [468, None], "is_amendment": [False, True],
+    ...     "amends_source_file": [None, "oh.csv"], "amends_source_row": [None, 1]})
+    >>> inherit_blank_counts(df).select("employees_affected", "flags").rows()
+    [(468, None), (468, 'count_from_original')]
+    """
+    if "flags" not in df.columns:
+        df = df.with_columns(flags=pl.lit(None, dtype=pl.String))
+    blank = pl.col("is_amendment") & pl.col("employees_affected").is_null()
+    if not df.select(blank.any()).item():
+        return df
+    originals = df.select(
+        amends_source_file="source_file",
+        amends_source_row="source_row",
+        _orig_count="employees_affected",
+    )
+    df = df.join(
+        originals, on=["amends_source_file", "amends_source_row"], how="left", maintain_order="left"
+    )
+    took = blank & pl.col("_orig_count").is_not_null()
+    flag = pl.concat_str(
+        ["flags", pl.lit("count_from_original")], separator="; ", ignore_nulls=True
+    )
+    return df.with_columns(
+        employees_affected=pl.when(took).then("_orig_count").otherwise("employees_affected"),
+        flags=pl.when(took).then(flag).otherwise("flags"),
+    ).drop("_orig_count")
+
+
 def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Compiled copies and re-postings out, amendments linked, ``counted`` set; keys dropped.
 
@@ -394,7 +519,7 @@ def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     kept, dups = reject_repostings(df)
     if copies is not None:
         dups = pl.concat([copies, dups])
-    kept = mark_counted(link_amendments(kept))
+    kept = mark_counted(inherit_blank_counts(link_amendments(kept)))
     return kept.drop("employer_key", "site_key", "date_key", "_order"), dups
 
 

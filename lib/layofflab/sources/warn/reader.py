@@ -44,6 +44,7 @@ from layofflab.cleaning import (
     parse_count,
     parse_date,
     parsed_date_problem,
+    site_list_total,
 )
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.io import read_csv_text
@@ -82,6 +83,8 @@ _FIELDS = frozenset(
     }
 )
 _TRUE = r"(?i)^(1|true|yes|y)$"
+_NOTICE_DATES = ("notice_date", "received_date", "posted_date")
+_URL = r"^\s*https?://"
 #: Share of a file's headers a layout must know before its unknown headers count as misses
 #: (LookupMissError) rather than as "not this layout" (InputFileError).
 _MIN_KNOWN = 0.5
@@ -101,6 +104,20 @@ class Layout:
     first_count: bool = False
     split_lines: dict[str, str] = field(default_factory=dict)
     corrections: dict[str, dict[str, str]] = field(default_factory=dict)
+    max_count: int | None = None
+    count_by_date: dict[str, Any] = field(default_factory=dict)
+    displaced_count: dict[str, str] = field(default_factory=dict)
+    url_cells: tuple[str, ...] = ()
+    date_patterns: tuple[tuple[str, str], ...] = ()
+    date_rewrites: tuple[tuple[str, str], ...] = ()
+    amendments: Literal["replace", "add"] = "replace"
+    own_act_from: dt.date | None = None
+
+    def earliest(self, target: str) -> dt.date:
+        """First plausible date of a date field (:func:`date_bounds`, or the state's own act)."""
+        notice_from, layoff_from = date_bounds()
+        base = notice_from if target in _NOTICE_DATES else layoff_from
+        return min(base, self.own_act_from) if self.own_act_from else base
 
     @property
     def state_from_column(self) -> bool:
@@ -126,6 +143,14 @@ def layouts() -> dict[str, Layout]:
             first_count=bool(spec.get("first_count", False)),
             split_lines=dict(spec.get("split_lines", {})),
             corrections={k: dict(v) for k, v in spec.get("corrections", {}).items()},
+            max_count=spec.get("max_count"),
+            count_by_date=dict(spec.get("count_by_date", {})),
+            displaced_count=dict(spec.get("displaced_count", {})),
+            url_cells=tuple(spec.get("url_cells", ())),
+            date_patterns=tuple(tuple(f) for f in spec.get("date_patterns", [])),
+            date_rewrites=tuple(tuple(f) for f in spec.get("date_rewrites", [])),
+            amendments=spec.get("amendments", "replace"),
+            own_act_from=spec.get("own_act_from"),
         )
         for raw, target in lay.columns.items():
             if target != "-" and target not in _FIELDS:
@@ -137,6 +162,13 @@ def layouts() -> dict[str, Layout]:
                 )
         out[name] = lay
     return out
+
+
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """First plausible notice date and first plausible layoff (effective) date, from
+    ``[rules.dates]`` (the federal WARN Act's signing and its effective date)."""
+    d = load_toml(TABLE)["rules"]["dates"]
+    return d["notice_dates_from"], d["layoff_dates_from"]
 
 
 def detect_layout(
@@ -251,11 +283,16 @@ def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[
     else:
         text = pl.coalesce([null_markers(normalize_text(c)) for c in cols])
     fixes = lay.corrections.get(target)
-    return cols, text.replace(fixes) if fixes else text
+    text = text.replace(fixes) if fixes else text
+    for pattern, replacement in lay.date_rewrites if target in _DATES else ():
+        text = text.str.replace_all(pattern, replacement)
+    return cols, text
 
 
 def _markers(prefix: str) -> dict[str, pl.Expr]:
-    rules, text = _rules(), pl.col(f"_t_{prefix}")
+    """Amendment / rescission markers of a field's text; URLs are no text (MI's ``?rev=``)."""
+    rules = _rules()
+    text = pl.col(f"_t_{prefix}").str.replace_all(rules["marker_ignore"], " ")
     return {
         f"_amend_{prefix}": text.str.contains(rules["amendment"]).fill_null(False),
         f"_rescind_{prefix}": text.str.contains(rules["rescission"]).fill_null(False),
@@ -275,6 +312,9 @@ def _field_stages(
     t = pl.col(f"_t_{target}")
     marks = _markers(target) if has_cols and target in set(_rules()["marker_fields"]) else {}
     first: dict[str, pl.Expr] = {f"_t_{target}": text}
+    if target in lay.url_cells:  # a link in a date or count cell is no value: missing, flagged
+        is_url = text.str.contains(_URL).fill_null(False)
+        first = {f"_t_{target}": pl.when(~is_url).then(text), f"_f_url_in_{target}": is_url}
     if target == "state":
         return [first, {"state": pl.lit(state) if state else t.str.to_uppercase()}]
     if target == "employer":
@@ -286,41 +326,26 @@ def _field_stages(
             rest, name = {}, {"employer": t}
         return [first, {**name, **rest, **marks}, {"employer_key": employer_key("employer")}]
     if target in _DATES:
-        fmts = lay.date_formats
-        whole = pl.col(f"_tw_{target}")
-        steps = [first, {f"_tw_{target}": parse_date(t, formats=fmts), **marks}]
-        if target in lay.first_date:  # the first date inside a longer text, when the whole is none
-            part = pl.when(whole.is_null()).then(first_date_text(t))
-            steps.append({f"_tf_{target}": part})
-            steps.append({f"_tp_{target}": parse_date(f"_tf_{target}", formats=fmts)})
-            used = pl.coalesce(f"_tf_{target}", t)
-            parsed = pl.coalesce(whole, f"_tp_{target}")
-        else:
-            used, parsed = t, whole
-        steps.append({f"_date_text_{target}": used, target: parsed})
-        steps.append(
-            {
-                f"_p_{target}": parsed_date_problem(
-                    f"_date_text_{target}", target, today=today
-                ).str.replace("date", target)
-            }
-        )
-        return steps
+        return _date_stages(lay, target, first, marks, today=today)
     if target == "employees_affected":
         has_digit = t.str.contains(r"\d").fill_null(False)
         used = t
         if lay.first_count:  # never from a cell holding a date: that row is misaligned
             prose = parse_count(t).is_null() & has_digit & first_date_text(t).is_null()
             used = pl.when(prose).then(first_number_text(t)).otherwise(t)
-        u = pl.col("_tu_count")
+        u, sites = pl.col("_tu_count"), pl.col("_t_sites")
         return [
             first,
-            {"_tu_count": used, "_t_digit": has_digit},
+            {"_tu_count": used, "_t_digit": has_digit, "_t_sites": site_list_total(t)},
             {
-                "employees_affected": pl.when("_t_digit").then(parse_count(u)),
+                "employees_affected": pl.coalesce(sites, pl.when("_t_digit").then(parse_count(u))),
                 "employees_approximate": count_is_approximate(t)
-                | (pl.col("_t_digit") & (u != t)).fill_null(False),
-                "_p_count": pl.when("_t_digit").then(count_problem(u)),
+                | (pl.col("_t_digit") & sites.is_null() & (u != t)).fill_null(False),
+                "_p_count": pl.when(pl.col("_t_digit") & sites.is_null()).then(count_problem(u)),
+                "_f_sites_summed": sites.is_not_null(),
+                "_f_count_from_text": (pl.col("_t_digit") & sites.is_null() & (u != t)).fill_null(
+                    False
+                ),
             },
         ]
     if target == "layoff_type":
@@ -330,6 +355,50 @@ def _field_stages(
     if target == "register_is_amended":
         return [first, {target: t.str.contains(_TRUE)}]
     return [first, {target: t, **marks}]
+
+
+def _date_stages(
+    lay: Layout,
+    target: str,
+    first: dict[str, pl.Expr],
+    marks: dict[str, pl.Expr],
+    *,
+    today: dt.date | None,
+) -> list[dict[str, pl.Expr]]:
+    """Stages of one date field: the whole cell, else its first date (``first_date``), else a
+    declared ``date_patterns`` match; Excel's placeholder dates are missing (flagged); ``_p_``
+    holds the problem, if any."""
+    t = pl.col(f"_t_{target}")
+    fmts = lay.date_formats
+    whole = pl.col(f"_tw_{target}")
+    steps = [first, {f"_tw_{target}": parse_date(t, formats=fmts), **marks}]
+    used, parsed = t, whole
+    if target in lay.first_date:  # the first date inside a longer text, when the whole is none
+        part = pl.when(whole.is_null()).then(first_date_text(t))
+        steps.append({f"_tf_{target}": part})
+        steps.append({f"_tp_{target}": parse_date(f"_tf_{target}", formats=fmts)})
+        used = pl.coalesce(f"_tf_{target}", t)
+        parsed = pl.coalesce(whole, f"_tp_{target}")
+        for i, (pattern, fmt) in enumerate(lay.date_patterns):
+            found = t.str.extract(pattern, 1)
+            steps.append({f"_tx{i}_{target}": found.str.to_date(fmt, strict=False)})
+            parsed = pl.coalesce(parsed, f"_tx{i}_{target}")
+    placeholders = list(_rules()["dates"]["placeholders"])
+    steps.append({f"_tv_{target}": parsed, f"_td_{target}": used})
+    value = pl.col(f"_tv_{target}")
+    is_placeholder = value.is_in(pl.Series(placeholders, dtype=pl.Date).implode()).fill_null(False)
+    steps.append(
+        {
+            f"_date_text_{target}": pl.col(f"_td_{target}"),
+            target: pl.when(~is_placeholder).then(value),
+            f"_f_placeholder_{target}": is_placeholder,
+        }
+    )
+    problem = parsed_date_problem(
+        f"_date_text_{target}", target, today=today, earliest=lay.earliest(target)
+    ).str.replace("date", target)
+    steps.append({f"_p_{target}": pl.when(~pl.col(f"_f_placeholder_{target}")).then(problem)})
+    return steps
 
 
 def _parse(
@@ -367,6 +436,13 @@ def _parse(
             .replace("", None)
             .alias(dst)
         ).drop("_rest")
+    for src, pattern in lay.displaced_count.items():  # a count written into another field
+        found = parse_count(df[src].str.extract(pattern, 1))
+        moved = df["employees_affected"].is_null() & found.is_not_null()
+        df = df.with_columns(
+            employees_affected=pl.coalesce("employees_affected", found),
+            **{f"_f_count_from_{src}": moved},
+        )
     df = df.with_columns(_site=pl.coalesce("site_address", "location"))
     df = df.with_columns(
         location=pl.coalesce("location", "site_address"),
@@ -376,27 +452,55 @@ def _parse(
 
 
 def _reasons(df: pl.DataFrame, lay: Layout) -> pl.DataFrame:
+    """``_reason`` (null: clean), notes for dates kept as text, ``flags``, markers combined.
+
+    An unreadable date is kept as text in notes and the row stays, as long as some date of the
+    row can be read. An impossible date of the layout's primary date rejects the row; an
+    impossible other date (an effective date typed 2121 or 3030, a layoff before the Act) is
+    dropped to missing, kept in notes and flagged, and the notice stays when a date is left.
+    """
     order = [lay.primary_date, *(d for d in _DATES if d != lay.primary_date)]
-    # An unreadable date is kept as text in notes and the row stays, as long as some date of
-    # the row can be read; an impossible date rejects the row.
+    bad = {d: pl.col(f"_p_{d}").str.starts_with("implausible").fill_null(False) for d in _DATES}
+    dropped = [d for d in order[1:]]
+    df = df.with_columns(
+        **{d: pl.when(~bad[d]).then(d) for d in dropped},
+        **{f"_f_{d}_implausible": bad[d] for d in dropped},
+    )
     kept_text = [
         pl.when(pl.col(f"_p_{d}") == f"unparseable {d}").then(
             pl.format(f"{d} not understood: {{}}", f"_date_text_{d}")
         )
         for d in order
+    ] + [
+        pl.when(bad[d]).then(pl.format(f"{d} implausible: {{}}", f"_date_text_{d}"))
+        for d in dropped
     ]
     no_date = pl.all_horizontal(pl.col(d).is_null() for d in _DATES)
+    limit = lay.max_count or _rules()["counts"]["max_count"]
+    too_many = pl.col("employees_affected") > limit
     reason = pl.coalesce(
         pl.when(pl.col("employer").is_null()).then(pl.lit("missing employer")),
         pl.when(pl.col("state").is_null() | ~pl.col("state").str.contains(r"^[A-Z]{2}$")).then(
             pl.format("invalid state {}", pl.col("state").fill_null("(missing)"))
         ),
-        *(pl.when(pl.col(f"_p_{d}").str.starts_with("implausible")).then(f"_p_{d}") for d in order),
+        pl.when(bad[lay.primary_date]).then(f"_p_{lay.primary_date}"),
         pl.when(no_date).then(pl.coalesce(*(f"_p_{d}" for d in order), pl.lit("missing date"))),
         pl.col("_p_count"),
+        pl.when(too_many).then(
+            pl.format(
+                f"implausible count {{}} (above the {lay.name} limit of {limit:,})",
+                "employees_affected",
+            )
+        ),
     )
     amend = [c for c in df.columns if c.startswith("_amend")]
     rescind = [c for c in df.columns if c.startswith("_rescind")]
+    flag_cols = sorted(c for c in df.columns if c.startswith("_f_"))
+    flags = pl.concat_str(
+        [pl.when(c).then(pl.lit(c.removeprefix("_f_"))) for c in flag_cols],
+        separator="; ",
+        ignore_nulls=True,
+    )
     notes = pl.concat_str(["notes", *kept_text], separator="; ", ignore_nulls=True)
     return df.with_columns(
         is_amendment=pl.any_horizontal(amend) if amend else pl.lit(False),
@@ -404,10 +508,12 @@ def _reasons(df: pl.DataFrame, lay: Layout) -> pl.DataFrame:
         notes=pl.when(pl.any_horizontal(pl.col(f"_p_{d}").is_not_null() for d in _DATES))
         .then(notes.replace("", None))
         .otherwise("notes"),
+        flags=flags.replace("", None) if flag_cols else pl.lit(None, dtype=pl.String),
         _reason=reason,
     ).drop(
         *amend,
         *rescind,
+        *flag_cols,
         *(f"_date_text_{d}" for d in _DATES),
         *(f"_p_{d}" for d in _DATES),
         "_p_count",
@@ -447,7 +553,7 @@ def _read_one(
     raw = raw.with_columns(
         source_file=pl.lit(name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
-    parsed = _parse(raw, lay, st, today)
+    parsed = _parse(_count_by_date(raw, lay), lay, st, today)
     bad = parsed.filter(pl.col("_reason").is_not_null()).select("source_row", "_reason")
     rejects = _rejects(raw, bad)
     clean = (
@@ -456,6 +562,24 @@ def _read_one(
         .with_columns(layout=pl.lit(lay.name), source_file=pl.lit(name))
     )
     return _Part(name=name, raw=raw, clean=clean, rejects=rejects)
+
+
+def _count_by_date(raw: pl.DataFrame, lay: Layout) -> pl.DataFrame:
+    """A layout's ``count_by_date``: from its date on (by the primary date), the count is read
+    from the declared second column (CO's ``permanent_job_losses`` from 2021). Only the copy
+    that is parsed changes; the rejects keep the raw values."""
+    spec = lay.count_by_date
+    if not spec:
+        return raw
+    counts = [c for c, t in lay.columns.items() if t == "employees_affected" and c in raw.columns]
+    dates = [c for c, t in lay.columns.items() if t == lay.primary_date and c in raw.columns]
+    when = pl.coalesce(
+        [parse_date(null_markers(normalize_text(c)), formats=lay.date_formats) for c in dates]
+    )
+    late = (when >= pl.lit(spec["from"])).fill_null(False)
+    return raw.with_columns(
+        pl.when(late).then(pl.col(spec["column"])).otherwise(pl.col(c)).alias(c) for c in counts
+    )
 
 
 def _rejects(raw: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:

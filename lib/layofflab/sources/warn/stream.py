@@ -157,9 +157,13 @@ def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFram
     Only narrow columns take part, so memory grows with the number of distinct notices.
     """
     keys = [f"_k{i}" for i in range(len(rules))]
+    required = {
+        f"_req_{c}": pl.col(c).is_not_null() for rule in rules for c in rule.get("requires", ())
+    }
     live = rows.filter(pl.col("_reason").is_null()).select(
         "source_row",
         *keys,
+        **required,
         _repost=(pl.col("notice_date") == pl.col("effective_date")).fill_null(False),
     )
     found = []
@@ -175,6 +179,8 @@ def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFram
             hit = live.join(firsts, on=k, how="inner").filter(
                 pl.col("_ref") != pl.col("source_row")
             )
+        for column in rule.get("requires", ()):  # rows lacking the field never match on it
+            hit = hit.filter(pl.col(f"_req_{column}"))
         step = tmp / f"dups{i}.parquet"
         hit.select("source_row", "_ref").sink_parquet(step, engine="streaming")
         found.append(pl.scan_parquet(step))
