@@ -531,3 +531,81 @@ def test_streaming_sink_matches_read(fx, tmp_path):
     assert rejects.select("source_row", "reason").equals(c.rejects.select("source_row", "reason"))
     with pytest.raises(InputFileError, match="UTF-8"):
         warn_stream.sink(fx / "wa.csv", tmp_path / "out2")
+
+
+# --- the layout table itself (warn_states.toml) ----------------------------------------------
+
+
+@pytest.fixture
+def layout_table(tmp_path, monkeypatch):
+    """Write a changed copy of warn_states.toml and make the loaders read it."""
+    import sys
+
+    from layofflab import config, lookups
+
+    layouts_module = sys.modules["layofflab.sources.warn.layouts"]
+
+    def write(old: str, new: str):
+        text = (config.RESOURCES / "warn_states.toml").read_text()
+        assert old in text
+        (tmp_path / "warn_states.toml").write_text(text.replace(old, new, 1))
+        monkeypatch.setattr(config, "RESOURCES", tmp_path)
+        layouts_module.layouts.cache_clear()
+        lookups.load_toml.cache_clear()
+        return layouts_module.layouts
+
+    yield write
+    monkeypatch.undo()
+    layouts_module.layouts.cache_clear()
+    lookups.load_toml.cache_clear()
+
+
+def test_unknown_layout_key_is_a_one_line_error_naming_layout_and_key(layout_table):
+    load = layout_table("[layouts.mi]\nfirst_count = true", "[layouts.mi]\nfirts_count = true")
+    with pytest.raises(InputFileError) as err:
+        load()
+    message = str(err.value)
+    assert "\n" not in message
+    assert "column 'layouts.mi', value 'firts_count'" in message
+    assert "expected a layout key among" in message and "first_count" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ('amendments = "add"', 'amendments = "adds"', "layouts.ia.amendments"),
+        ("max_count = 20000", "max_count = -5", "layouts.nj.max_count"),
+        ('column = "permanent_job_losses"', 'column = "permanent_losses"', "count_by_date"),
+        ('"Received Date" = "notice_date"', '"Received Date" = "notice_day"', "Received Date"),
+    ],
+)
+def test_layout_value_of_the_wrong_kind_is_an_error(layout_table, old, new, where):
+    load = layout_table(old, new)
+    with pytest.raises(InputFileError, match=where):
+        load()
+
+
+def test_every_layout_key_in_the_table_is_used_by_some_layout():
+    """No documented key that nothing uses: each key the loader knows appears in a layout."""
+    import tomllib
+
+    from layofflab import config
+    from layofflab.sources.warn.layouts import _KEYS
+
+    table = tomllib.loads((config.RESOURCES / "warn_states.toml").read_text())
+    used = {key for spec in table["layouts"].values() for key in spec}
+    assert set(_KEYS) == used
+    header = (config.RESOURCES / "warn_states.toml").read_text().split("[rules]")[0]
+    for key in _KEYS:  # and every key is documented in the table's header
+        assert f" {key} " in header or f".{key}]" in header, key
+
+
+def test_warn_modules_stay_readable_in_one_sitting():
+    from layofflab import config
+
+    sizes = {
+        p.name: len(p.read_text().splitlines())
+        for p in (config.PACKAGE_DIR / "sources" / "warn").glob("*.py")
+    }
+    assert {"layouts.py", "fields.py", "reader.py", "keys.py", "versions.py"} <= set(sizes)
+    assert max(sizes.values()) <= 400, sizes

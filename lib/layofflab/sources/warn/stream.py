@@ -34,7 +34,8 @@ import polars as pl
 from layofflab.errors import InputFileError
 from layofflab.io import sniff_encoding
 from layofflab.sources.warn import reader as warn
-from layofflab.sources.warn.dedup import _own_notice_id, _rules
+from layofflab.sources.warn.layouts import rules as _all_rules
+from layofflab.sources.warn.versions import _own_notice_id
 
 __all__ = ["sink"]
 
@@ -88,7 +89,7 @@ def sink(
     lay, st = warn.detect_layout(path, sample, format=format, state=state)
     name = path.name
 
-    rules = _rules()["reposting"]
+    rules = _all_rules()["reposting"]
 
     def clean_batch(batch: pl.DataFrame) -> pl.DataFrame:
         parsed = warn._parse(batch, lay, st, today)
