@@ -405,7 +405,7 @@ def test_headers_of_no_layout_name_file_and_expected(tmp_path):
     bad = tmp_path / "mystery.csv"
     bad.write_text("alpha,beta,gamma\n1,2,3\n", encoding="utf-8")
     with pytest.raises(
-        InputFileError, match=r"mystery\.csv.*expected a WARN file.*\(register, ak, al"
+        InputFileError, match=r"mystery\.csv.*expected a WARN file.*\(register, ca_register, ak, al"
     ):
         warn.read(bad)
     half = tmp_path / "half.csv"  # three WA headers of eight: too few to be that layout

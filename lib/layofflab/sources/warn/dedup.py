@@ -53,7 +53,7 @@ from typing import Any
 
 import polars as pl
 
-from layofflab.sources.warn.keys import employer_key, site_key
+from layofflab.sources.warn.keys import employer_key, notice_key, site_key
 from layofflab.sources.warn.layouts import layouts, rules
 from layofflab.sources.warn.versions import (
     adding_layouts,
@@ -83,7 +83,8 @@ def _rules() -> dict[str, Any]:
 
 
 def with_keys(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the keys ``employer_key``, ``site_key`` (unless present), ``date_key``, ``_order``.
+    """Add the keys ``employer_key``, ``notice_key``, ``site_key`` (unless present),
+    ``date_key``, ``_order``.
 
     Missing optional columns (``is_amendment``, ``is_rescission``, ``layoff_type_raw``, dates,
     ``location``, ``source_notice_id``) are added as null / False.
@@ -102,6 +103,8 @@ def with_keys(df: pl.DataFrame) -> pl.DataFrame:
     keys = {}
     if "employer_key" not in df.columns:
         keys["employer_key"] = employer_key("employer")
+    if "notice_key" not in df.columns:
+        keys["notice_key"] = notice_key("employer")
     if "site_key" not in df.columns:
         keys["site_key"] = site_key(pl.coalesce("site_address", "location"))
     return df.with_columns(
@@ -274,4 +277,4 @@ def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     if copies is not None:
         dups = pl.concat([copies, dups])
     kept = mark_counted(inherit_blank_counts(link_amendments(kept)))
-    return kept.drop("employer_key", "site_key", "date_key", "_order"), dups
+    return kept.drop("employer_key", "notice_key", "site_key", "date_key", "_order"), dups

@@ -7,7 +7,7 @@ import polars as pl
 
 from layofflab.sources.warn.layouts import rules
 
-__all__ = ["employer_key", "site_key"]
+__all__ = ["employer_key", "notice_key", "site_key"]
 
 
 def employer_key(expr: str | pl.Expr) -> pl.Expr:
@@ -49,3 +49,18 @@ def site_key(expr: str | pl.Expr) -> pl.Expr:
             short = short.str.replace_all(rf"\b{long}\b", abbr)
         key = pl.when(hit).then(short).otherwise(key)
     return key.str.strip_chars().fill_null("")
+
+
+def notice_key(expr: str | pl.Expr) -> pl.Expr:
+    """:func:`employer_key` of the name without a site code after it (``[rules]
+    site_code_strip``): the sites of one notice listed under their own names share it.
+
+    >>> import polars as pl
+    >>> names = pl.DataFrame({"e": ["Amazon (SJC14)", "Amazon - MAB1", "Intel Corporation - SC-11"]})
+    >>> names.select(notice_key("e")).to_series().to_list()
+    ['amazon', 'amazon', 'intel']
+    """
+    text = (pl.col(expr) if isinstance(expr, str) else expr).cast(pl.String)
+    for pattern in rules()["site_code_strip"]:
+        text = text.str.replace(pattern, "")
+    return employer_key(text)

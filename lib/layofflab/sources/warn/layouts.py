@@ -65,6 +65,7 @@ FIELDS = frozenset(
         "register_ticker",
         "register_is_amended",
         "register_dedupe_key",
+        "declared_company_id",
     }
 )
 #: Share of a file's headers a layout must know before its unknown headers count as misses
@@ -87,6 +88,7 @@ _KEYS: dict[str, str] = {
     "split_lines": "a table of field = field",
     "count_by_date": "a table with column = a raw header and from = a date",
     "displaced_count": "a table of field = regex with one group",
+    "blank_flags": "a table of field = flag name",
 }
 
 
@@ -115,6 +117,7 @@ class Layout:
     date_rewrites: tuple[tuple[str, str], ...] = ()
     amendments: Literal["replace", "add"] = "replace"
     compiled: bool = False
+    blank_flags: dict[str, str] = field(default_factory=dict)
 
     def earliest(self, target: str) -> dt.date:
         """First plausible date of a date field (:func:`date_bounds`)."""
@@ -195,7 +198,7 @@ def _layout(name: str, spec: dict[str, Any]) -> Layout:
         or not isinstance(by_date["from"], dt.date)
     ):
         raise _bad(name, "count_by_date", by_date, _KEYS["count_by_date"])
-    for key in ("split_lines", "displaced_count"):
+    for key in ("split_lines", "displaced_count", "blank_flags"):
         value = spec.get(key, {})
         if not isinstance(value, dict) or not set(value) <= FIELDS:
             raise _bad(name, key, value, _KEYS[key])
@@ -216,6 +219,7 @@ def _layout(name: str, spec: dict[str, Any]) -> Layout:
         date_rewrites=_pairs(name, "date_rewrites", spec.get("date_rewrites", [])),
         amendments=amendments,
         compiled=spec.get("compiled", False),
+        blank_flags=dict(spec.get("blank_flags", {})),
     )
 
 

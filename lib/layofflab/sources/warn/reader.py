@@ -39,6 +39,7 @@ from layofflab.io import read_csv_text
 from layofflab.schemas import WARN, validate_cleaned
 from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.entities import attach_company_ids
+from layofflab.sources.firm_match import apply_declared_ids
 from layofflab.sources.warn.dedup import resolve_versions, site_key, with_keys
 from layofflab.sources.warn.fields import count_by_date, field_stages, field_text
 from layofflab.sources.warn.layouts import (
@@ -112,6 +113,9 @@ def _parse(
             employees_affected=pl.coalesce("employees_affected", found),
             **{f"_f_count_from_{src}": moved},
         )
+    df = df.with_columns(
+        **{f"_f_{flag}": pl.col(src).is_null() for src, flag in lay.blank_flags.items()}
+    )
     df = df.with_columns(_site=pl.coalesce("site_address", "location"))
     df = df.with_columns(
         location=pl.coalesce("location", "site_address"),
@@ -293,6 +297,7 @@ def read(
     ]
     rejects = pl.concat([*(p.rejects for p in parts), *dup_rejects], how="vertical_relaxed")
     kept = attach_company_ids(kept, column="employer", resolve=resolve_entities)
+    kept = apply_declared_ids(kept, column="declared_company_id", source=SOURCE)
     data = kept.select(COLUMNS).sort("source_file", "source_row", maintain_order=True)
     rejects = rejects.sort("source_file", "source_row")
     rows_in: dict[str, int] = {}

@@ -34,6 +34,7 @@ import polars as pl
 from layofflab.errors import InputFileError
 from layofflab.io import sniff_encoding
 from layofflab.sources.warn import reader as warn
+from layofflab.sources.warn.keys import notice_key
 from layofflab.sources.warn.layouts import rules as _all_rules
 from layofflab.sources.warn.versions import _own_notice_id
 
@@ -120,16 +121,20 @@ def sink(
         clean = rows.filter(pl.col("_reason").is_null()).join(
             dups, on="source_row", how="anti", maintain_order="left"
         )
-        clean = clean.with_columns(
-            notice_id=_own_notice_id(),
-            amends_source_file=pl.lit(None, dtype=pl.String),
-            amends_source_row=pl.lit(None, dtype=pl.Int64),
-            counted=~pl.col("is_rescission"),
-            company_id=pl.lit(None, dtype=pl.String),
-            cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"),
-            match_score=pl.lit(None, dtype=pl.Float64),
-        ).select(warn.COLUMNS)
+        clean = (
+            clean.with_columns(notice_key=notice_key("employer"))
+            .with_columns(
+                notice_id=_own_notice_id(),
+                amends_source_file=pl.lit(None, dtype=pl.String),
+                amends_source_row=pl.lit(None, dtype=pl.Int64),
+                counted=~pl.col("is_rescission"),
+                company_id=pl.lit(None, dtype=pl.String),
+                cik=pl.lit(None, dtype=pl.String),
+                match_method=pl.lit("unmatched"),
+                match_score=pl.lit(None, dtype=pl.Float64),
+            )
+            .select(warn.COLUMNS)
+        )
         clean.sink_parquet(out_dir / "warn.parquet", engine="streaming")
         rejects = pl.concat(
             [

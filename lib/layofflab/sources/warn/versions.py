@@ -35,7 +35,7 @@ __all__ = [
 
 def _own_notice_id() -> pl.Expr:
     by_id = pl.format("{}:{}", "state", pl.col("source_notice_id").str.replace_all(r"[*\s]", ""))
-    by_name = pl.format("{}:{}:{}", "state", pl.col("date_key").cast(pl.String), "employer_key")
+    by_name = pl.format("{}:{}:{}", "state", pl.col("date_key").cast(pl.String), "notice_key")
     return pl.when(pl.col("source_notice_id").is_not_null()).then(by_id).otherwise(by_name)
 
 
@@ -46,7 +46,7 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
     Where a row has the state's own notice id (``source_notice_id``), its notice is that id: an
     amendment links to the first original row with the same id, never to another notice of the
     employer (OH's Ryder 011-19-029 does not amend 011-19-025). Without an id, an amendment takes
-    the ``notice_id`` of the latest earlier original of the same state, ``employer_key`` and
+    the ``notice_id`` of the latest earlier original of the same state, ``notice_key`` (:func:`~layofflab.sources.warn.keys.notice_key`) and
     street address (:func:`site_key` of ``site_address``) within ``window_days`` (default from
     the rules); one without a street address (only a city or a list of cities, which revisions
     relabel: WI's Sub-Zero 'Fitchburg' / 'Madison') links on the employer alone. Both record ``amends_source_file`` /
@@ -64,13 +64,13 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
     df = _link_by_id(df, version, has_id)
     df = df.with_columns(_addr=site_key("site_address"))
     changes = df.filter(version & ~has_id & pl.col("date_key").is_not_null()).select(
-        "_order", "state", "employer_key", "_addr", "date_key"
+        "_order", "state", "notice_key", "_addr", "date_key"
     )
     if changes.is_empty():
         return df
     candidates = df.filter(~version & ~has_id & pl.col("date_key").is_not_null()).join(
-        changes.select("state", "employer_key").unique(),
-        on=["state", "employer_key"],
+        changes.select("state", "notice_key").unique(),
+        on=["state", "notice_key"],
         how="semi",
         maintain_order="left",
     )
@@ -82,10 +82,10 @@ def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.D
             _link_asof(
                 changes.filter(with_addr),
                 candidates.filter(with_addr),
-                ["state", "employer_key", "_addr"],
+                ["state", "notice_key", "_addr"],
                 window,
             ),
-            _link_asof(changes.filter(~with_addr), candidates, ["state", "employer_key"], window),
+            _link_asof(changes.filter(~with_addr), candidates, ["state", "notice_key"], window),
         ]
     )
     df = df.drop("_addr")
