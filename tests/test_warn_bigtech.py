@@ -203,3 +203,10 @@ def test_shipped_file_keeps_the_ny_sites_and_the_amazon_notices_of_2025(shipped)
     assert 72 in nj["employees_affected"].to_list()
     ca = amazon.filter((pl.col("state") == "CA") & (pl.col("notice_date") == d(2025, 10, 28)))
     assert ca["notice_id"].n_unique() == 1 and ca.height > 30  # one notice, its sites
+
+
+def test_firm_patterns_cover_exactly_the_firm_table():
+    from layofflab.sources import firms
+
+    table = firms.read(config.DATA_RAW / "firms.csv").data
+    assert set(BIG_TECH) == set(table["company_id"])
