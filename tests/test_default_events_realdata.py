@@ -97,8 +97,11 @@ def test_the_corrections_are_what_the_cited_pages_and_warn_notices_say(corrected
     fixed = corrected.data.filter("corrected")
     amazon = fixed.filter(pl.col("company") == "Amazon").row(0, named=True)
     assert amazon["date"] == dt.date(2025, 10, 28) and "/2025/10/28/" in amazon["source_url"]
-    warn = pl.read_csv(config.DATA_RAW / "warn_amazon_2025.csv", infer_schema=False)
-    assert set(warn.filter(pl.col("state").is_in(["WA", "NY"]))["notice_date"]) >= {"2025-10-28"}
+    warn = pl.read_csv(config.DATA_RAW / "warn_bigtech.csv", infer_schema=False)
+    amazon_wa_ny = warn.filter(
+        (pl.col("company_id") == "AMZN") & pl.col("state").is_in(["WA", "NY"])
+    )
+    assert set(amazon_wa_ny["notice_date"]) >= {"2025-10-28"}
     apple = fixed.filter(pl.col("company") == "Apple").row(0, named=True)
     assert apple["date"] == dt.date(2025, 11, 24) and "/2025-11-24/" in apple["source_url"]
     crm = fixed.filter(pl.col("company") == "Salesforce").row(0, named=True)

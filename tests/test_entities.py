@@ -60,7 +60,7 @@ def test_known_answers(name, company_id, method):
     "name",
     [
         "Amazonas Bakery",
-        "Whole Foods Market",
+        "Summit Hill Foods dba Whole Foods",  # a licensee: Whole Foods Market itself is AMZN
         "Twitter",
         "Snap-on Incorporated",
         "Metal Fab Inc",

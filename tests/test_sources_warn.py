@@ -138,14 +138,21 @@ def test_date_formats(fx):
     assert _row(_read(fx / "mo.csv"), 2)["effective_date"] == dt.date(2021, 5, 31)  # first of two
 
 
-def test_impossible_dates_rejected(fx):
+def test_impossible_notice_dates_rejected_and_impossible_layoff_dates_dropped(fx):
+    """The primary date impossible: rejected. Another date impossible (an effective date typed
+    2039, a layoff in 1911): that date is missing, kept in notes, flagged; the notice stays."""
     assert (
         _reasons(_read(fx / "ny_dol_annual.csv"))[10]
         == "implausible notice_date (after 2027-11-28)"
     )
-    assert _reasons(_read(fx / "ca.csv"))[4] == "implausible effective_date (after 2027-11-28)"
-    assert _reasons(_read(fx / "tx.csv"))[3] == "implausible effective_date (before 1988-01-01)"
-    assert _reasons(_read(fx / "register.csv"))[7] == "implausible notice_date (before 1988-01-01)"
+    assert _reasons(_read(fx / "register.csv"))[7] == "implausible notice_date (before 1988-08-04)"
+    solar = _row(_read(fx / "ca.csv"), 4)
+    assert (solar["effective_date"], solar["notice_date"]) == (None, dt.date(2021, 3, 1))
+    assert solar["flags"] == "effective_date_implausible"
+    assert solar["notes"] == "effective_date implausible: 03/15/2039"
+    rigging = _row(_read(fx / "tx.csv"), 3)
+    assert (rigging["effective_date"], rigging["employees_affected"]) == (None, 450)
+    assert "effective_date implausible: 1911-10-31" in rigging["notes"]
 
 
 def test_unreadable_secondary_date_kept_in_notes(fx):
@@ -304,18 +311,24 @@ def test_amendment_linked_and_counted_once(fx):
     assert (orig["counted"], amended["counted"]) == (False, True)
 
 
-def test_amendment_of_two_same_day_originals_links_the_later_every_time():
-    """Two notices of one employer on one day (their own ids), then an amendment: the link goes
-    to the later original in input order — not to whichever a hash table lists last."""
+def test_amendment_links_only_within_its_own_notice_id_every_time():
+    """Two notices of one employer on one day (their own ids), then amendments: one carrying the
+    second notice's id links to it, one carrying an id of its own links to nothing (OH's Ryder
+    011-19-029 is no amendment of 011-19-025) — and the same on every run (no hash order)."""
     from layofflab.sources.warn.dedup import link_amendments, with_keys
 
     d = dt.date
     rows = []
     for k in range(40):
-        for n, (date, amended) in enumerate(
-            [(d(2024, 1, 8), False), (d(2024, 1, 8), False), (d(2024, 3, 1), True)]
+        for n, (date, amended, nid) in enumerate(
+            [
+                (d(2024, 1, 8), False, f"{k:03d}-0"),
+                (d(2024, 1, 8), False, f"{k:03d}-1"),
+                (d(2024, 3, 1), True, f"{k:03d}-1"),
+                (d(2024, 3, 2), True, f"{k:03d}-9"),
+            ]
         ):
-            rows.append((f"Firm {k}", date, amended, f"{k:03d}-{n}", 3 * k + n + 1))
+            rows.append((f"Firm {k}", date, amended, nid, 4 * k + n + 1))
     df = pl.DataFrame(
         rows,
         schema=["employer", "notice_date", "is_amendment", "source_notice_id", "source_row"],
@@ -327,8 +340,10 @@ def test_amendment_of_two_same_day_originals_links_the_later_every_time():
     )
     for _ in range(3):
         linked = link_amendments(with_keys(df)).filter("is_amendment")
-        assert linked["amends_source_row"].to_list() == [3 * k + 2 for k in range(40)]
-        assert linked["notice_id"].to_list() == [f"OH:{k:03d}-1" for k in range(40)]
+        expected = [v for k in range(40) for v in (4 * k + 2, None)]
+        assert linked["amends_source_row"].to_list() == expected
+        ids = [v for k in range(40) for v in (f"OH:{k:03d}-1", f"OH:{k:03d}-9")]
+        assert linked["notice_id"].to_list() == ids
 
 
 def test_rescinded_notice_not_counted(fx):
@@ -390,7 +405,7 @@ def test_headers_of_no_layout_name_file_and_expected(tmp_path):
     bad = tmp_path / "mystery.csv"
     bad.write_text("alpha,beta,gamma\n1,2,3\n", encoding="utf-8")
     with pytest.raises(
-        InputFileError, match=r"mystery\.csv.*expected a WARN file.*\(register, ak, al"
+        InputFileError, match=r"mystery\.csv.*expected a WARN file.*\(register, ca_register, ak, al"
     ):
         warn.read(bad)
     half = tmp_path / "half.csv"  # three WA headers of eight: too few to be that layout
@@ -516,3 +531,81 @@ def test_streaming_sink_matches_read(fx, tmp_path):
     assert rejects.select("source_row", "reason").equals(c.rejects.select("source_row", "reason"))
     with pytest.raises(InputFileError, match="UTF-8"):
         warn_stream.sink(fx / "wa.csv", tmp_path / "out2")
+
+
+# --- the layout table itself (warn_states.toml) ----------------------------------------------
+
+
+@pytest.fixture
+def layout_table(tmp_path, monkeypatch):
+    """Write a changed copy of warn_states.toml and make the loaders read it."""
+    import sys
+
+    from layofflab import config, lookups
+
+    layouts_module = sys.modules["layofflab.sources.warn.layouts"]
+
+    def write(old: str, new: str):
+        text = (config.RESOURCES / "warn_states.toml").read_text()
+        assert old in text
+        (tmp_path / "warn_states.toml").write_text(text.replace(old, new, 1))
+        monkeypatch.setattr(config, "RESOURCES", tmp_path)
+        layouts_module.layouts.cache_clear()
+        lookups.load_toml.cache_clear()
+        return layouts_module.layouts
+
+    yield write
+    monkeypatch.undo()
+    layouts_module.layouts.cache_clear()
+    lookups.load_toml.cache_clear()
+
+
+def test_unknown_layout_key_is_a_one_line_error_naming_layout_and_key(layout_table):
+    load = layout_table("[layouts.mi]\nfirst_count = true", "[layouts.mi]\nfirts_count = true")
+    with pytest.raises(InputFileError) as err:
+        load()
+    message = str(err.value)
+    assert "\n" not in message
+    assert "column 'layouts.mi', value 'firts_count'" in message
+    assert "expected a layout key among" in message and "first_count" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ('amendments = "add"', 'amendments = "adds"', "layouts.ia.amendments"),
+        ("max_count = 20000", "max_count = -5", "layouts.nj.max_count"),
+        ('column = "permanent_job_losses"', 'column = "permanent_losses"', "count_by_date"),
+        ('"Received Date" = "notice_date"', '"Received Date" = "notice_day"', "Received Date"),
+    ],
+)
+def test_layout_value_of_the_wrong_kind_is_an_error(layout_table, old, new, where):
+    load = layout_table(old, new)
+    with pytest.raises(InputFileError, match=where):
+        load()
+
+
+def test_every_layout_key_in_the_table_is_used_by_some_layout():
+    """No documented key that nothing uses: each key the loader knows appears in a layout."""
+    import tomllib
+
+    from layofflab import config
+    from layofflab.sources.warn.layouts import _KEYS
+
+    table = tomllib.loads((config.RESOURCES / "warn_states.toml").read_text())
+    used = {key for spec in table["layouts"].values() for key in spec}
+    assert set(_KEYS) == used
+    header = (config.RESOURCES / "warn_states.toml").read_text().split("[rules]")[0]
+    for key in _KEYS:  # and every key is documented in the table's header
+        assert f" {key} " in header or f".{key}]" in header, key
+
+
+def test_warn_modules_stay_readable_in_one_sitting():
+    from layofflab import config
+
+    sizes = {
+        p.name: len(p.read_text().splitlines())
+        for p in (config.PACKAGE_DIR / "sources" / "warn").glob("*.py")
+    }
+    assert {"layouts.py", "fields.py", "reader.py", "keys.py", "versions.py"} <= set(sizes)
+    assert max(sizes.values()) <= 400, sizes

@@ -80,13 +80,20 @@ def test_state_raw_known_quirks(state_raw, warn_dir):
 
 
 def test_no_impossible_dates_survive(register, state_raw):
+    """Notices from the federal Act's signing, layoffs from its effective date; an impossible
+    layoff date is dropped and flagged (the notice kept), an impossible notice date rejects."""
     latest = max_plausible_date(TODAY)
+    earliest = {"effective_date": dt.date(1989, 2, 4)}
     for c in [register, *state_raw.values()]:
         for col in ("notice_date", "effective_date", "received_date", "posted_date"):
             s = c.data[col].drop_nulls()
-            assert s.is_empty() or (s.min() >= dt.date(1988, 1, 1) and s.max() <= latest)
+            first = earliest.get(col, dt.date(1988, 8, 4))
+            assert s.is_empty() or (s.min() >= first and s.max() <= latest)
     reasons = pl.concat([c.rejects for c in state_raw.values()])["reason"]
-    assert reasons.str.starts_with("implausible").sum() > 10
+    assert reasons.str.starts_with("implausible").sum() >= 9
+    flags = pl.concat([c.data for c in state_raw.values()])["flags"].drop_nulls()
+    assert flags.str.contains("effective_date_implausible").sum() >= 10
+    assert flags.str.contains("placeholder_effective_date").sum() == 24  # OR's 1899-12-29
 
 
 def test_ny_reposted_sites_are_rejected_as_duplicates(state_raw):
@@ -154,7 +161,7 @@ def test_register_beside_state_file_counts_no_notice_from_both(warn_dir):
     both = warn.read(files, today=TODAY, resolve_entities=False)
     both.check_conservation()
     copies = both.rejects["reason"].str.ends_with("(the state's own file lists this notice)")
-    assert copies.sum() == 6452
+    assert copies.sum() == 6454
     counted = count_once(both.data).with_columns(key=employer_key("employer"))
     keys = [
         counted.filter(pl.col("source_file") == f"{folder}/tx.csv")

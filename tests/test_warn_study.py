@@ -15,10 +15,15 @@ from layofflab.studies.warn import WarnOptions, run_warn
 def test_shipped_notices_keep_every_site_and_count_each_notice_once():
     study = run_warn()
     study.notices.check_conservation()
-    assert dict(study.by_state.select("state", "sites").iter_rows()) == {"WA": 2, "NY": 9, "NJ": 1}
+    sites = dict(study.by_state.select("state", "sites").iter_rows())
+    assert sites == {"WA": 2, "CA": 42, "NY": 9, "VA": 1, "NJ": 2}
     ny = study.firm_notices.filter(pl.col("state") == "NY")
     assert ny["notice_id"].n_unique() == 1 and ny["employees_affected"].sum() == 287
-    assert study.by_state["employees_affected"].sum() == 2303 + 84 + 287 + 72
+    ca = study.firm_notices.filter(pl.col("state") == "CA")
+    assert ca["notice_id"].n_unique() == 2  # 2025-10-02 and the 41 sites of 2025-10-28
+    # WA 10-28 + 12-13, CA 10-02 + 10-28, NY 10-28, VA (BWI1) 11-14, NJ Amazon + Audible 10-01
+    total = 2303 + 84 + 149 + 1540 + 287 + 247 + 72 + 67
+    assert study.by_state["employees_affected"].sum() == total
 
 
 def test_engineer_share_is_engineering_families_over_listed_workers():

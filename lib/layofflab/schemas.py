@@ -165,7 +165,8 @@ LAYOFF_TYPES = (
 )
 
 _str = pa.Column(pl.String, nullable=True)
-_date = pa.Column(pl.Date, pa.Check.ge(pl.date(1988, 1, 1)), nullable=True)
+#: No WARN date before the federal WARN Act was signed (resources/warn_states.toml [rules.dates]).
+_date = pa.Column(pl.Date, pa.Check.ge(pl.date(1988, 8, 4)), nullable=True)
 
 #: The cleaned WARN table (``sources.warn``).
 WARN = pa.DataFrameSchema(
@@ -194,6 +195,7 @@ WARN = pa.DataFrameSchema(
         "amends_source_row": pa.Column(pl.Int64, pa.Check.ge(1), nullable=True),
         "counted": pa.Column(pl.Boolean, nullable=False),
         "notes": _str,
+        "flags": _str,
         "naics": _str,
         "industry": _str,
         "source_notice_id": _str,

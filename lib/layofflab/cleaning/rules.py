@@ -44,6 +44,7 @@ __all__ = [
     "parse_date",
     "parse_float",
     "parsed_date_problem",
+    "site_list_total",
     "strip_trailing_punctuation",
 ]
 
@@ -68,7 +69,7 @@ MIN_PLAUSIBLE_DATE = dt.date(1988, 1, 1)
 #: Largest count accepted as a plausible number of workers in one event.
 MAX_PLAUSIBLE_COUNT = 1_000_000
 
-_APPROX = r"(?i)^(~|≈|about|approx\.?|approximately|around|roughly|circa|ca\.|up to|upto|over|more than|at least|nearly|almost|<|>|≤|≥)\s*"
+_APPROX = r"(?i)^(~|≈|about|approximately|approx\.?|around|roughly|circa|ca\.|up to|upto|over|more than|at least|nearly|almost|<|>|≤|≥)\s*"
 _DATE_FORMATS: tuple[tuple[str, str], ...] = (
     (r"^\d{1,2}/\d{1,2}/\d{4}$", "%m/%d/%Y"),
     (r"^\d{1,2}/\d{1,2}/\d{2}$", "%m/%d/%y"),
@@ -268,10 +269,12 @@ def parsed_date_problem(
     *,
     today: dt.date | None = None,
     required: bool = False,
+    earliest: dt.date = MIN_PLAUSIBLE_DATE,
 ) -> pl.Expr:
     """:func:`date_problem` for a date already parsed (``parsed``) from the text ``expr``.
 
-    Saves parsing twice when a reader needs both the date and the reason.
+    Saves parsing twice when a reader needs both the date and the reason. ``earliest`` is the
+    first plausible date (default :data:`MIN_PLAUSIBLE_DATE`; WARN layouts declare their own).
 
     Examples
     --------
@@ -288,8 +291,8 @@ def parsed_date_problem(
         .then(pl.lit("missing date") if required else None)
         .when(parsed.is_null())
         .then(pl.lit("unparseable date"))
-        .when(parsed < MIN_PLAUSIBLE_DATE)
-        .then(pl.lit(f"implausible date (before {MIN_PLAUSIBLE_DATE})"))
+        .when(parsed < earliest)
+        .then(pl.lit(f"implausible date (before {earliest})"))
         .when(parsed > latest)
         .then(pl.lit(f"implausible date (after {latest})"))
         .otherwise(None)
@@ -338,3 +341,24 @@ def first_number_text(expr: str | pl.Expr) -> pl.Expr:
     ['8', '9,236', None]
     """
     return null_markers(expr).str.extract(r"(?:^|[^\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:[^\d]|$)", 1)
+
+
+#: A cell listing the counts of several sites: whole numbers separated by a comma, semicolon,
+#: ampersand or plus *with* spaces, or by spaces alone ('163, 204, 130, 191', '58 94 97 35').
+#: '1,200' (a thousands separator, no space) is never a list.
+_SITE_LIST = r"^\d{1,6}(?:\s*[,;&+]\s+\d{1,6}|\s*[;&+]\s*\d{1,6}|\s+\d{1,6})+$"
+
+
+def site_list_total(expr: str | pl.Expr) -> pl.Expr:
+    """The sum of a cell listing one count per site, else null.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> n = pl.DataFrame({"n": ["163, 204, 130, 191", "58 94 97 35", "1,200", "12", "3 & 4"]})
+    >>> n.select(site_list_total("n")).to_series().to_list()
+    [688, 284, None, None, 7]
+    """
+    text = null_markers(expr)
+    total = text.str.extract_all(r"\d+").list.eval(pl.element().cast(pl.Int64)).list.sum()
+    return pl.when(text.str.contains(_SITE_LIST)).then(total)

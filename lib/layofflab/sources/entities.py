@@ -56,8 +56,8 @@ __all__ = [
 
 #: The shipped alias table: alias, company_id, cik, company_name, relation, source_url.
 ALIASES_PATH: Path = config.DATA_RAW / "company_aliases.csv"
-#: Values of the ``match_method`` column.
-MATCH_METHODS: tuple[str, ...] = ("alias", "normalized_alias", "fuzzy", "unmatched")
+#: Values of the ``match_method`` column (``"declared"``: the source file states the company).
+MATCH_METHODS: tuple[str, ...] = ("alias", "normalized_alias", "fuzzy", "declared", "unmatched")
 #: Trailing words dropped by :func:`normalize_name` (legal forms and generic business words).
 GENERIC_SUFFIXES: tuple[str, ...] = (
     "inc",

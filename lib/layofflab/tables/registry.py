@@ -167,7 +167,7 @@ TABLES: dict[str, Table | DerivedTable] = _registry(
         "warn",
         "warn",
         lambda paths: warn.read(paths),
-        ("warn_amazon_2025.csv",),
+        ("warn_bigtech.csv",),
         schemas.WARN,
         "WARN notices, one row per site of a notice (register, state portals, our facts)",
     ),

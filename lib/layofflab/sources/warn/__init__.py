@@ -1,5 +1,7 @@
-"""WARN notices: the reader (:mod:`.reader`), its state layouts, de-duplication (:mod:`.dedup`),
-streaming for files too large for memory (:mod:`.stream`) and job-title lists (:mod:`.job_titles`).
+"""WARN notices: the reader (:mod:`.reader`), its declared state layouts (:mod:`.layouts`) and
+per-field rules (:mod:`.fields`), comparison keys (:mod:`.keys`), re-postings and compiled copies
+(:mod:`.dedup`), amendments and what is counted (:mod:`.versions`), streaming for files too large
+for memory (:mod:`.stream`) and job-title lists (:mod:`.job_titles`).
 
 ``warn.read(paths)`` is the reader; the layouts are declared in ``resources/warn_states.toml``.
 

@@ -53,11 +53,21 @@ from typing import Any
 
 import polars as pl
 
-from layofflab.lookups import load_toml
+from layofflab.sources.warn.keys import employer_key, notice_key, site_key
+from layofflab.sources.warn.layouts import layouts, rules
+from layofflab.sources.warn.versions import (
+    adding_layouts,
+    count_once,
+    inherit_blank_counts,
+    link_amendments,
+    mark_counted,
+)
 
 __all__ = [
+    "adding_layouts",
     "count_once",
     "employer_key",
+    "inherit_blank_counts",
     "link_amendments",
     "mark_counted",
     "reject_compiled_copies",
@@ -67,41 +77,14 @@ __all__ = [
     "with_keys",
 ]
 
-_TABLE = "warn_states.toml"
-
 
 def _rules() -> dict[str, Any]:
-    return load_toml(_TABLE)["rules"]
-
-
-def employer_key(expr: str | pl.Expr) -> pl.Expr:
-    """Employer name reduced for comparing notices: lower case; markers, legal forms and
-    punctuation removed.
-
-    >>> import polars as pl
-    >>> names = pl.DataFrame({"e": ["Pall Filter Specialists, Inc.-Revised (1)",
-    ...                             "**JC Penney (Cancelled)"]})
-    >>> names.select(employer_key("e")).to_series().to_list()
-    ['pall filter specialists', 'jc penney']
-    """
-    text = pl.col(expr) if isinstance(expr, str) else expr
-    key = text.cast(pl.String)
-    for pattern in _rules()["employer_key_strip"]:
-        key = key.str.replace_all(pattern, " ")
-    key = key.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
-    fallback = text.cast(pl.String).str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ")
-    return pl.when(key == "").then(fallback.str.strip_chars()).otherwise(key)
-
-
-def site_key(expr: str | pl.Expr) -> pl.Expr:
-    """Site text reduced for comparing rows: lower case, letters and digits only ('' when null)."""
-    text = pl.col(expr) if isinstance(expr, str) else expr
-    key = text.cast(pl.String).str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ")
-    return key.str.strip_chars().fill_null("")
+    return rules()
 
 
 def with_keys(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the keys ``employer_key``, ``site_key`` (unless present), ``date_key``, ``_order``.
+    """Add the keys ``employer_key``, ``notice_key``, ``site_key`` (unless present),
+    ``date_key``, ``_order``.
 
     Missing optional columns (``is_amendment``, ``is_rescission``, ``layoff_type_raw``, dates,
     ``location``, ``source_notice_id``) are added as null / False.
@@ -120,6 +103,8 @@ def with_keys(df: pl.DataFrame) -> pl.DataFrame:
     keys = {}
     if "employer_key" not in df.columns:
         keys["employer_key"] = employer_key("employer")
+    if "notice_key" not in df.columns:
+        keys["notice_key"] = notice_key("employer")
     if "site_key" not in df.columns:
         keys["site_key"] = site_key(pl.coalesce("site_address", "location"))
     return df.with_columns(
@@ -166,9 +151,7 @@ def reject_repostings(
 
 def compiled_layouts() -> frozenset[str]:
     """Names of the layouts declared ``compiled = true`` (copies of the state portals)."""
-    return frozenset(
-        name for name, spec in load_toml(_TABLE)["layouts"].items() if spec.get("compiled")
-    )
+    return frozenset(name for name, lay in layouts().items() if lay.compiled)
 
 
 #: A compiled row copies a state file's notice when it agrees with one of its rows on one of these
@@ -252,12 +235,15 @@ def _repost_hits(
     Groups on a 64-bit hash of the key fields (``exact=False``; the caller confirms every hit
     field by field) or on the fields themselves (``exact=True``, slower).
     """
+    required = {f"_req_{c}": pl.col(c).is_not_null() for c in rule.get("requires", ())}
     if exact:
-        narrow = df.select("_order", *dict.fromkeys(["notice_date", "effective_date", *same]))
+        narrow = df.select(
+            "_order", *dict.fromkeys(["notice_date", "effective_date", *same]), **required
+        )
         group: str | list[str] = same
     else:
         narrow = df.select(
-            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows()
+            "_order", "notice_date", "effective_date", _k=df.select(same).hash_rows(), **required
         )
         group = "_k"
     if rule.get("only_if_notice_date_is_effective_date"):
@@ -267,6 +253,8 @@ def _repost_hits(
     else:
         first = pl.col("_order").min().over(group)
         is_dup = first != pl.col("_order")
+    for column in rule.get("requires", ()):  # rows lacking the field never match on it
+        is_dup = is_dup & pl.col(f"_req_{column}")
     # Lazily, so the window (used twice) is computed once.
     refs = narrow.lazy().select(pl.when(is_dup).then(first)).collect(engine="in-memory")[:, 0]
     rows = refs.is_not_null().arg_true()
@@ -274,112 +262,6 @@ def _repost_hits(
         return None, None
     # _order is the row position, so the first row of a group is found by gather.
     return df[rows], df.select(*same, "source_file", "source_row")[refs.gather(rows)]
-
-
-def _own_notice_id() -> pl.Expr:
-    by_id = pl.format("{}:{}", "state", pl.col("source_notice_id").str.replace_all(r"[*\s]", ""))
-    by_name = pl.format("{}:{}:{}", "state", pl.col("date_key").cast(pl.String), "employer_key")
-    return pl.when(pl.col("source_notice_id").is_not_null()).then(by_id).otherwise(by_name)
-
-
-def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.DataFrame:
-    """Give every row a ``notice_id``; link amendments and rescissions to their original.
-
-    An amendment takes the ``notice_id`` of the latest earlier original of the same state and
-    ``employer_key`` within ``window_days`` (default from the rules) and records
-    ``amends_source_file`` / ``amends_source_row`` (the original's first row). ``_order`` must
-    be the row position (as :func:`with_keys` and :func:`reject_repostings` leave it).
-    """
-    window = _rules()["amendment_window_days"] if window_days is None else window_days
-    df = df.with_columns(
-        notice_id=_own_notice_id(),
-        amends_source_file=pl.lit(None, dtype=pl.String),
-        amends_source_row=pl.lit(None, dtype=pl.Int64),
-    )
-    version = pl.col("is_amendment") | pl.col("is_rescission")
-    changes = df.filter(version & pl.col("date_key").is_not_null()).select(
-        "_order", "state", "employer_key", "date_key"
-    )
-    if changes.is_empty():
-        return df
-    candidates = df.filter(~version & pl.col("date_key").is_not_null()).join(
-        changes.select("state", "employer_key").unique(),
-        on=["state", "employer_key"],
-        how="semi",
-        maintain_order="left",
-    )
-    # Of several originals on the same date, the last in input order is the one linked (sorted
-    # on its first row's position too, so that the choice never depends on hashing order).
-    originals = (
-        candidates.group_by("notice_id", maintain_order=True)
-        .agg(
-            pl.col("state", "employer_key", "date_key").first(),
-            _of=pl.col("source_file").first(),
-            _or=pl.col("source_row").first(),
-            _first=pl.col("_order").min(),
-        )
-        .sort("date_key", "_first")
-        .drop("_first")
-    )
-    linked = (
-        changes.sort("date_key")
-        .join_asof(
-            originals.rename({"notice_id": "_orig"}),
-            on="date_key",
-            by=["state", "employer_key"],
-            strategy="backward",
-            tolerance=f"{window}d",
-            check_sortedness=False,
-        )
-        .filter(pl.col("_orig").is_not_null())
-    )
-    pos = linked["_order"]
-    return df.with_columns(
-        df["notice_id"].scatter(pos, linked["_orig"]),
-        df["amends_source_file"].scatter(pos, linked["_of"]),
-        df["amends_source_row"].scatter(pos, linked["_or"].cast(pl.Int64)),
-    )
-
-
-def mark_counted(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``counted``: True on exactly the rows whose workers enter a total.
-
-    Only amendments and rescissions supersede: an original row is superseded by a later
-    amendment of the same notice and site (``site_key``), or by a later amendment naming no
-    site of its original (it restates the whole notice); an amendment by a later one of the
-    same site. A notice with a rescission counts nothing.
-
-    The register's own ``is_amended`` flag (``register_is_amended``) does not supersede a
-    row: the register keeps one row per notice, updated in place (``current_version`` ≥ 2),
-    so a flagged row is the current version unless an amendment row of ours links to it.
-    (On the 46 register files, 6,582 of 6,596 flagged rows have no such amendment row.)
-    Distinct rows of one notice (its sites) all count.
-    """
-    version = pl.col("is_amendment") | pl.col("is_rescission")
-    base = pl.repeat(True, pl.len(), dtype=pl.Boolean)
-    touched = df.filter(version)["notice_id"].unique()
-    if touched.is_empty():
-        return df.with_columns(counted=base)
-    pos = pl.int_range(pl.len(), dtype=pl.Int64)
-    sub = df.with_columns(_pos=pos).filter(pl.col("notice_id").is_in(touched.implode()))
-    orig_sites = (
-        sub.filter(~version)
-        .select("notice_id", "site_key")
-        .unique()
-        .with_columns(_known=pl.lit(True))
-    )
-    sub = sub.join(orig_sites, on=["notice_id", "site_key"], how="left", maintain_order="left")
-    sub = sub.with_columns(_ver=pl.struct("date_key", "_order").rank("ordinal").cast(pl.Int64))
-    whole = version & pl.col("amends_source_row").is_not_null() & pl.col("_known").is_null()
-    later_site = pl.when(version).then("_ver").max().over("notice_id", "site_key")
-    later_whole = pl.when(whole).then("_ver").max().over("notice_id")
-    superseded = (later_site > pl.col("_ver")).fill_null(False) | (
-        later_whole > pl.col("_ver")
-    ).fill_null(False)
-    rescinded = pl.col("is_rescission").any().over("notice_id")
-    sub = sub.with_columns(_counted=base & ~superseded & ~rescinded)
-    counted = df.select(base.alias("counted"))["counted"].scatter(sub["_pos"], sub["_counted"])
-    return df.with_columns(counted=counted)
 
 
 def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -394,12 +276,5 @@ def resolve_versions(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     kept, dups = reject_repostings(df)
     if copies is not None:
         dups = pl.concat([copies, dups])
-    kept = mark_counted(link_amendments(kept))
-    return kept.drop("employer_key", "site_key", "date_key", "_order"), dups
-
-
-def count_once(df: pl.DataFrame) -> pl.DataFrame:
-    """The rows that enter totals (``counted``): each site of each notice once, latest version,
-    rescinded notices left out. Sum ``employees_affected`` over the result.
-    """
-    return df.filter(pl.col("counted"))
+    kept = mark_counted(inherit_blank_counts(link_amendments(kept)))
+    return kept.drop("employer_key", "notice_key", "site_key", "date_key", "_order"), dups

@@ -1,7 +1,8 @@
 """Reader for WARN notices: the consolidated register and raw state-portal layouts.
 
 Every layout is a small declarative entry in ``resources/warn_states.toml`` (column map,
-extra date formats, which cells hold ranges or prose, corrections); adding a state means
+extra date formats, which cells hold prose or links, count limits), loaded and
+checked by :mod:`.layouts`; the per-field rules are in :mod:`.fields`. Adding a state means
 adding an entry, not code. Each raw row ends up in ``data`` or in ``rejects`` with a reason;
 re-postings, amendments and rescissions are handled by :mod:`.dedup` so that
 :func:`~layofflab.sources.warn.dedup.count_once` counts every notice (and every site of it)
@@ -26,310 +27,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
 
 import polars as pl
 
-from layofflab import cleaning, config
-from layofflab.cleaning import (
-    count_is_approximate,
-    count_problem,
-    first_date_text,
-    first_number_text,
-    normalize_text,
-    null_markers,
-    parse_count,
-    parse_date,
-    parsed_date_problem,
-)
-from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
+from layofflab import cleaning
+from layofflab.cleaning import parse_count
+from layofflab.errors import InvalidArgumentError
 from layofflab.io import read_csv_text
-from layofflab.lookups import load_toml
 from layofflab.schemas import WARN, validate_cleaned
 from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.entities import attach_company_ids
-from layofflab.sources.warn.dedup import employer_key, resolve_versions, site_key, with_keys
+from layofflab.sources.firm_match import apply_declared_ids
+from layofflab.sources.warn.dedup import resolve_versions, site_key, with_keys
+from layofflab.sources.warn.fields import count_by_date, field_stages, field_text
+from layofflab.sources.warn.layouts import (
+    DATES,
+    FIELDS,
+    JOIN,
+    SOURCE,
+    Format,
+    Layout,
+    detect_layout,
+    layouts,
+    rules,
+)
 
 __all__ = ["COLUMNS", "Format", "Layout", "detect_layout", "layouts", "read"]
 
-SOURCE = "warn"
-TABLE = "warn_states.toml"
-Format = Literal["auto", "register", "state_raw"]
-
 #: Output columns, in order.
 COLUMNS: tuple[str, ...] = tuple(WARN.columns)
-_DATES = ("notice_date", "effective_date", "received_date", "posted_date")
-#: Text fields fed by several raw columns are joined with these separators.
-_JOIN = {"location": ", ", "site_address": "; ", "county": ", ", "layoff_type": " ", "notes": "; "}
-_FIELDS = frozenset(
-    {
-        "state",
-        "employer",
-        *_DATES,
-        "employees_affected",
-        *_JOIN,
-        "naics",
-        "industry",
-        "source_notice_id",
-        "amendment_flag",
-        "register_cik",
-        "register_ticker",
-        "register_is_amended",
-        "register_dedupe_key",
-    }
-)
-_TRUE = r"(?i)^(1|true|yes|y)$"
-#: Share of a file's headers a layout must know before its unknown headers count as misses
-#: (LookupMissError) rather than as "not this layout" (InputFileError).
-_MIN_KNOWN = 0.5
-
-
-@dataclass(frozen=True)
-class Layout:
-    """One declared raw layout (an entry of ``[layouts]`` in ``warn_states.toml``)."""
-
-    name: str
-    states: tuple[str, ...]
-    columns: dict[str, str]
-    description: str = ""
-    primary_date: str = "notice_date"
-    date_formats: tuple[tuple[str, str], ...] = ()
-    first_date: tuple[str, ...] = ()
-    first_count: bool = False
-    split_lines: dict[str, str] = field(default_factory=dict)
-    corrections: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def state_from_column(self) -> bool:
-        """True for the register, whose rows carry their own state."""
-        return not self.states
-
-
-@cache
-def layouts() -> dict[str, Layout]:
-    """Every declared layout by name, checked against the known output fields."""
-    table = config.RESOURCES / TABLE
-    out = {}
-    for name, spec in load_toml(TABLE)["layouts"].items():
-        states = spec.get("states", [])
-        lay = Layout(
-            name=name,
-            states=() if states == "column" else tuple(states),
-            columns=dict(spec["columns"]),
-            description=spec.get("description", ""),
-            primary_date=spec.get("primary_date", "notice_date"),
-            date_formats=tuple(tuple(f) for f in spec.get("date_formats", [])),
-            first_date=tuple(spec.get("first_date", _DATES)),
-            first_count=bool(spec.get("first_count", False)),
-            split_lines=dict(spec.get("split_lines", {})),
-            corrections={k: dict(v) for k, v in spec.get("corrections", {}).items()},
-        )
-        for raw, target in lay.columns.items():
-            if target != "-" and target not in _FIELDS:
-                raise InputFileError(
-                    table,
-                    f"fields among {sorted(_FIELDS)} or '-'",
-                    column=f"layouts.{name}.columns.{raw}",
-                    value=target,
-                )
-        out[name] = lay
-    return out
-
-
-def detect_layout(
-    path: str | Path,
-    raw: pl.DataFrame,
-    *,
-    format: Format = "auto",
-    state: str | None = None,
-) -> tuple[Layout, str | None]:
-    """Pick the declared layout of a raw file from its header; return it and the state.
-
-    The state is ``state`` if given, else the layout's only state, else the file name's stem
-    when it is one of the layout's states (``wa.csv``), else ``None`` for the register.
-
-    Raises
-    ------
-    InputFileError
-        No declared layout (of ``format``, for ``state``) knows most of the headers.
-    LookupMissError
-        The best layout knows most headers but not all: names the state, column and a value.
-    InvalidArgumentError
-        Unknown ``format``, or a layout shared by several states and no way to tell which.
-    """
-    if format not in get_args(Format):
-        raise InvalidArgumentError("format", format, expected=f"one of {get_args(Format)}")
-    path = Path(path)
-    st = state.strip().upper() if state else None
-    cands = [
-        lay
-        for lay in layouts().values()
-        if (format == "auto" or (format == "register") == lay.state_from_column)
-        and (st is None or lay.state_from_column or st in lay.states)
-    ]
-    header = raw.columns
-    scored = sorted(
-        ((sum(h in lay.columns for h in header), -len(lay.columns), lay) for lay in cands),
-        key=lambda t: t[:2],
-        reverse=True,
-    )
-    if not scored or scored[0][0] < max(1, _MIN_KNOWN * len(header)):
-        names = ", ".join(lay.name for lay in cands)
-        expected = f"a WARN file with the headers of a layout declared in {TABLE} ({names})"
-        if scored and scored[0][0]:
-            best = scored[0][2]
-            cols = ",".join(c for c in best.columns if not c.endswith("_2"))
-            expected += f"; the closest, {best.name}, has {cols}"
-        raise InputFileError(path, expected, value=",".join(header))
-    lay = scored[0][2]
-    if st is None and not lay.state_from_column:
-        stem = path.stem.upper()
-        st = lay.states[0] if len(lay.states) == 1 else stem if stem in lay.states else None
-    for h in header:
-        if h not in lay.columns:
-            sample = raw.get_column(h).drop_nulls().head(1).to_list()
-            raise LookupMissError(
-                f"{SOURCE} {st or lay.name}",
-                h,
-                sample[0] if sample else None,
-                table=f"{TABLE} [layouts.{lay.name}.columns]",
-            )
-    if lay.state_from_column:
-        return lay, None
-    if st is None:
-        raise InvalidArgumentError(
-            "state",
-            None,
-            expected=f"one of {lay.states} for {path.name} "
-            f"(layout {lay.name!r} is shared by several states)",
-        )
-    return lay, st
-
-
 #: Below this many rows a rule runs on every row; above, once per distinct raw value.
 _PER_VALUE_MIN = 20_000
 
 
-Stages = cleaning.Stages
-
-
-def _evaluate(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
+def _evaluate(df: pl.DataFrame, stages: cleaning.Stages) -> pl.DataFrame:
     return cleaning.evaluate_stages(df, stages)
 
 
-def _per_value(df: pl.DataFrame, columns: Sequence[str], stages: Stages) -> pl.DataFrame:
+def _per_value(df: pl.DataFrame, columns: Sequence[str], stages: cleaning.Stages) -> pl.DataFrame:
     """:func:`layofflab.cleaning.per_value` above :data:`_PER_VALUE_MIN` rows."""
     return cleaning.per_value(df, columns, stages, min_rows=_PER_VALUE_MIN)
-
-
-def _field_text(lay: Layout, target: str, present: Sequence[str]) -> tuple[list[str], pl.Expr]:
-    """The raw columns feeding ``target`` and one String expression combining them."""
-    cols = [c for c, t in lay.columns.items() if t == target and c in present]
-    if not cols:
-        return [], pl.lit(None, dtype=pl.String)
-    if target in lay.split_lines:  # kept raw: the field's stages split the lines first
-        if len(cols) > 1:
-            raise InputFileError(
-                config.RESOURCES / TABLE,
-                "split_lines only for a field fed by one column",
-                column=f"layouts.{lay.name}.split_lines.{target}",
-                value=",".join(cols),
-            )
-        text = pl.col(cols[0]).cast(pl.String)
-    elif len(cols) == 1:
-        text = null_markers(normalize_text(cols[0]))
-    elif target in _JOIN:
-        joined = pl.concat_str(
-            [null_markers(normalize_text(c)) for c in cols],
-            separator=_JOIN[target],
-            ignore_nulls=True,
-        )
-        text = pl.when(joined != "").then(joined)
-    else:
-        text = pl.coalesce([null_markers(normalize_text(c)) for c in cols])
-    fixes = lay.corrections.get(target)
-    return cols, text.replace(fixes) if fixes else text
-
-
-def _markers(prefix: str) -> dict[str, pl.Expr]:
-    rules, text = _rules(), pl.col(f"_t_{prefix}")
-    return {
-        f"_amend_{prefix}": text.str.contains(rules["amendment"]).fill_null(False),
-        f"_rescind_{prefix}": text.str.contains(rules["rescission"]).fill_null(False),
-    }
-
-
-def _field_stages(
-    lay: Layout,
-    target: str,
-    text: pl.Expr,
-    *,
-    state: str | None,
-    today: dt.date | None,
-    has_cols: bool,
-) -> list[dict[str, pl.Expr]]:
-    """Stages of expressions cleaning one field; ``_t_<field>`` holds its combined raw text."""
-    t = pl.col(f"_t_{target}")
-    marks = _markers(target) if has_cols and target in set(_rules()["marker_fields"]) else {}
-    first: dict[str, pl.Expr] = {f"_t_{target}": text}
-    if target == "state":
-        return [first, {"state": pl.lit(state) if state else t.str.to_uppercase()}]
-    if target == "employer":
-        if "employer" in lay.split_lines:
-            lines = t.str.split("\n")
-            rest = {"_rest": null_markers(normalize_text(lines.list.slice(1).list.join(" ")))}
-            name = {"employer": null_markers(normalize_text(lines.list.first()))}
-        else:
-            rest, name = {}, {"employer": t}
-        return [first, {**name, **rest, **marks}, {"employer_key": employer_key("employer")}]
-    if target in _DATES:
-        fmts = lay.date_formats
-        whole = pl.col(f"_tw_{target}")
-        steps = [first, {f"_tw_{target}": parse_date(t, formats=fmts), **marks}]
-        if target in lay.first_date:  # the first date inside a longer text, when the whole is none
-            part = pl.when(whole.is_null()).then(first_date_text(t))
-            steps.append({f"_tf_{target}": part})
-            steps.append({f"_tp_{target}": parse_date(f"_tf_{target}", formats=fmts)})
-            used = pl.coalesce(f"_tf_{target}", t)
-            parsed = pl.coalesce(whole, f"_tp_{target}")
-        else:
-            used, parsed = t, whole
-        steps.append({f"_date_text_{target}": used, target: parsed})
-        steps.append(
-            {
-                f"_p_{target}": parsed_date_problem(
-                    f"_date_text_{target}", target, today=today
-                ).str.replace("date", target)
-            }
-        )
-        return steps
-    if target == "employees_affected":
-        has_digit = t.str.contains(r"\d").fill_null(False)
-        used = t
-        if lay.first_count:  # never from a cell holding a date: that row is misaligned
-            prose = parse_count(t).is_null() & has_digit & first_date_text(t).is_null()
-            used = pl.when(prose).then(first_number_text(t)).otherwise(t)
-        u = pl.col("_tu_count")
-        return [
-            first,
-            {"_tu_count": used, "_t_digit": has_digit},
-            {
-                "employees_affected": pl.when("_t_digit").then(parse_count(u)),
-                "employees_approximate": count_is_approximate(t)
-                | (pl.col("_t_digit") & (u != t)).fill_null(False),
-                "_p_count": pl.when("_t_digit").then(count_problem(u)),
-            },
-        ]
-    if target == "layoff_type":
-        return [first, {"layoff_type_raw": t, "layoff_type": _layoff_type(t), **marks}]
-    if target == "amendment_flag":
-        return [first, {"_amend_flag": t.str.contains(_TRUE).fill_null(False)}]
-    if target == "register_is_amended":
-        return [first, {target: t.str.contains(_TRUE)}]
-    return [first, {target: t, **marks}]
 
 
 def _parse(
@@ -342,10 +81,10 @@ def _parse(
     expression tree (and polars' optimizer time).
     """
     parts: dict[str, pl.DataFrame] = {}
-    present: dict[str, tuple[list[str], Stages]] = {}
-    for target in sorted(_FIELDS):
-        cols, text = _field_text(lay, target, raw.columns)
-        stages = _field_stages(lay, target, text, state=state, today=today, has_cols=bool(cols))
+    present: dict[str, tuple[list[str], cleaning.Stages]] = {}
+    for target in sorted(FIELDS):
+        cols, text = field_text(lay, target, raw.columns)
+        stages = field_stages(lay, target, text, state=state, today=today, has_cols=bool(cols))
         if cols:
             present[target] = (cols, stages)
         else:  # a field this layout lacks: evaluate once, repeat
@@ -358,15 +97,25 @@ def _parse(
     cleaned = cleaning.per_value_many(raw, list(present.values()), min_rows=_PER_VALUE_MIN)
     parts |= zip(present, cleaned, strict=True)
     df = pl.concat(
-        [*(parts[t] for t in sorted(_FIELDS)), raw.select("source_row")], how="horizontal"
+        [*(parts[t] for t in sorted(FIELDS)), raw.select("source_row")], how="horizontal"
     )
     if "employer" in lay.split_lines:
         dst = lay.split_lines["employer"]
         df = df.with_columns(
-            pl.concat_str(["_rest", dst], separator=_JOIN.get(dst, " "), ignore_nulls=True)
+            pl.concat_str(["_rest", dst], separator=JOIN.get(dst, " "), ignore_nulls=True)
             .replace("", None)
             .alias(dst)
         ).drop("_rest")
+    for src, pattern in lay.displaced_count.items():  # a count written into another field
+        found = parse_count(df[src].str.extract(pattern, 1))
+        moved = df["employees_affected"].is_null() & found.is_not_null()
+        df = df.with_columns(
+            employees_affected=pl.coalesce("employees_affected", found),
+            **{f"_f_count_from_{src}": moved},
+        )
+    df = df.with_columns(
+        **{f"_f_{flag}": pl.col(src).is_null() for src, flag in lay.blank_flags.items()}
+    )
     df = df.with_columns(_site=pl.coalesce("site_address", "location"))
     df = df.with_columns(
         location=pl.coalesce("location", "site_address"),
@@ -376,53 +125,72 @@ def _parse(
 
 
 def _reasons(df: pl.DataFrame, lay: Layout) -> pl.DataFrame:
-    order = [lay.primary_date, *(d for d in _DATES if d != lay.primary_date)]
-    # An unreadable date is kept as text in notes and the row stays, as long as some date of
-    # the row can be read; an impossible date rejects the row.
+    """``_reason`` (null: clean), notes for dates kept as text, ``flags``, markers combined.
+
+    An unreadable date is kept as text in notes and the row stays, as long as some date of the
+    row can be read. An impossible date of the layout's primary date rejects the row; an
+    impossible other date (an effective date typed 2121 or 3030, a layoff before the Act) is
+    dropped to missing, kept in notes and flagged, and the notice stays when a date is left.
+    """
+    order = [lay.primary_date, *(d for d in DATES if d != lay.primary_date)]
+    bad = {d: pl.col(f"_p_{d}").str.starts_with("implausible").fill_null(False) for d in DATES}
+    dropped = [d for d in order[1:]]
+    df = df.with_columns(
+        **{d: pl.when(~bad[d]).then(d) for d in dropped},
+        **{f"_f_{d}_implausible": bad[d] for d in dropped},
+    )
     kept_text = [
         pl.when(pl.col(f"_p_{d}") == f"unparseable {d}").then(
             pl.format(f"{d} not understood: {{}}", f"_date_text_{d}")
         )
         for d in order
+    ] + [
+        pl.when(bad[d]).then(pl.format(f"{d} implausible: {{}}", f"_date_text_{d}"))
+        for d in dropped
     ]
-    no_date = pl.all_horizontal(pl.col(d).is_null() for d in _DATES)
+    no_date = pl.all_horizontal(pl.col(d).is_null() for d in DATES)
+    limit = lay.max_count or rules()["counts"]["max_count"]
+    too_many = pl.col("employees_affected") > limit
     reason = pl.coalesce(
         pl.when(pl.col("employer").is_null()).then(pl.lit("missing employer")),
         pl.when(pl.col("state").is_null() | ~pl.col("state").str.contains(r"^[A-Z]{2}$")).then(
             pl.format("invalid state {}", pl.col("state").fill_null("(missing)"))
         ),
-        *(pl.when(pl.col(f"_p_{d}").str.starts_with("implausible")).then(f"_p_{d}") for d in order),
+        pl.when(bad[lay.primary_date]).then(f"_p_{lay.primary_date}"),
         pl.when(no_date).then(pl.coalesce(*(f"_p_{d}" for d in order), pl.lit("missing date"))),
         pl.col("_p_count"),
+        pl.when(too_many).then(
+            pl.format(
+                f"implausible count {{}} (above the {lay.name} limit of {limit:,})",
+                "employees_affected",
+            )
+        ),
     )
     amend = [c for c in df.columns if c.startswith("_amend")]
     rescind = [c for c in df.columns if c.startswith("_rescind")]
+    flag_cols = sorted(c for c in df.columns if c.startswith("_f_"))
+    flags = pl.concat_str(
+        [pl.when(c).then(pl.lit(c.removeprefix("_f_"))) for c in flag_cols],
+        separator="; ",
+        ignore_nulls=True,
+    )
     notes = pl.concat_str(["notes", *kept_text], separator="; ", ignore_nulls=True)
     return df.with_columns(
         is_amendment=pl.any_horizontal(amend) if amend else pl.lit(False),
         is_rescission=pl.any_horizontal(rescind) if rescind else pl.lit(False),
-        notes=pl.when(pl.any_horizontal(pl.col(f"_p_{d}").is_not_null() for d in _DATES))
+        notes=pl.when(pl.any_horizontal(pl.col(f"_p_{d}").is_not_null() for d in DATES))
         .then(notes.replace("", None))
         .otherwise("notes"),
+        flags=flags.replace("", None) if flag_cols else pl.lit(None, dtype=pl.String),
         _reason=reason,
     ).drop(
         *amend,
         *rescind,
-        *(f"_date_text_{d}" for d in _DATES),
-        *(f"_p_{d}" for d in _DATES),
+        *flag_cols,
+        *(f"_date_text_{d}" for d in DATES),
+        *(f"_p_{d}" for d in DATES),
         "_p_count",
     )
-
-
-def _rules() -> dict[str, Any]:
-    return load_toml(TABLE)["rules"]
-
-
-def _layoff_type(text: pl.Expr) -> pl.Expr:
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    for entry in load_toml(TABLE)["layoff_types"]:
-        expr = expr.when(text.str.contains(entry["pattern"])).then(pl.lit(entry["type"]))
-    return expr.when(text.is_not_null()).then(pl.lit("other")).otherwise(None)
 
 
 @dataclass
@@ -447,7 +215,7 @@ def _read_one(
     raw = raw.with_columns(
         source_file=pl.lit(name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
-    parsed = _parse(raw, lay, st, today)
+    parsed = _parse(count_by_date(raw, lay), lay, st, today)
     bad = parsed.filter(pl.col("_reason").is_not_null()).select("source_row", "_reason")
     rejects = _rejects(raw, bad)
     clean = (
@@ -529,6 +297,7 @@ def read(
     ]
     rejects = pl.concat([*(p.rejects for p in parts), *dup_rejects], how="vertical_relaxed")
     kept = attach_company_ids(kept, column="employer", resolve=resolve_entities)
+    kept = apply_declared_ids(kept, column="declared_company_id", source=SOURCE)
     data = kept.select(COLUMNS).sort("source_file", "source_row", maintain_order=True)
     rejects = rejects.sort("source_file", "source_row")
     rows_in: dict[str, int] = {}

@@ -34,7 +34,9 @@ import polars as pl
 from layofflab.errors import InputFileError
 from layofflab.io import sniff_encoding
 from layofflab.sources.warn import reader as warn
-from layofflab.sources.warn.dedup import _own_notice_id, _rules
+from layofflab.sources.warn.keys import notice_key
+from layofflab.sources.warn.layouts import rules as _all_rules
+from layofflab.sources.warn.versions import _own_notice_id
 
 __all__ = ["sink"]
 
@@ -88,7 +90,7 @@ def sink(
     lay, st = warn.detect_layout(path, sample, format=format, state=state)
     name = path.name
 
-    rules = _rules()["reposting"]
+    rules = _all_rules()["reposting"]
 
     def clean_batch(batch: pl.DataFrame) -> pl.DataFrame:
         parsed = warn._parse(batch, lay, st, today)
@@ -119,16 +121,20 @@ def sink(
         clean = rows.filter(pl.col("_reason").is_null()).join(
             dups, on="source_row", how="anti", maintain_order="left"
         )
-        clean = clean.with_columns(
-            notice_id=_own_notice_id(),
-            amends_source_file=pl.lit(None, dtype=pl.String),
-            amends_source_row=pl.lit(None, dtype=pl.Int64),
-            counted=~pl.col("is_rescission"),
-            company_id=pl.lit(None, dtype=pl.String),
-            cik=pl.lit(None, dtype=pl.String),
-            match_method=pl.lit("unmatched"),
-            match_score=pl.lit(None, dtype=pl.Float64),
-        ).select(warn.COLUMNS)
+        clean = (
+            clean.with_columns(notice_key=notice_key("employer"))
+            .with_columns(
+                notice_id=_own_notice_id(),
+                amends_source_file=pl.lit(None, dtype=pl.String),
+                amends_source_row=pl.lit(None, dtype=pl.Int64),
+                counted=~pl.col("is_rescission"),
+                company_id=pl.lit(None, dtype=pl.String),
+                cik=pl.lit(None, dtype=pl.String),
+                match_method=pl.lit("unmatched"),
+                match_score=pl.lit(None, dtype=pl.Float64),
+            )
+            .select(warn.COLUMNS)
+        )
         clean.sink_parquet(out_dir / "warn.parquet", engine="streaming")
         rejects = pl.concat(
             [
@@ -157,9 +163,13 @@ def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFram
     Only narrow columns take part, so memory grows with the number of distinct notices.
     """
     keys = [f"_k{i}" for i in range(len(rules))]
+    required = {
+        f"_req_{c}": pl.col(c).is_not_null() for rule in rules for c in rule.get("requires", ())
+    }
     live = rows.filter(pl.col("_reason").is_null()).select(
         "source_row",
         *keys,
+        **required,
         _repost=(pl.col("notice_date") == pl.col("effective_date")).fill_null(False),
     )
     found = []
@@ -175,6 +185,8 @@ def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFram
             hit = live.join(firsts, on=k, how="inner").filter(
                 pl.col("_ref") != pl.col("source_row")
             )
+        for column in rule.get("requires", ()):  # rows lacking the field never match on it
+            hit = hit.filter(pl.col(f"_req_{column}"))
         step = tmp / f"dups{i}.parquet"
         hit.select("source_row", "_ref").sink_parquet(step, engine="streaming")
         found.append(pl.scan_parquet(step))
