@@ -47,6 +47,15 @@ def _module_name(path: Path) -> str:
     return ".".join(rel.parts).removesuffix(".__init__")
 
 
+def test_no_library_module_is_over_450_lines():
+    long = {
+        p.relative_to(LIB).as_posix(): n
+        for p in MODULES
+        if (n := len(p.read_text().splitlines())) > 450
+    }
+    assert long == {}
+
+
 def test_no_module_outside_sources_and_tables_names_a_raw_file():
     raw_names = [n for n in read_manifest(config.DATA_RAW)["path"].to_list() if n != "README.md"]
     offenders = []

@@ -146,3 +146,11 @@ def test_outputs_get_the_mode_the_umask_gives(project, fixtures_dir, tmp_path):
     assert files
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
+
+
+def test_the_data_card_coverage_tables_are_what_the_data_say():
+    from layofflab.pipeline.datacard import END, START, coverage_markdown
+
+    text = (config.DATA_RAW / "README.md").read_text()
+    block = text.split(START, 1)[1].split(END, 1)[0].strip()
+    assert block == coverage_markdown().strip(), "run: python -m layofflab.pipeline.datacard"

@@ -235,7 +235,7 @@ PIPELINE_CODE: tuple[str, ...] = (
     "cleaning",
     "io.py",
     "lookups.py",
-    "schemas.py",
+    "schemas",
     "tables",
     "panel",
 )
