@@ -248,8 +248,8 @@ def _placebo(design: pl.DataFrame, options: CapexOptions, fitted) -> pl.DataFram
                     treatment=t,
                     lags=options.lags,
                     controls=options.controls,
-                    bootstrap_reps=options.bootstrap_reps,
                     seed=options.seed,
+                    wild=False,
                     **kw,
                 )
             except EstimationError:

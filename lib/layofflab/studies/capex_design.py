@@ -307,11 +307,13 @@ def fit_cell(
     y: str | None = None,
     bootstrap_reps: int = 9999,
     seed: int = 0,
+    wild: bool = True,
 ) -> CellResult:
     """Fit one cell on the design frame from :func:`add_design_columns`.
 
     ``y`` overrides the outcome column (the placebo outcome a year earlier); ``leads`` adds
-    future treatment terms (placebos) before the lags.
+    future treatment terms (placebos) before the lags; ``wild=False`` skips the wild
+    bootstrap (the placebos read the CRV3 p-value only).
     """
     if outcome not in OUTCOMES:
         raise InvalidArgumentError("outcome", outcome, expected=f"one of {list(OUTCOMES)}")
@@ -351,7 +353,7 @@ def fit_cell(
         r1 = t1.filter(pl.col("term") == term).row(0, named=True)
         r3 = t3.filter(pl.col("term") == term).row(0, named=True) if term in t3["term"] else None
         p_wild = None
-        if o.estimator == "ols":
+        if o.estimator == "ols" and wild:
             p_wild = wild_bootstrap(
                 crv1, param=term, reps=bootstrap_reps, weights="auto", seed=seed
             ).p_value
