@@ -144,3 +144,41 @@ def test_bad_options_are_named(kwargs, name):
 def test_registries_declare_every_design():
     assert {o.estimator for o in OUTCOMES.values()} == {"ppml", "ols"}
     assert {t.kind for t in TREATMENTS.values()} == {"indicator", "signed", "dose"}
+
+
+def test_timing_counts_the_quarters_where_the_layoff_came_first():
+    import datetime as dt
+
+    from layofflab.studies.capex_timing import monthly_window, order_within_quarter
+
+    lay = pl.DataFrame(
+        {
+            "company_id": ["A", "A", "B"],
+            "date": [dt.date(2025, 10, 28), dt.date(2025, 11, 5), dt.date(2025, 2, 1)],
+            "laid_off": [14000, 10, 5],
+        }
+    )
+    ann = pl.DataFrame(
+        {
+            "company_id": ["A", "B"],
+            "announce_date": [dt.date(2025, 10, 30), dt.date(2025, 1, 15)],
+            "event_type": ["guidance_raise", "guidance"],
+        }
+    )
+    o = order_within_quarter(lay, ann)
+    assert o.select("company_id", "layoffs", "layoff_first").rows() == [
+        ("B", 1, False),
+        ("A", 2, True),
+    ]
+    months = pl.date_range(dt.date(2024, 7, 1), dt.date(2026, 6, 1), "1mo", eager=True)
+    pm = pl.DataFrame({"company_id": ["A"] * len(months), "period": months}).with_columns(
+        time_index=pl.int_range(pl.len()),
+        laid_off=pl.when(pl.col("period") == dt.date(2025, 10, 1)).then(14000).otherwise(0),
+        layoff_events=pl.when(pl.col("period") == dt.date(2025, 10, 1)).then(1).otherwise(0),
+        tracker_covered=pl.col("period") <= dt.date(2026, 1, 1),
+    )
+    w = monthly_window(pm, ann, before=2, after=4)
+    assert w["rel_month"].to_list() == [-2, -1, 0, 1, 2, 3, 4]
+    assert w.filter(pl.col("rel_month") == 0)["share_any_cut"].item() == 1.0
+    # 2026-02 onwards is not covered: months +4 are left out, not counted as zero
+    assert w.filter(pl.col("rel_month") == 4)["announcements"].item() == 0

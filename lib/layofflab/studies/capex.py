@@ -43,6 +43,7 @@ from layofflab.studies.capex_design import (
     fit_cell,
     lag_terms,
 )
+from layofflab.studies.capex_timing import monthly_window, order_within_quarter
 
 __all__ = ["CapexOptions", "CapexResult", "run_capex"]
 
@@ -140,6 +141,10 @@ class CapexResult:
     events_error: str | None
     honest: HonestResult | None = field(repr=False)
     cells: dict[tuple[str, str], CellResult] = field(repr=False, default_factory=dict)
+    #: Firm-quarters with a layoff and an announcement: which came first (shipped data only).
+    timing: pl.DataFrame | None = field(repr=False, default=None)
+    #: Cuts by month around each guidance announcement (shipped data only).
+    monthly: pl.DataFrame | None = field(repr=False, default=None)
     #: Warnings raised by the libraries during the run (kept out of the report page).
     log: tuple[str, ...] = ()
 
@@ -339,8 +344,12 @@ def run_capex(
     options: CapexOptions = CapexOptions(), *, panel: pl.DataFrame | None = None
 ) -> CapexResult:
     """Run every design of the study on the default panel (or ``panel``)."""
+    timing = monthly = None
     if panel is None:
         panel = tables.load_panel("panel").data
+        layoffs, ann = tables.load("layoffs").data, tables.load("announcements").data
+        timing = order_within_quarter(layoffs, ann)
+        monthly = monthly_window(tables.load_panel("panel_month").data, ann)
     panel = panel.filter(pl.col("period") >= check_date(options.start, "start"))
     log: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
@@ -387,5 +396,7 @@ def run_capex(
         events_error,
         honest,
         fitted,
+        timing,
+        monthly,
         tuple(log),
     )
