@@ -34,25 +34,12 @@ import polars as pl
 from layofflab.errors import InvalidArgumentError, LookupMissError
 from layofflab.lookups import load_toml
 from layofflab.sources.entities import ALIASES_PATH, load_aliases
+from layofflab.sources.firms import default_firms
 
 __all__ = ["BIG_TECH", "FIRM_RELATIONS", "apply_declared_ids", "firm_rules", "match_firms"]
 
-#: The 13 firms of the default panel, by ticker (the company_id of the alias table).
-BIG_TECH: tuple[str, ...] = (
-    "AMZN",
-    "MSFT",
-    "GOOGL",
-    "META",
-    "AAPL",
-    "ORCL",
-    "CRM",
-    "INTC",
-    "IBM",
-    "CSCO",
-    "DELL",
-    "HPQ",
-    "NVDA",
-)
+#: The 13 firms of the default panel, by ticker (declared once, in ``data/raw/firms.csv``).
+BIG_TECH: tuple[str, ...] = default_firms()
 #: Values of ``firm_relation``: the firm itself, a consolidated subsidiary, a contractor at it.
 FIRM_RELATIONS: tuple[str, ...] = ("own", "subsidiary", "contractor")
 _TABLE = "firm_patterns.toml"

@@ -35,7 +35,7 @@ from layofflab.io import read_csv_text, write_text_atomic
 from layofflab.schemas import FIRMS
 from layofflab.sources._base import Cleaned, make_rejects
 
-__all__ = ["COLUMNS", "read", "sec_companies_text", "write_sec_companies"]
+__all__ = ["COLUMNS", "default_firms", "read", "sec_companies_text", "write_sec_companies"]
 
 SOURCE = "firms"
 COLUMNS: tuple[str, ...] = tuple(FIRMS.columns)
@@ -140,3 +140,19 @@ def write_sec_companies(
 ) -> Path:
     """Regenerate ``resources/sec_companies.csv`` from ``data/raw/firms.csv`` (atomically)."""
     return write_text_atomic(sec_companies_text(read(path)), out)
+
+
+def default_firms() -> tuple[str, ...]:
+    """Tickers of the default panel's firms, in the firm table's order.
+
+    Read from ``resources/sec_companies.csv``, which is generated from ``data/raw/firms.csv``
+    (so a wheel installed outside the repository knows them too).
+
+    Examples
+    --------
+    >>> default_firms()[:3]
+    ('AMZN', 'MSFT', 'GOOGL')
+    """
+    from layofflab.lookups import load_table
+
+    return tuple(load_table("sec_companies.csv")["company_id"].to_list())
