@@ -25,7 +25,7 @@ import polars as pl
 from layofflab import tables
 from layofflab.checks import check_sequence
 from layofflab.errors import InvalidArgumentError
-from layofflab.roles import classify_titles
+from layofflab.roles import engineering_share
 
 __all__ = ["ARTICLE", "ClaimsOptions", "ClaimsResult", "run_claims"]
 
@@ -214,18 +214,19 @@ def _warn_claims(by_state: pl.DataFrame, titles: pl.DataFrame | None) -> list[di
         )
         return rows
     listed = int(titles["employees_affected"].sum())
-    cls = classify_titles(titles["job_title"])
-    eng = cls["group"] == "software engineering"
-    engineers = int(titles.filter(eng)["employees_affected"].sum())
-    share = engineers / listed if listed else None
+    e = engineering_share(titles).row(0, named=True)
+    engineers = int(e["engineers"] + e["engineering_managers"])
+    share = e["share_with_managers"]
     rows.append(
         _row(
             "~40% of the positions were engineers",
             f"{ARTICLE['engineer_share']:.0%}",
             "—" if share is None else f"{share:.1%}",
             "—" if share is None else f"{(share - ARTICLE['engineer_share']) * 100:+.1f} points",
-            f"software-engineering titles over the {listed:,} positions listed by title; only "
-            "Washington's notice lists titles (NY, NJ and CA list none)",
+            f"engineering titles (software, hardware and other engineering, their managers "
+            f"included) over the {listed:,} positions the WA notice lists by title: "
+            f"{e['share']:.1%} without the managers, {e['share_with_scientists_and_managers']:.1%} "
+            "with applied and data scientists too; only Washington's notice lists titles",
         )
     )
     rows.append(
