@@ -3,31 +3,27 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3.11
+# Supported Pythons (requirements.lock covers all of them). PYTHON=python3.12 (or a path) picks one;
+# by default `make setup` keeps .venv's interpreter, or takes the first of these found.
+PYTHONS := 3.11 3.12 3.13
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-STAMP := $(VENV)/.installed
-KERNEL := layofflab
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup data manifest report test test-fast lab lint bench clean
+.PHONY: help setup lock data manifest report test test-fast test-pythons lab lint typecheck bench clean
 
 help: ## List every target with a one-line description
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# The venv is rebuilt when missing or older than pyproject.toml; otherwise nothing is reinstalled.
-$(STAMP): pyproject.toml Makefile
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 2; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dask]"
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (layofflab)" >/dev/null
-	@touch $(STAMP)
-	@echo "setup: $(VENV) ready with kernel '$(KERNEL)'"
+setup: ## Create .venv (PYTHON=python3.12 to choose) and install exactly requirements.lock, the package and its kernel
+	@tools/setup-venv $(VENV) $(PYTHON)
 
-setup: $(STAMP) ## Create .venv (if missing or older than pyproject.toml), install the package, register the Jupyter kernel
+lock: ## Re-resolve requirements.lock from pyproject.toml (uv, PyPI, hashes, Python 3.11-3.13) and print what changed
+	@test -x $(BIN)/uv || STALE_LOCK_OK=1 tools/setup-venv $(VENV) $(PYTHON)
+	$(PY) tools/lock.py compile
 
 data: setup ## Verify data/raw against its MANIFEST and build data/processed (only what changed)
 	$(BIN)/layofflab data
@@ -45,17 +41,23 @@ test: setup ## Run the whole suite: library tests, doctests, realdata and slow t
 test-fast: setup ## Library tests without the slow tier (quick feedback while developing)
 	$(BIN)/pytest -m "not slow"
 
+test-pythons: ## The fast tier on every supported Python found (each in .venv-3.X; .venv if it has that version)
+	@tools/test-pythons $(PYTHONS)
+
 lab: setup ## Start JupyterLab on notebooks/ with the layofflab kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 lint: setup ## ruff check and format check
-	$(BIN)/ruff check lib tests bench
-	$(BIN)/ruff format --check lib tests bench
+	$(BIN)/ruff check lib tests bench tools
+	$(BIN)/ruff format --check lib tests bench tools
+
+typecheck: setup ## mypy over lib/layofflab (not yet part of lint)
+	$(BIN)/mypy lib/layofflab
 
 bench: setup ## Run the benchmarks in bench/ (ratios against baselines measured in the same process)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script; done
 
 clean: ## Remove generated files (data/processed, reports, caches); keeps .venv
-	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache .hypothesis
-	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
+	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache .hypothesis .mypy_cache
+	find . -name __pycache__ -type d -prune -not -path './.venv*' -exec rm -rf {} +
 	touch data/processed/.gitkeep reports/.gitkeep

@@ -28,6 +28,7 @@ __all__ = [
     "LookupMissError",
     "ManifestError",
     "MissingDependencyError",
+    "ProjectNotFoundError",
     "RowConservationError",
     "SchemaValidationError",
     "TransientDownloadError",
@@ -191,4 +192,20 @@ class MissingDependencyError(LayofflabError):
         self.extra = extra
         super().__init__(
             f"{package} is not installed (needed to {purpose}): pip install 'layofflab[{extra}]'"
+        )
+
+
+class ProjectNotFoundError(LayofflabError):
+    """No layofflab project (a checkout with ``data/raw/MANIFEST``) where one is needed.
+
+    ``where`` is the folder looked from (or the folder named by ``--project`` or
+    ``LAYOFFLAB_PROJECT``); ``problem`` says what is missing there.
+    """
+
+    def __init__(self, where: str | Path, problem: str) -> None:
+        self.where = Path(where)
+        self.problem = problem
+        super().__init__(
+            f"{where}: {problem}; run inside a layofflab checkout, or pass --project DIR "
+            "(or set LAYOFFLAB_PROJECT)"
         )

@@ -58,9 +58,12 @@ def _raw_files(raw_dir: Path) -> list[str]:
     )
 
 
-def read_manifest(raw_dir: str | Path = config.DATA_RAW) -> pl.DataFrame:
-    """Read ``<raw_dir>/MANIFEST``; raises :class:`ManifestError` when it is missing or malformed."""
-    path = Path(raw_dir) / MANIFEST_NAME
+def read_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
+    """Read ``<raw_dir>/MANIFEST`` (default the project's ``data/raw``).
+
+    Raises :class:`ManifestError` when it is missing or malformed.
+    """
+    path = Path(raw_dir if raw_dir is not None else config.DATA_RAW) / MANIFEST_NAME
     if not path.is_file():
         raise ManifestError(path, "missing")
     df = pl.read_csv(path, separator="\t", infer_schema=False, quote_char=None)
@@ -69,7 +72,7 @@ def read_manifest(raw_dir: str | Path = config.DATA_RAW) -> pl.DataFrame:
     return df.with_columns(pl.col("bytes").cast(pl.Int64))
 
 
-def verify_manifest(raw_dir: str | Path = config.DATA_RAW) -> pl.DataFrame:
+def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
     """Check every raw file against the manifest; return the manifest when all match.
 
     Raises
@@ -77,7 +80,7 @@ def verify_manifest(raw_dir: str | Path = config.DATA_RAW) -> pl.DataFrame:
     ManifestError
         For the first file that changed (size or sha256), is missing, or is not listed.
     """
-    raw_dir = Path(raw_dir)
+    raw_dir = Path(raw_dir if raw_dir is not None else config.DATA_RAW)
     manifest = read_manifest(raw_dir)
     listed = set(manifest["path"])
     for name in _raw_files(raw_dir):
@@ -96,7 +99,7 @@ def verify_manifest(raw_dir: str | Path = config.DATA_RAW) -> pl.DataFrame:
 
 
 def write_manifest(
-    raw_dir: str | Path = config.DATA_RAW,
+    raw_dir: str | Path | None = None,
     *,
     sources: Mapping[str, tuple[str, str]] | None = None,
 ) -> Path:
@@ -104,14 +107,14 @@ def write_manifest(
 
     Parameters
     ----------
-    raw_dir : path
-        The raw-data folder.
+    raw_dir : path, optional
+        The raw-data folder (default the project's ``data/raw``).
     sources : mapping, optional
         ``{path: (source, retrieved)}`` for new files; files already listed keep
         their source and retrieval date. A new file without an entry gets
         ``source = "UNDOCUMENTED"`` so the gap is visible.
     """
-    raw_dir = Path(raw_dir)
+    raw_dir = Path(raw_dir if raw_dir is not None else config.DATA_RAW)
     known: dict[str, tuple[str, str]] = {}
     if (raw_dir / MANIFEST_NAME).is_file():
         old = read_manifest(raw_dir)

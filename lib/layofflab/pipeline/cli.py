@@ -5,6 +5,11 @@ Subcommands follow the pipeline stages: ``data`` (verify raw, build processed),
 into Parquet), ``manifest`` (refresh data/raw/MANIFEST on purpose) and
 ``refresh-notebook`` (re-execute a notebook, keeping only checked outputs).
 
+``clean`` and ``refresh-notebook`` work anywhere the package is installed. ``data``,
+``manifest`` and ``report`` work on a project (a checkout with ``data/raw/MANIFEST``):
+the one named by ``--project DIR``, else ``$LAYOFFLAB_PROJECT``, else the working
+directory or a parent of it (see :mod:`layofflab.config`).
+
 A user error prints one line to stderr and exits with status 2, never a traceback.
 
 Examples
@@ -89,23 +94,38 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the layofflab checkout to work on (default: $LAYOFFLAB_PROJECT, else found "
+        "from the working directory)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="layofflab",
         description="Does AI capital spending predict tech layoffs? Pipeline commands.",
     )
     parser.add_argument("--version", action="version", version=f"layofflab {__version__}")
+    _project_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
+    # Commands with needs_project=True run on a project folder; the others work anywhere.
     p = sub.add_parser("data", help="verify data/raw against MANIFEST and build data/processed")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.set_defaults(run=_cmd_data)
+    _project_option(p)
+    p.set_defaults(run=_cmd_data, needs_project=True)
     p = sub.add_parser(
         "manifest", help="rewrite data/raw/MANIFEST after a deliberate raw-data change"
     )
-    p.set_defaults(run=_cmd_manifest)
+    _project_option(p)
+    p.set_defaults(run=_cmd_manifest, needs_project=True)
     p = sub.add_parser("report", help="execute notebooks and write reports/*.html and index.html")
     p.add_argument("--only", nargs="*", default=[], metavar="NOTEBOOK", help="notebook stems")
-    p.set_defaults(run=_cmd_report)
+    _project_option(p)
+    p.set_defaults(run=_cmd_report, needs_project=True)
     p = sub.add_parser("clean", help="clean raw files of one source into DIR/<source>.parquet")
     p.add_argument("source", choices=sorted(describe()))
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -122,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 success, 2 user error)."""
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "needs_project", False):
+            with config.project(getattr(args, "project", None)):
+                return args.run(args)
         return args.run(args)
     except LayofflabError as exc:
         print(f"layofflab {args.command}: {exc}", file=sys.stderr)

@@ -22,14 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-import papermill
-from nbconvert import HTMLExporter
-from nbstripout import strip_output
-
 from layofflab import __version__, config
-from layofflab.errors import InvalidArgumentError
+from layofflab.errors import InvalidArgumentError, MissingExtraError
 from layofflab.io import write_text_atomic
+
+try:  # the notebook tooling is the [lab] extra, not a dependency of the library
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+    from nbstripout import strip_output
+    from traitlets.config import Config
+except ModuleNotFoundError as exc:
+    raise MissingExtraError(
+        "layofflab report", exc.name or "a notebook package", extra="lab"
+    ) from exc
 
 __all__ = [
     "RenderedReport",
@@ -42,6 +48,10 @@ __all__ = [
 
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 
+#: Kernels talk to papermill over Unix-domain sockets (files only this user can open) rather than
+#: unencrypted localhost TCP, which ipykernel warns about on every start.
+KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
+
 
 @dataclass(frozen=True)
 class RenderedReport:
@@ -53,8 +63,9 @@ class RenderedReport:
     summary: str
 
 
-def notebooks(folder: Path = config.NOTEBOOKS) -> list[Path]:
-    """Every ``*.ipynb`` in ``folder`` (not checkpoints), sorted by name."""
+def notebooks(folder: Path | None = None) -> list[Path]:
+    """Every ``*.ipynb`` in ``folder`` (default the project's notebooks), sorted by name."""
+    folder = folder if folder is not None else config.NOTEBOOKS
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
@@ -87,6 +98,7 @@ def _execute(
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
+            config=KERNEL_CONFIG,
         )
     finally:
         if backend is not None:
@@ -97,8 +109,8 @@ def _execute(
 
 def build_reports(
     *,
-    notebook_dir: Path = config.NOTEBOOKS,
-    report_dir: Path = config.REPORTS,
+    notebook_dir: Path | None = None,
+    report_dir: Path | None = None,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     only: Sequence[str] = (),
 ) -> list[RenderedReport]:
@@ -110,7 +122,10 @@ def build_reports(
         ``{notebook stem: {parameter: value}}`` passed to papermill.
     only : sequence of str
         Notebook stems to run; empty runs all.
+
+    ``notebook_dir`` and ``report_dir`` default to the project's notebooks and reports.
     """
+    report_dir = report_dir if report_dir is not None else config.REPORTS
     selected = notebooks(notebook_dir)
     if only:
         known = {p.stem for p in selected}

@@ -54,8 +54,10 @@ __all__ = [
     "resolve_companies",
 ]
 
-#: The shipped alias table: alias, company_id, cik, company_name, relation, source_url.
-ALIASES_PATH: Path = config.DATA_RAW / "company_aliases.csv"
+#: The shipped alias table: alias, company_id, cik, company_name, relation, source_url. The one
+#: file is ``data/raw/company_aliases.csv`` (in the MANIFEST); ``resources/company_aliases.csv``
+#: links to it, so a built wheel carries a copy and names resolve without a project folder.
+ALIASES_PATH: Path = config.RESOURCES / "company_aliases.csv"
 #: Values of the ``match_method`` column (``"declared"``: the source file states the company).
 MATCH_METHODS: tuple[str, ...] = ("alias", "normalized_alias", "fuzzy", "declared", "unmatched")
 #: Trailing words dropped by :func:`normalize_name` (legal forms and generic business words).
