@@ -150,7 +150,9 @@ def project(folder: str | Path | None = None) -> Iterator[Path]:
     global _chosen, _found
     saved = _chosen, _found
     try:
-        yield use_project(folder) if folder is not None else project_root()
+        if folder is not None:
+            use_project(folder)
+        yield project_root()
     finally:
         _chosen, _found = saved
 

@@ -33,9 +33,7 @@ try:  # the notebook tooling is the [lab] extra, not a dependency of the library
     from nbstripout import strip_output
     from traitlets.config import Config
 except ModuleNotFoundError as exc:
-    raise MissingExtraError(
-        "layofflab report", exc.name or "a notebook package", extra="lab"
-    ) from exc
+    raise MissingExtraError(exc.name or "a notebook package", extra="lab") from exc
 
 __all__ = [
     "RenderedReport",
