@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from layofflab import config
-from layofflab.cli import main
 from layofflab.errors import ProjectNotFoundError
+from layofflab.pipeline.cli import main
 
 CHECKOUT = config.PROJECT_ROOT
 
@@ -127,7 +127,7 @@ def test_cli_without_a_project_says_so_in_one_line(tmp_path, where):
 def test_report_names_the_extra_to_install_when_papermill_is_missing(tmp_path):
     code = (
         "import sys; sys.modules['papermill'] = None\n"  # as if the [lab] extra were absent
-        "from layofflab.cli import main; raise SystemExit(main(['report']))"
+        "from layofflab.pipeline.cli import main; raise SystemExit(main(['report']))"
     )
     proc = _python(code, CHECKOUT)
     assert proc.returncode == 2
