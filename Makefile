@@ -13,7 +13,7 @@ PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup lock data manifest report test test-fast test-pythons lab lint typecheck bench clean
+.PHONY: help setup lock lock-upgrade data manifest report test test-fast test-pythons lab lint typecheck bench clean
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,9 +21,13 @@ help: ## List every target with a one-line description
 setup: ## Create .venv (PYTHON=python3.12 to choose) and install exactly requirements.lock, the package and its kernel
 	@tools/setup-venv $(VENV) $(PYTHON)
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (uv, PyPI, hashes, Python 3.11-3.13) and print what changed
+lock: ## Re-resolve requirements.lock after a pyproject.toml change, keeping other pins; print what changed
 	@test -x $(BIN)/uv || STALE_LOCK_OK=1 tools/setup-venv $(VENV) $(PYTHON)
 	$(PY) tools/lock.py compile
+
+lock-upgrade: ## Refresh requirements.lock: every package to the newest version pyproject.toml allows; print what changed
+	@test -x $(BIN)/uv || STALE_LOCK_OK=1 tools/setup-venv $(VENV) $(PYTHON)
+	$(PY) tools/lock.py compile --upgrade
 
 data: setup ## Verify data/raw against its MANIFEST and build data/processed (only what changed)
 	$(BIN)/layofflab data

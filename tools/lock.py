@@ -3,7 +3,10 @@
 ``python tools/lock.py compile`` (what ``make lock`` runs) resolves pyproject.toml's
 dependencies, every extra and the build requirements with ``uv pip compile --universal``
 against PyPI: one file, exact versions and sha256 hashes, environment markers for
-Python 3.11 to 3.13. It prints what changed against the previous lock.
+Python 3.11 to 3.13. Pins already in the lock are kept while pyproject.toml allows them
+(so adding a dependency changes only what it needs); ``compile --upgrade`` (``make
+lock-upgrade``) moves every package to the newest version allowed. Either prints what
+changed against the previous lock.
 
 ``python tools/lock.py check`` exits 2, with one line, when pyproject.toml's requirements
 changed since the lock was compiled (``make setup`` runs it first). The lock records the
@@ -98,10 +101,12 @@ def _uv() -> str:
     return uv
 
 
-def compile_lock() -> int:
+def compile_lock(*, upgrade: bool = False) -> int:
     build = "\n".join(inputs()["build-system"]) + "\n"  # type: ignore[arg-type]
+    old = LOCK.read_text(encoding="utf-8") if LOCK.is_file() else ""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "requirements.lock"
+        out.write_text(old, encoding="utf-8")  # uv prefers the pins of an existing output file
         cmd = [
             _uv(),
             "pip",
@@ -116,6 +121,7 @@ def compile_lock() -> int:
             "--custom-compile-command=make lock",
             "--quiet",
             f"--output-file={out}",
+            *(["--upgrade"] if upgrade else []),
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PIP_"))}
         proc = subprocess.run(cmd, input=build, text=True, cwd=ROOT, env=env, check=False)
@@ -123,7 +129,6 @@ def compile_lock() -> int:
             print("lock: uv pip compile failed; requirements.lock is unchanged", file=sys.stderr)
             return 2
         new = f"{DIGEST_PREFIX}{digest()}\n" + out.read_text(encoding="utf-8")
-    old = LOCK.read_text(encoding="utf-8") if LOCK.is_file() else ""
     if new == old:
         print("lock: requirements.lock is up to date (no change)")
         return 0
@@ -153,7 +158,7 @@ def check() -> int:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "compile":
-        raise SystemExit(compile_lock())
+        raise SystemExit(compile_lock(upgrade="--upgrade" in sys.argv[2:]))
     if command == "check":
         raise SystemExit(check())
-    raise SystemExit("usage: python tools/lock.py compile|check")
+    raise SystemExit("usage: python tools/lock.py compile [--upgrade] | check")
