@@ -135,3 +135,19 @@ def test_report_names_the_extra_to_install_when_papermill_is_missing(tmp_path):
         "layofflab report: papermill is not installed (it comes with the [lab] extra): "
         "pip install 'layofflab[lab]'"
     ]
+
+
+def test_no_module_needs_a_project_to_be_imported(tmp_path):
+    """Project paths are read when a function runs, never at import (a wheel has no project)."""
+    code = (
+        "import importlib, pkgutil, layofflab\n"
+        "names = [m.name for m in pkgutil.walk_packages(layofflab.__path__, 'layofflab.')\n"
+        "         if not m.name.endswith('__main__')]\n"  # __main__ runs the command line
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
+    # a LAYOFFLAB_PROJECT that is not a project makes any read of a project path raise
+    proc = _python(code, tmp_path, LAYOFFLAB_PROJECT=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert int(proc.stdout) > 50

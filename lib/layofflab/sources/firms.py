@@ -136,9 +136,10 @@ def sec_companies_text(firms: Cleaned) -> str:
 
 
 def write_sec_companies(
-    path: Path = config.DATA_RAW / "firms.csv", out: Path = config.RESOURCES / "sec_companies.csv"
+    path: Path | None = None, out: Path = config.RESOURCES / "sec_companies.csv"
 ) -> Path:
     """Regenerate ``resources/sec_companies.csv`` from ``data/raw/firms.csv`` (atomically)."""
+    path = config.DATA_RAW / "firms.csv" if path is None else path
     return write_text_atomic(sec_companies_text(read(path)), out)
 
 

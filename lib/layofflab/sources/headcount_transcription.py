@@ -175,8 +175,9 @@ def _press_rows(shared: Path, tenk: list[dict]) -> tuple[list[dict], list[tuple]
     return rows, ledger
 
 
-def build_headcount(shared: Path = config.SHARED_DATA) -> HeadcountTranscription:
+def build_headcount(shared: Path | None = None) -> HeadcountTranscription:
     """The rows of ``data/raw/headcount_annual.csv`` derived from ``shared`` (see the module)."""
+    shared = config.SHARED_DATA if shared is None else shared
     tenk = _tenk_rows(shared)
     press, ledger = _press_rows(shared, tenk)
     schema = dict.fromkeys(COLUMNS, pl.String)
@@ -193,8 +194,10 @@ def build_headcount(shared: Path = config.SHARED_DATA) -> HeadcountTranscription
     )
 
 
-def write_headcount(shared: Path = config.SHARED_DATA, raw_dir: Path = config.DATA_RAW) -> Path:
+def write_headcount(shared: Path | None = None, raw_dir: Path | None = None) -> Path:
     """Write ``raw_dir/headcount_annual.csv`` (atomically) from :func:`build_headcount`."""
+    shared = config.SHARED_DATA if shared is None else shared
+    raw_dir = config.DATA_RAW if raw_dir is None else raw_dir
     return write_text_atomic(
         build_headcount(shared).table.write_csv(), raw_dir / "headcount_annual.csv"
     )

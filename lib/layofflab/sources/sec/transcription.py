@@ -269,7 +269,7 @@ def _press(shared: Path, covered: set[tuple]) -> tuple[pl.DataFrame, list[tuple]
     return table, ledger
 
 
-def build_sec_quarterly(shared: Path = config.SHARED_DATA) -> Transcription:
+def build_sec_quarterly(shared: Path | None = None) -> Transcription:
     """The rows of ``data/raw/sec_quarterly.csv`` derived from ``shared`` (see the module).
 
     Parameters
@@ -277,6 +277,7 @@ def build_sec_quarterly(shared: Path = config.SHARED_DATA) -> Transcription:
     shared : path
         The shared data folder (``../shared/data``).
     """
+    shared = config.SHARED_DATA if shared is None else shared
     sec_rows = _text(_sec_rows(shared))
     covered = set(sec_rows.filter(pl.col("concept") == "capex").select(_KEY).cast(pl.String).rows())
     covered = {(c, k, int(y), q) for c, k, y, q in covered}
@@ -294,8 +295,10 @@ def build_sec_quarterly(shared: Path = config.SHARED_DATA) -> Transcription:
     return Transcription(table=table, ledger=ledger)
 
 
-def write_sec_quarterly(shared: Path = config.SHARED_DATA, raw_dir: Path = config.DATA_RAW) -> Path:
+def write_sec_quarterly(shared: Path | None = None, raw_dir: Path | None = None) -> Path:
     """Write ``raw_dir/sec_quarterly.csv`` (atomically) from :func:`build_sec_quarterly`."""
+    shared = config.SHARED_DATA if shared is None else shared
+    raw_dir = config.DATA_RAW if raw_dir is None else raw_dir
     table = build_sec_quarterly(shared).table
     return write_text_atomic(table.write_csv(), raw_dir / "sec_quarterly.csv")
 
