@@ -132,7 +132,7 @@ def test_report_names_the_extra_to_install_when_papermill_is_missing(tmp_path):
     proc = _python(code, CHECKOUT)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        "layofflab report: papermill is not installed (it comes with the [lab] extra): "
+        "layofflab report: papermill is not installed (needed to build the reports): "
         "pip install 'layofflab[lab]'"
     ]
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from layofflab import __version__, config
-from layofflab.errors import InvalidArgumentError, MissingExtraError
+from layofflab.errors import InvalidArgumentError, MissingDependencyError
 from layofflab.io import write_text_atomic
 
 try:  # the notebook tooling is the [lab] extra, not a dependency of the library
@@ -33,7 +33,9 @@ try:  # the notebook tooling is the [lab] extra, not a dependency of the library
     from nbstripout import strip_output
     from traitlets.config import Config
 except ModuleNotFoundError as exc:
-    raise MissingExtraError(exc.name or "a notebook package", extra="lab") from exc
+    raise MissingDependencyError(
+        exc.name or "a notebook package", extra="lab", purpose="build the reports"
+    ) from exc
 
 __all__ = [
     "RenderedReport",
