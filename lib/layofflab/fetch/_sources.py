@@ -67,7 +67,7 @@ def universe_tickers(name: str) -> tuple[str, ...]:
     declared = sources().get("universes", {})
     if name not in declared:
         raise LookupMissError("fetch", "universe", name, table=f"{TABLE} {list(universes())}")
-    if name == "bigtech":  # the firm table's firms, declared once (data/raw/firms.csv)
+    if name == "bigtech":  # the firm table's firms, declared once in data/raw
         from layofflab.sources.firms import default_firms
 
         return default_firms()
