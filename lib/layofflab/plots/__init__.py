@@ -9,6 +9,7 @@ from __future__ import annotations
 from layofflab.plots.estimates import plot_coefficients, plot_event_study, plot_spec_curve
 from layofflab.plots.layoffs import plot_monthly_layoffs, plot_top_companies
 from layofflab.plots.panel import plot_panel_timeline
+from layofflab.plots.power import plot_power
 from layofflab.plots.warn import plot_job_families
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "plot_job_families",
     "plot_monthly_layoffs",
     "plot_panel_timeline",
+    "plot_power",
     "plot_spec_curve",
     "plot_top_companies",
 ]

@@ -30,7 +30,7 @@ Examples
 >>> r.power.select("design", "effect", "power", "reps").rows()
 [('announcement', 0.0, 0.05, 20), ('announcement', 0.5, 0.9, 20)]
 >>> r.mde.select("design", "mde", "bracket_low", "bracket_high").rows()
-[('announcement', 0.4667, 0.0, 0.5)]
+[('announcement', 0.3947, 0.0, 0.5)]
 >>> PowerOptions(outcome="cuts")
 Traceback (most recent call last):
 ...
@@ -51,6 +51,7 @@ from layofflab.checks import check_choice, check_scalar, check_sequence
 from layofflab.errors import InvalidArgumentError
 from layofflab.models import panel_ols, wild_bootstrap
 from layofflab.models.design_sim import DESIGNS, simulate_design_panel
+from layofflab.studies import _power_summary as summary
 
 __all__ = [
     "DEFAULT_EFFECTS",
@@ -70,7 +71,7 @@ TARGET_POWER = 0.8
 DEFAULT_EFFECTS: dict[str, tuple[float, ...]] = {
     "announcement": (0.0, 0.1, 0.2, 0.3, 0.45, 0.6),
     "spike": (0.0, 0.1, 0.2, 0.3, 0.45, 0.6),
-    "dose": (0.0, 0.01, 0.02, 0.03, 0.045, 0.06),
+    "dose": (0.0, 0.02, 0.04, 0.06, 0.09, 0.12),
 }
 #: Above this many fits ``run_power(n_jobs=None)`` uses every core (joblib processes).
 PARALLEL_MIN_FITS = 600
@@ -234,7 +235,16 @@ def _replicate(options: PowerOptions, design: str, rep: int) -> list[tuple]:
             p_wild = wb.p_value
         covered = row["ci_low"] <= effect <= row["ci_high"]
         rows.append(
-            (design, effect, rep, row["estimate"], row["std_error"], row["p_value"], covered, p_wild)
+            (
+                design,
+                effect,
+                rep,
+                row["estimate"],
+                row["std_error"],
+                row["p_value"],
+                covered,
+                p_wild,
+            )
         )
     return rows
 
@@ -282,57 +292,6 @@ def _draws(options: PowerOptions, n_jobs: int | None) -> pl.DataFrame:
     return frame.sort(order, "rep", "effect")
 
 
-def _rate(reject: pl.Expr, name: str) -> list[pl.Expr]:
-    p = reject.cast(pl.Float64).mean()
-    return [p.alias(name), (p * (1 - p) / pl.len()).sqrt().alias("mc_se")]
-
-
-def _power_table(options: PowerOptions, draws: pl.DataFrame) -> pl.DataFrame:
-    parts = []
-    for test in options.tests:
-        reject = pl.col(f"p_{test}") < options.alpha
-        parts.append(
-            draws.group_by("design", "effect", maintain_order=True).agg(
-                pl.lit(options.outcome).alias("outcome"),
-                pl.lit(test).alias("test"),
-                *_rate(reject, "power"),
-                pl.col("estimate").mean().alias("mean_estimate"),
-                pl.len().cast(pl.Int64).alias("reps"),
-            )
-        )
-    cols = ["design", "outcome", "test", "effect", "power", "mc_se", "mean_estimate", "reps"]
-    return pl.concat(parts).select(cols)
-
-
-def _mde(power: pl.DataFrame, target: float) -> pl.DataFrame:
-    rows = []
-    for (design, outcome, test), g in power.group_by(
-        "design", "outcome", "test", maintain_order=True
-    ):
-        e, p = g["effect"].to_list(), g["power"].to_list()
-        k = next((i for i in range(1, len(e)) if p[i] >= target), None)
-        if k is None:
-            note = f"not reached on the grid (power {p[-1]:.2f} at {e[-1]:g})"
-            rows.append((design, outcome, test, None, e[-1], None, p[-1], None, False, note))
-            continue
-        mde = e[k - 1] + (target - p[k - 1]) / (p[k] - p[k - 1]) * (e[k] - e[k - 1])
-        note = f"interpolated between {e[k - 1]:g} (power {p[k - 1]:.2f}) and {e[k]:g} ({p[k]:.2f})"
-        rows.append((design, outcome, test, round(mde, 4), e[k - 1], e[k], p[k - 1], p[k], True, note))
-    schema = {
-        "design": pl.String,
-        "outcome": pl.String,
-        "test": pl.String,
-        "mde": pl.Float64,
-        "bracket_low": pl.Float64,
-        "bracket_high": pl.Float64,
-        "power_low": pl.Float64,
-        "power_high": pl.Float64,
-        "reached": pl.Boolean,
-        "note": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
 @dataclass(frozen=True)
 class PowerResult:
     """Power, minimum detectable effects, size and coverage of one :func:`run_power` run.
@@ -366,9 +325,7 @@ class PowerResult:
 
     def conclusion(self) -> str:
         """Sentences built from the numbers: the MDE per design and the size of the test."""
-        from layofflab.studies._power_text import conclusion
-
-        return conclusion(self)
+        return summary.conclusion(self)
 
 
 def run_power(options: PowerOptions = PowerOptions(), *, n_jobs: int | None = None) -> PowerResult:
@@ -387,7 +344,7 @@ def run_power(options: PowerOptions = PowerOptions(), *, n_jobs: int | None = No
 
     Examples
     --------
-    >>> r = run_power(PowerOptions(design="dose", effects=(0.03,), reps=10, test=("crv3", "wild")))
+    >>> r = run_power(PowerOptions(design="dose", effects=(0.09,), reps=10, test=("crv3", "wild")))
     >>> r.size.select("design", "test", "size", "reps").rows()
     [('dose', 'crv3', 0.0, 10), ('dose', 'wild', 0.0, 10)]
     >>> r.coverage["coverage"].to_list()
@@ -396,11 +353,12 @@ def run_power(options: PowerOptions = PowerOptions(), *, n_jobs: int | None = No
     if not isinstance(options, PowerOptions):
         raise InvalidArgumentError("options", options, expected="a PowerOptions instance")
     draws = _draws(options, n_jobs)
-    power = _power_table(options, draws)
+    power = summary.power_table(
+        draws, outcome=options.outcome, tests=options.tests, alpha=options.alpha
+    )
     size = power.filter(pl.col("effect") == 0).select(
         "design", "outcome", "test", pl.col("power").alias("size"), "mc_se", "reps"
     )
-    coverage = draws.group_by("design", "effect", maintain_order=True).agg(
-        *_rate(pl.col("covered"), "coverage")
-    )
-    return PowerResult(options, power, _mde(power, TARGET_POWER), size, coverage, draws)
+    coverage = summary.coverage_table(draws)
+    mde = summary.mde_table(power, TARGET_POWER)
+    return PowerResult(options, power, mde, size, coverage, draws)
