@@ -2,8 +2,8 @@
 
 In the conclusion effects are written in the units a reader compares with the base rate:
 percentage points of probability for ``any_cut``, percentage points of headcount for
-``cut_share``; to two significant digits (the Monte Carlo error of an MDE from a few hundred replications does not
-support more).
+``cut_share``; to two significant digits (the Monte Carlo error of an MDE from a few hundred
+replications does not support more).
 
 Examples
 --------
@@ -150,6 +150,13 @@ def _sizes(result: Any, test: str) -> str:
     )
 
 
+def _test_name(test: str, G: int, wild_reps: int) -> str:
+    if test == "crv3":
+        return f"the few-cluster test (CRV3 jackknife, t({G - 1}))"
+    weights = "Webb" if G <= 12 else "Rademacher"
+    return f"the wild cluster restricted bootstrap ({weights} weights, {wild_reps} draws)"
+
+
 def conclusion(result: Any) -> str:
     """Sentences of a :class:`~layofflab.studies.power.PowerResult`: MDE per design, size."""
     o = result.options
@@ -158,20 +165,19 @@ def conclusion(result: Any) -> str:
         base = f"a {100 * o.base_rate:.0f}% base rate of any cut per firm-quarter"
     else:
         base = f"a mean cut of {o.base_share:g}% of headcount per firm-quarter"
-    crv3 = result.mde.filter(pl.col("test") == "crv3")
-    phrases = [_mde_phrase(r, o.outcome) for r in crv3.iter_rows(named=True)]
-    designs = _join(crv3["design"].to_list())
+    treated = ""
+    if any(d != "dose" for d in o.designs):
+        treated = f", {100 * o.share_treated:.0f}% of firms treated in the event designs"
+    main, *others = o.tests
+    mde = result.mde.filter(pl.col("test") == main)
+    phrases = [_mde_phrase(r, o.outcome) for r in mde.iter_rows(named=True)]
     text = (
-        f"With {G} firms × {o.n_periods} quarters, {100 * o.share_treated:.0f}% of firms treated "
-        f"in the event designs and {base}, the few-cluster test (CRV3 jackknife, t({G - 1}), "
-        f"{100 * o.alpha:g}% two-sided) has 80% power against an effect of {_join(phrases)} "
-        f"({designs} design{'s' if crv3.height > 1 else ''}). "
-        f"With no effect it rejects in {_sizes(result, 'crv3')}."
+        f"With {G} firms × {o.n_periods} quarters{treated} and {base}, "
+        f"{_test_name(main, G, o.wild_reps)} at {100 * o.alpha:g}% (two-sided) has 80% power "
+        f"against an effect of {_join(phrases)}. "
+        f"With no effect it rejects in {_sizes(result, main)}."
     )
-    if "wild" in o.tests:
-        weights = "Webb" if G <= 12 else "Rademacher"
-        text += (
-            f" The wild cluster restricted bootstrap ({weights} weights, {o.wild_reps} draws) "
-            f"rejects with no effect in {_sizes(result, 'wild')}."
-        )
+    for test in others:
+        name = _test_name(test, G, o.wild_reps)
+        text += f" On the same panels {name} rejects with no effect in {_sizes(result, test)}."
     return text

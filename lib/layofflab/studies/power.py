@@ -304,8 +304,9 @@ class PowerResult:
         of H0: no effect, its Monte Carlo standard error, the mean estimate.
     mde : polars.DataFrame
         ``design, outcome, test, mde, bracket_low, bracket_high, power_low, power_high,
-        reached, note``: effect at 80% power; ``mde`` is null when not reached on the grid
-        (then ``note`` says so and gives the power at the largest effect).
+        reached, note``: effect at 80% power, the grid points that bracket it and their power;
+        when 80% is not reached on the grid ``mde`` and ``bracket_high`` are null,
+        ``bracket_low`` is the largest effect and ``note`` says so.
     size : polars.DataFrame
         ``design, outcome, test, size, mc_se, reps``: rejection rate at effect 0.
     coverage : polars.DataFrame
