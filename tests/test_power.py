@@ -226,3 +226,27 @@ def test_conclusion_of_a_dose_only_wild_only_run():
         "capex intensity. With no effect it rejects in 6.0% of 50 replications (Monte Carlo s.e. "
         "of a 5% rate: 3.1 points)."
     )
+
+
+def test_wide_table_has_one_power_column_per_test(small):
+    wide = small.table()
+    assert wide.columns == [
+        "design",
+        "outcome",
+        "effect",
+        "mean_estimate",
+        "coverage_crv3",
+        "power_crv3",
+        "mc_se_crv3",
+        "power_wild",
+        "mc_se_wild",
+        "reps",
+    ]
+    assert wide.height == 4
+    long = small.power.filter(pl.col("test") == "wild").sort("design", "effect")
+    assert wide.sort("design", "effect")["power_wild"].to_list() == long["power"].to_list()
+    one = run_power(PowerOptions(design="spike", effects=[0.3], reps=2), n_jobs=1)
+    assert "power_crv3" in one.table().columns and "power_wild" not in one.table().columns
+    assert one.table(decimals=2)["mean_estimate"].to_list() == [
+        round(v, 2) for v in one.power["mean_estimate"].to_list()
+    ]

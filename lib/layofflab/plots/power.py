@@ -56,7 +56,7 @@ _TARGET = 0.8
 def _axes(ax: Axes | Sequence[Axes] | None, n: int, titles: list[str]) -> tuple[Figure, list]:
     if ax is None:
         fig, axes = plt.subplots(
-            1, n, figsize=(5.2 * n, 4.2), sharey=True, layout="constrained", squeeze=False
+            1, n, figsize=(5.2 * n, 5.4), sharey=True, layout="constrained", squeeze=False
         )
         return fig, list(axes[0])
     axes = [ax] if isinstance(ax, Axes) else list(ax)
@@ -69,6 +69,9 @@ def _axes(ax: Axes | Sequence[Axes] | None, n: int, titles: list[str]) -> tuple[
 
 def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figure:
     """Power against the planted effect, one line per design (and test), MDEs marked.
+
+    The band is ±1.96 Monte Carlo standard errors of the first test's power (CRV3 when run);
+    a diamond and a dotted drop line mark each minimum detectable effect reached on the grid.
 
     Parameters
     ----------
@@ -117,8 +120,9 @@ def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figur
     with style():
         fig, axes = _axes(ax, len(panels), [t for t, _ in panels])
         for a, (title, designs) in zip(axes, panels, strict=True):
+            tests = [t for t in _TEST_LABELS if t in power["test"].to_list()]
             for design in designs:
-                for test in [t for t in _TEST_LABELS if t in power["test"].to_list()]:
+                for test in tests:
                     g = power.filter((pl.col("design") == design) & (pl.col("test") == test))
                     if g.is_empty():
                         continue
@@ -126,7 +130,8 @@ def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figur
                     x, p, se = g["effect"], g["power"], g["mc_se"]
                     label = f"{_DESIGN_LABELS[design]} — {_TEST_LABELS[test]}"
                     color = colors[design]
-                    a.fill_between(x, p - 1.96 * se, p + 1.96 * se, color=color, alpha=0.12, lw=0)
+                    if test == tests[0]:  # ±1.96 Monte Carlo s.e. of the first test's power
+                        a.fill_between(x, p - 1.96 * se, p + 1.96 * se, color=color, alpha=0.12)
                     a.plot(x, p, _TEST_STYLES[test], marker="o", color=color, label=label)
                     m = mde.filter((pl.col("design") == design) & (pl.col("test") == test))
                     if m.height and m["mde"][0] is not None:
@@ -140,6 +145,8 @@ def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figur
             a.set_title(title)
             a.set_xlabel(_X_LABELS[(title, outcome)])
             a.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v * scale:g}"))
-            a.legend(loc="lower right", fontsize="small", frameon=True)
+            a.legend(
+                loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small", frameon=False
+            )
         axes[0].set_ylabel("power (share of replications rejecting)")
     return fig

@@ -26,6 +26,7 @@ __all__ = [
     "mde_table",
     "percent_points",
     "power_table",
+    "wide_table",
 ]
 
 #: What one unit of each design's treatment is.
@@ -67,6 +68,17 @@ def coverage_table(draws: pl.DataFrame) -> pl.DataFrame:
     return draws.group_by("design", "effect", maintain_order=True).agg(
         *_rate(pl.col("covered"), "coverage")
     )
+
+
+def wide_table(power: pl.DataFrame, coverage: pl.DataFrame) -> pl.DataFrame:
+    """One row per design × effect: mean estimate, CRV3 coverage, power and MC s.e. per test."""
+    keys = ["design", "outcome", "effect", "mean_estimate", "reps"]
+    tests = power["test"].unique(maintain_order=True).to_list()
+    wide = power.pivot(on="test", index=keys, values=["power", "mc_se"])
+    per_test = [c for t in tests for c in (f"power_{t}", f"mc_se_{t}")]
+    cov = coverage.select("design", "effect", pl.col("coverage").alias("coverage_crv3"))
+    joined = wide.join(cov, on=["design", "effect"], how="left", maintain_order="left")
+    return joined.select(*keys[:4], "coverage_crv3", *per_test, "reps")
 
 
 def mde_table(power: pl.DataFrame, target: float) -> pl.DataFrame:

@@ -324,6 +324,15 @@ class PowerResult:
     coverage: pl.DataFrame
     draws: pl.DataFrame
 
+    def table(self, *, decimals: int | None = None) -> pl.DataFrame:
+        """For reading: one row per design × effect with the mean estimate, the CRV3 coverage,
+        and ``power_<test>``, ``mc_se_<test>`` for each test run."""
+        out = summary.wide_table(self.power, self.coverage)
+        if decimals is None:
+            return out
+        # + 0.0 turns a rounded -0.0 into 0.0
+        return out.with_columns(pl.col(pl.Float64).exclude("effect").round(decimals) + 0.0)
+
     def conclusion(self) -> str:
         """Sentences built from the numbers: the MDE per design and the size of the test."""
         return summary.conclusion(self)
