@@ -4,6 +4,7 @@ designs themselves are in test_designs_montecarlo.py (slow tier)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -250,3 +251,9 @@ def test_wide_table_has_one_power_column_per_test(small):
     assert one.table(decimals=2)["mean_estimate"].to_list() == [
         round(v, 2) for v in one.power["mean_estimate"].to_list()
     ]
+
+
+def test_rounded_reader_table_shows_no_negative_zero(small):
+    tiny = dataclasses.replace(small, power=small.power.with_columns(mean_estimate=pl.lit(-1e-4)))
+    shown = tiny.table(decimals=3)["mean_estimate"].to_numpy()
+    assert (shown == 0).all() and not np.signbit(shown).any()

@@ -330,8 +330,8 @@ class PowerResult:
         out = summary.wide_table(self.power, self.coverage)
         if decimals is None:
             return out
-        # + 0.0 turns a rounded -0.0 into 0.0
-        return out.with_columns(pl.col(pl.Float64).exclude("effect").round(decimals) + 0.0)
+        rounded = pl.col(pl.Float64).exclude("effect").round(decimals)
+        return out.with_columns(rounded.replace(-0.0, 0.0))  # a rounded -0.0 shown as 0.0
 
     def conclusion(self) -> str:
         """Sentences built from the numbers: the MDE per design and the size of the test."""
