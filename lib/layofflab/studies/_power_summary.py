@@ -179,7 +179,9 @@ def conclusion(result: Any) -> str:
         base = f"a mean cut of {o.base_share:g}% of headcount per firm-quarter"
     treated = ""
     if any(d != "dose" for d in o.designs):
-        treated = f", one event in each of {100 * o.share_treated:.0f}% of the firms (event designs)"
+        treated = (
+            f", one event in each of {100 * o.share_treated:.0f}% of the firms (event designs)"
+        )
     main, *others = o.tests
     mde = result.mde.filter(pl.col("test") == main)
     phrases = [_mde_phrase(r, o.outcome) for r in mde.iter_rows(named=True)]
