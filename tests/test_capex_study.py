@@ -182,3 +182,16 @@ def test_timing_counts_the_quarters_where_the_layoff_came_first():
     assert w.filter(pl.col("rel_month") == 0)["share_any_cut"].item() == 1.0
     # 2026-02 onwards is not covered: months +4 are left out, not counted as zero
     assert w.filter(pl.col("rel_month") == 4)["announcements"].item() == 0
+
+
+def test_minimum_detectable_effects_at_the_cells_sample_sizes(study):
+    from layofflab.studies.capex_power import study_mde
+
+    mde = study_mde(study, reps=10, seed=3)
+    assert set(mde["design"]) <= {"announcement", "spike", "dose"} and mde.height >= 1
+    for row in mde.iter_rows(named=True):
+        cell = study.cells[("any_cut", row["treatment"])]
+        assert row["n_firms"] == cell.sample["company_id"].n_unique()
+        assert row["mde"] is None or row["mde"] > 0
+    text = " ".join(conclusions(study, mde=mde))
+    assert "80% power" in text

@@ -136,16 +136,22 @@ def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05)
         )
     if mde is not None and mde.height:
         for row in mde.iter_rows(named=True):
+            where = (
+                f"{row['n_firms']} firms × {row['n_quarters']} quarters, base rate "
+                f"{row['base_rate']:.0%}"
+            )
             if row.get("mde") is None:
                 out.append(
-                    f"With this panel the {row['design']} design does not reach 80% power "
-                    "on the effect grid: a null result here is not evidence of no effect."
+                    f"At its sample's size ({where}) the {row['design']} design does not reach 80% "
+                    "power for any effect on the grid: a null result there is no evidence of no "
+                    "effect."
                 )
             else:
+                size = "above" if abs(row["estimate"]) >= row["mde"] else "below"
                 out.append(
-                    f"With this panel the {row['design']} design detects an effect of "
-                    f"{row['mde']:.3g} ({row['outcome']}) with 80% power; smaller effects could "
-                    "go unseen."
+                    f"At its sample's size ({where}) the {row['design']} design detects an effect on "
+                    f"the probability of a cut of {row['mde']:.2f} with 80% power; the estimate "
+                    f"({row['estimate']:+.2f}) is {size} it."
                 )
     out.append(
         "Announcements were collected from January 2024 only, so the announcement designs "
