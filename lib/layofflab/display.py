@@ -2,12 +2,13 @@
 
 :func:`show_table` formats every value once — integers and floats with thousands
 separators, floats with as many decimals as they carry (at most four unless
-``decimals`` says otherwise), dates in ISO form, a missing value as ``–`` with a
-note saying so — and shows every row, or the first ``max_rows`` with a line saying
+``decimals`` says otherwise), dates in ISO form, a missing number or date as ``–``
+with a note saying so, a missing text as blank — and shows every row, or the first ``max_rows`` with a line saying
 "first N of M rows". In a Jupyter kernel it displays one bundle:
 
-* ``text/html`` — the table rendered by great-tables (data HTML-escaped);
-* ``text/plain`` — the same cells as aligned text (what nbval compares);
+* ``text/html`` — the table rendered by great-tables (data HTML-escaped), without its
+  stylesheet (:func:`table_css` gives it; report pages include it once);
+* ``text/plain`` — the same cells as aligned text;
 * ``application/vnd.layofflab.table+json`` — every row as CSV and the shown rows as
   LaTeX (booktabs), which the report builder saves under ``reports/tables/<run>/``.
 
@@ -34,11 +35,12 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from typing import Any
 
 import polars as pl
 
-__all__ = ["MIMETYPE", "format_cells", "show_table", "table_bundle"]
+__all__ = ["MIMETYPE", "format_cells", "show_table", "table_bundle", "table_css"]
 
 #: The display mimetype carrying a table's CSV and LaTeX for the report builder.
 MIMETYPE = "application/vnd.layofflab.table+json"
@@ -56,7 +58,7 @@ def _decimals(values: list[float]) -> int:
 
 
 def _cell(value: Any, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if isinstance(value, float) and math.isnan(value):
         return MISSING
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -79,7 +81,8 @@ def format_cells(df: pl.DataFrame, *, decimals: int | None = None) -> pl.DataFra
         d = decimals
         if d is None and series.dtype.is_float():
             d = _decimals([v for v in values if v is not None])
-        columns[name] = [_cell(v, d or 0) for v in values]
+        empty = "" if series.dtype == pl.String else MISSING  # a missing text is left blank
+        columns[name] = [empty if v is None else _cell(v, d or 0) for v in values]
     return pl.DataFrame(columns, schema={name: pl.String for name in df.columns})
 
 
@@ -147,6 +150,10 @@ def table_bundle(
     for line in footer:
         gt = gt.tab_source_note(line)
     text = _text(cells, footer)
+    html = re.sub(r"<style>.*?</style>", "", gt.as_raw_html(), count=1, flags=re.S).strip()
+    html = re.sub(
+        r'^<div id="[^"]*" style="[^"]*">', f'<div class="lf-table" id="{table_id}">', html
+    )
     meta = {
         "title": title or "",
         "rows": df.height,
@@ -155,7 +162,20 @@ def table_bundle(
         "csv": csv,
         "latex": gt.as_latex(),
     }
-    return {"text/plain": text, "text/html": gt.as_raw_html(), MIMETYPE: meta}
+    return {"text/plain": text, "text/html": html, MIMETYPE: meta}
+
+
+def table_css() -> str:
+    """great-tables' stylesheet for the tables of :func:`show_table` (class ``lf-table``).
+
+    The tables carry no stylesheet of their own (a notebook styles them as it styles any
+    HTML table); a report page includes this one once.
+    """
+    from great_tables import GT
+
+    raw = GT(pl.DataFrame({"x": [1]}), id="lf-css").as_raw_html()
+    css = re.search(r"<style>(.*?)</style>", raw, flags=re.S)
+    return css.group(1).replace("#lf-css", ".lf-table") if css else ""
 
 
 def _in_kernel() -> bool:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from layofflab.display import MIMETYPE
+from layofflab.display import MIMETYPE, table_css
 from layofflab.io import write_text_atomic
 from layofflab.pipeline import page
 from layofflab.pipeline.kernel import SETUP_TAG
@@ -221,7 +221,7 @@ def render_run(
     resources = {
         "layofflab": {
             "csp": page.CSP,
-            "css": page.PAGE_CSS,
+            "css": page.PAGE_CSS + table_css(),
             "header": page.header_html(record),
             "banner": page.banner_html(record, anchor=anchor),
             "log": page.log_html(log),

@@ -24,20 +24,18 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from layofflab import __version__, config
-from layofflab.errors import LayofflabError
 from layofflab.io import write_text_atomic
-from layofflab.pipeline import cache, runlist
+from layofflab.pipeline import cache, plan, runlist
 from layofflab.pipeline.executor import Job, Progress, default_workers, run_jobs
 from layofflab.pipeline.index import Entry, render_index
+from layofflab.pipeline.plan import notebook_title
 
 __all__ = [
     "CHECK_MARKER",
@@ -82,165 +80,6 @@ def notebooks(folder: Path = config.NOTEBOOKS) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def notebook_title(nb: Mapping[str, Any]) -> tuple[str, str]:
-    """Title (first ``#`` heading) and summary (first paragraph after it) of a notebook."""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        paragraphs = [p.strip() for p in source.split("\n\n") if p.strip()]
-        if paragraphs and paragraphs[0].startswith("#"):
-            summary = paragraphs[1].replace("\n", " ") if len(paragraphs) > 1 else ""
-            return paragraphs[0].lstrip("#").strip(), summary
-    return "Untitled", ""
-
-
-def git_commit(root: Path = config.PROJECT_ROOT) -> tuple[str, bool]:
-    """``(short commit, has uncommitted changes)`` of the checkout at ``root``."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "not a git checkout", False
-    return head, bool(status.strip())
-
-
-@dataclass(frozen=True)
-class _Context:
-    report_dir: Path
-    library: str
-    environment: str
-    renderer: str
-    commit: str
-    dirty: bool
-
-
-def _context(report_dir: Path) -> _Context:
-    commit, dirty = git_commit()
-    return _Context(
-        report_dir,
-        cache.library_digest(),
-        cache.environment_digest(),
-        cache.renderer_digest(),
-        commit,
-        dirty,
-    )
-
-
-def _parts(run: runlist.Run, ctx: _Context, record: Mapping[str, Any] | None) -> dict[str, Any]:
-    parts = {
-        "notebook": cache.notebook_digest(run.notebook),
-        "parameters": json.loads(json.dumps(run.parameters, sort_keys=True, default=str)),
-        "library": ctx.library,
-        "environment": ctx.environment,
-        "kernel": config.KERNEL_NAME,
-    }
-    if record is not None:
-        parts["inputs"] = cache.input_state(record.get("loads", []))
-    return parts
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(config.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _spec(run: runlist.Run, ctx: _Context, mode: str) -> dict[str, Any]:
-    nb = json.loads(run.notebook.read_text(encoding="utf-8"))
-    title, summary = notebook_title(nb)
-    if run.parameters:
-        title += " — " + ", ".join(f"{k} = {v}" for k, v in sorted(run.parameters.items()))
-    return {
-        "name": run.name,
-        "notebook": str(run.notebook.resolve()),
-        "notebook_shown": _shown(run.notebook),
-        "parameters": run.parameters,
-        "cell_timeout": run.cell_timeout,
-        "run_timeout": run.run_timeout,
-        "report_dir": str(ctx.report_dir.resolve()),
-        "mode": mode,
-        "origin": run.origin,
-        "parts": _parts(run, ctx, None),
-        "renderer": ctx.renderer,
-        "commit": ctx.commit,
-        "dirty": ctx.dirty,
-        "version": __version__,
-        "title": title,
-        "summary": summary,
-    }
-
-
-def _decide(run: runlist.Run, ctx: _Context, force: bool) -> tuple[str, str]:
-    """``(mode, reason)``: mode is execute, render or reuse."""
-    record = cache.read_record(ctx.report_dir, run.name)
-    if force:
-        return "execute", "--force"
-    if record is None:
-        return "execute", "never built"
-    if record.get("status") != "ok":
-        return "execute", "failed last time"
-    old = record.get("parts", {})
-    differs = cache.changed(old, _parts(run, ctx, record))
-    if differs:
-        return "execute", "changed: " + ", ".join(differs)
-    executed = ctx.report_dir / str(record.get("executed_notebook") or "")
-    if not executed.is_file():
-        return "execute", "executed notebook missing"
-    page = ctx.report_dir / f"{run.name}.html"
-    if record.get("renderer") != ctx.renderer or not page.is_file():
-        return "render", "report builder changed" if page.is_file() else "page missing"
-    return "reuse", "unchanged"
-
-
-def _check_parameters(run: runlist.Run) -> str | None:
-    """The one-line error of a run whose parameters its notebook refuses, else None."""
-    from layofflab.pipeline import params
-
-    try:
-        params.resolve(params.notebook_spec(run.notebook), run.parameters)
-    except LayofflabError as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def _refuse(run: runlist.Run, ctx: _Context, error: str) -> dict[str, Any]:
-    from layofflab.pipeline.render import render_stub
-
-    spec = _spec(run, ctx, "execute")
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    record = {
-        k: spec[k]
-        for k in ("name", "parameters", "origin", "title", "summary", "commit", "dirty", "version")
-    }
-    record.update(
-        notebook=spec["notebook_shown"],
-        status="failed",
-        error=error,
-        started=now,
-        finished=now,
-        duration_s=0.0,
-        key=None,
-    )
-    for kind in ("figures", "tables"):
-        shutil.rmtree(ctx.report_dir / kind / run.name, ignore_errors=True)
-    (ctx.report_dir / "executed" / f"{run.name}.ipynb").unlink(missing_ok=True)
-    render_stub(record, report_dir=ctx.report_dir, note="No kernel was started.")
-    cache.write_record(ctx.report_dir, record)
-    return record
-
-
 def _prune(report_dir: Path, keep: set[str]) -> None:
     """Remove the outputs of run-list runs that are no longer in the run list."""
     for path in sorted((report_dir / cache.RECORD_DIR).glob("*.json")):
@@ -257,13 +96,13 @@ def _prune(report_dir: Path, keep: set[str]) -> None:
 
 
 def _execute(
-    runs: Sequence[runlist.Run], ctx: _Context, *, force: bool, workers: int, progress: Progress
+    runs: Sequence[runlist.Run], ctx: plan.Context, *, force: bool, workers: int, progress: Progress
 ) -> dict[str, tuple[dict[str, Any], str]]:
     """Build ``runs``; ``{name: (record, action)}``."""
     done: dict[str, tuple[dict[str, Any], str]] = {}
     jobs = []
     for run in runs:
-        mode, reason = _decide(run, ctx, force)
+        mode, reason = plan.decide(run, ctx, force)
         if mode == "reuse":
             progress.set(run.name, "cached", reason)
             done[run.name] = (
@@ -271,12 +110,12 @@ def _execute(
                 "reused (unchanged)",
             )
             continue
-        error = _check_parameters(run) if mode == "execute" else None
+        error = plan.check_parameters(run) if mode == "execute" else None
         if error:
-            done[run.name] = (_refuse(run, ctx, error), "refused before any kernel started")
+            done[run.name] = (plan.refuse(run, ctx, error), "refused before any kernel started")
             progress.set(run.name, "failed", error)
             continue
-        jobs.append(Job(run.name, _spec(run, ctx, mode), reason))
+        jobs.append(Job(run.name, plan.job_spec(run, ctx, mode), reason))
     actions = {j.name: ("executed" if j.spec["mode"] == "execute" else "re-rendered") for j in jobs}
     for name, record in run_jobs(
         jobs, report_dir=ctx.report_dir, workers=workers, progress=progress
@@ -287,7 +126,7 @@ def _execute(
 
 
 def _write_index(
-    ctx: _Context, run_list: runlist.RunList, done: Mapping[str, tuple[dict[str, Any], str]]
+    ctx: plan.Context, run_list: runlist.RunList, done: Mapping[str, tuple[dict[str, Any], str]]
 ) -> Path:
     entries = []
     for run in run_list.runs:
@@ -299,7 +138,7 @@ def _write_index(
         if record is None:
             record = {
                 "name": run.name,
-                "notebook": _shown(run.notebook),
+                "notebook": plan.shown(run.notebook),
                 "status": "failed",
                 "error": "never built (not selected)",
                 "parameters": run.parameters,
@@ -308,7 +147,7 @@ def _write_index(
             entries.append(Entry(record, "not selected"))
             continue
         stale = record.get("status") == "ok" and bool(
-            cache.changed(record.get("parts", {}), _parts(run, ctx, record))
+            cache.changed(record.get("parts", {}), plan.parts(run, ctx, record))
         )
         entries.append(Entry(record, "not selected (--only)", stale=stale))
     listed = set(run_list.names())
@@ -359,7 +198,7 @@ def build_reports(
     selected = [_with_timeouts(r, cell_timeout, run_timeout) for r in selected]
     report_dir = Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
-    ctx = _context(report_dir)
+    ctx = plan.context(report_dir)
     progress = progress or Progress([r.name for r in selected])
     done = _execute(
         selected, ctx, force=force, workers=jobs or default_workers(), progress=progress
@@ -418,7 +257,7 @@ def run_notebook(
         origin,
     )
     report_dir.mkdir(parents=True, exist_ok=True)
-    ctx = _context(report_dir)
+    ctx = plan.context(report_dir)
     progress = progress or Progress([name])
     done = _execute([run], ctx, force=force, workers=1, progress=progress)
     if listed is not None:
