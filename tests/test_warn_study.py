@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from layofflab.errors import LookupMissError
+from layofflab.errors import InvalidArgumentError, LookupMissError
 from layofflab.sources.job_families import read as read_family_counts
 from layofflab.studies.warn import WarnOptions, run_warn
 
@@ -72,3 +72,39 @@ def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_da
         shipped.families.filter(pl.col("notice_date") == dt.date(2025, 10, 28))["employees"].sum()
         == 2201
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            WarnOptions(company_id="MSFT"),
+            "company_id='MSFT': expected a firm with WARN notices in the data: AMZN",
+        ),
+        (
+            WarnOptions(start="2024-01-01", end="2024-03-31"),
+            "start..end='2024-01-01..2024-03-31': expected a window holding a notice of AMZN, "
+            "whose notices are dated 2025-10-01, 2025-10-28, 2025-12-13",
+        ),
+    ],
+)
+def test_a_firm_or_window_without_notices_names_what_exists(options, message):
+    with pytest.raises(InvalidArgumentError) as info:
+        run_warn(options)
+    assert str(info.value) == message
+
+
+def test_job_titles_of_another_firms_notices_are_refused(tmp_path):
+    other = tmp_path / "fam.csv"
+    other.write_text(
+        "state,employer,notice_date,job_family,employees,source_url\n"
+        "CA,Globex,2025-11-03,Software engineering,40,https://e.x\n"
+    )
+    with pytest.raises(InvalidArgumentError, match=r"found notices CA 2025-11-03") as info:
+        run_warn(WarnOptions(families_path=str(other)))
+    assert "a notice of AMZN (state and date among NJ 2025-10-01, NY 2025-10-28" in str(info.value)
+
+
+def test_bad_dates_are_refused_when_the_options_are_built():
+    with pytest.raises(InvalidArgumentError, match="start='2025-13-01'"):
+        WarnOptions(start="2025-13-01")

@@ -90,7 +90,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         counts[word] = counts.get(word, 0) + 1
     done = ", ".join(f"{n} {word}" for word, n in counts.items())
     failed = f", {len(result.failed)} failed" if result.failed else ""
-    print(f"{_shown(result.index)}: {len(result.outcomes)} runs ({done}){failed}")
+    n = len(result.outcomes)
+    print(f"{_shown(result.index)}: {n} run{'s' if n != 1 else ''} ({done}){failed}")
     return _failures(result.outcomes, "report")
 
 

@@ -66,7 +66,9 @@ class Progress:
     def set(self, name: str, status: str, note: str = "") -> None:
         """Move run ``name`` to ``status`` (queued, running, done, failed, cached)."""
         with self._lock:
-            entry = self.state[name]
+            entry = self.state.setdefault(
+                name, {"status": "queued", "start": None, "end": None, "note": ""}
+            )
             now = time.monotonic()
             if status == "running":
                 entry["start"] = now
@@ -80,6 +82,7 @@ class Progress:
                     f"{'  ' + self.elapsed(entry) if entry['start'] else ''}"
                     f"{'  ' + note if note else ''}",
                     markup=False,
+                    soft_wrap=True,
                 )
 
     @staticmethod
@@ -144,6 +147,16 @@ def _fail(
 
 
 def _run_one(job: Job, report_dir: Path, progress: Progress) -> dict[str, Any]:
+    started = time.monotonic()
+    try:
+        return _run_worker(job, report_dir, progress)
+    except Exception as exc:  # the builder's own failure ends this run only, visibly
+        record = _fail(report_dir, job.spec, "", f"{type(exc).__name__}: {exc}", started)
+        progress.set(job.name, "failed", record["error"])
+        return record
+
+
+def _run_worker(job: Job, report_dir: Path, progress: Progress) -> dict[str, Any]:
     job_id = uuid.uuid4().hex
     spec = {**job.spec, "job_id": job_id}
     runs = report_dir / cache.RECORD_DIR

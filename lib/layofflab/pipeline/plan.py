@@ -163,7 +163,7 @@ def check_parameters(run: runlist.Run) -> str | None:
     from layofflab.pipeline import params
 
     try:
-        params.resolve(params.notebookjob_spec(run.notebook), run.parameters)
+        params.resolve(params.notebook_spec(run.notebook), run.parameters)
     except LayofflabError as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
