@@ -25,6 +25,7 @@ from layofflab import config
 
 __all__ = [
     "CSP",
+    "NO_ICON",
     "PAGE_CSS",
     "banner_html",
     "figure_html",
@@ -43,6 +44,9 @@ CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
     "font-src 'self' data:; base-uri 'none'; form-action 'none'"
 )
+
+#: A page names its (empty) icon, so a browser does not ask the server for /favicon.ico.
+NO_ICON = '<link rel="icon" href="data:,">'
 
 PAGE_CSS = """
 :root { --lf-ink: #1f2328; --lf-muted: #59636e; --lf-line: #d0d7de; --lf-bad: #b42318; }
@@ -242,6 +246,6 @@ def simple_page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f"{NO_ICON}\n<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )

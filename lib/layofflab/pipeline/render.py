@@ -221,6 +221,7 @@ def render_run(
     resources = {
         "layofflab": {
             "csp": page.CSP,
+            "icon": page.NO_ICON,
             "css": page.PAGE_CSS + table_css(),
             "header": page.header_html(record),
             "banner": page.banner_html(record, anchor=anchor),
