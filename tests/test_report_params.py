@@ -242,3 +242,15 @@ def test_report_refuses_a_run_list_parameter_before_any_kernel(tmp_path):
     assert not (reports / "executed").exists()
     index = (reports / "index.html").read_text()
     assert "1 failed" in index and "expected a parameter of 01_layoffs_overview" in index
+
+
+def test_side_by_side_runs_share_the_cores_between_their_thread_pools(monkeypatch):
+    from layofflab.pipeline import executor
+
+    for name in executor.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(executor, "default_workers", lambda: 4)
+    assert {executor.worker_environment(2)[n] for n in executor.THREAD_VARIABLES} == {"2"}
+    assert not set(executor.THREAD_VARIABLES) & set(executor.worker_environment(1))
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert executor.worker_environment(4)["OMP_NUM_THREADS"] == "3"

@@ -30,8 +30,9 @@ True
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -88,9 +89,17 @@ def renderer_digest(package_dir: Path = config.PACKAGE_DIR) -> str:
 
 
 def environment_digest() -> str:
-    """SHA-256 of the installed distributions' names and versions."""
-    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    """SHA-256 of the installed distributions: the ``*.dist-info`` folders on ``sys.path``.
+
+    Their names carry each distribution's name and version (reading every METADATA
+    file instead takes a quarter of a second).
+    """
+    names = set()
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        if folder.is_dir():
+            names.update(p.name for p in os.scandir(folder) if p.name.endswith(".dist-info"))
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
 
 
 def notebook_digest(path: Path) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from layofflab.pipeline import cache
 
-__all__ = ["GRACE_S", "Job", "Progress", "default_workers", "run_jobs"]
+__all__ = ["GRACE_S", "Job", "Progress", "default_workers", "run_jobs", "worker_environment"]
 
 #: Seconds a worker may run past its run's timeout (start-up, rendering) before it is killed.
 GRACE_S = 120.0
@@ -39,6 +39,27 @@ class Job:
     name: str
     spec: Mapping[str, Any]
     reason: str
+
+
+#: Thread-pool sizes a worker's kernel inherits (numpy's BLAS, polars, numba).
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "POLARS_MAX_THREADS",
+    "NUMBA_NUM_THREADS",
+)
+
+
+def worker_environment(workers: int) -> dict[str, str]:
+    """The environment of a worker: with N runs at a time, each run's thread pools get
+    cores ÷ N threads (unless set already), so side-by-side runs do not oversubscribe."""
+    env = dict(os.environ)
+    threads = str(max(1, default_workers() // max(1, workers)))
+    if workers > 1:
+        for name in THREAD_VARIABLES:
+            env.setdefault(name, threads)
+    return env
 
 
 def default_workers() -> int:
@@ -146,17 +167,19 @@ def _fail(
     return record
 
 
-def _run_one(job: Job, report_dir: Path, progress: Progress) -> dict[str, Any]:
+def _run_one(job: Job, report_dir: Path, progress: Progress, env: dict[str, str]) -> dict[str, Any]:
     started = time.monotonic()
     try:
-        return _run_worker(job, report_dir, progress)
+        return _run_worker(job, report_dir, progress, env)
     except Exception as exc:  # the builder's own failure ends this run only, visibly
         record = _fail(report_dir, job.spec, "", f"{type(exc).__name__}: {exc}", started)
         progress.set(job.name, "failed", record["error"])
         return record
 
 
-def _run_worker(job: Job, report_dir: Path, progress: Progress) -> dict[str, Any]:
+def _run_worker(
+    job: Job, report_dir: Path, progress: Progress, env: dict[str, str]
+) -> dict[str, Any]:
     job_id = uuid.uuid4().hex
     spec = {**job.spec, "job_id": job_id}
     runs = report_dir / cache.RECORD_DIR
@@ -174,6 +197,7 @@ def _run_worker(job: Job, report_dir: Path, progress: Progress) -> dict[str, Any
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=env,
         )
         try:
             proc.wait(timeout=limit)
@@ -205,7 +229,8 @@ def run_jobs(
     from rich.live import Live
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {job.name: pool.submit(_run_one, job, report_dir, progress) for job in jobs}
+        env = worker_environment(min(workers, len(jobs)))
+        futures = {job.name: pool.submit(_run_one, job, report_dir, progress, env) for job in jobs}
         if progress.live:
             with Live(
                 get_renderable=progress.table, console=progress.console, refresh_per_second=4
