@@ -234,3 +234,24 @@ def test_git_filter_keeps_only_checked_outputs_in_commits(tmp_path):
     assert "saved output" not in json.dumps(staged)
     kept = [c for c in staged.cells if "keep_output" in c.metadata.get("tags", [])]
     assert [c.outputs for c in kept] == [c.outputs for c in checked] and kept[0].outputs
+
+
+def test_make_report_reruns_the_builder_when_any_input_of_the_report_changes():
+    proc = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--eval",
+            "print-report-inputs: ; @echo $(REPORT_INPUTS)",
+            "print-report-inputs",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        check=True,
+    )
+    inputs = set(proc.stdout.split())
+    assert {"notebooks/runs.toml", "pyproject.toml", "lib/layofflab/tables.py"} <= inputs
+    assert {f"notebooks/{p.name}" for p in notebooks()} <= inputs
+    assert {f"data/raw/{p.name}" for p in config.DATA_RAW.iterdir() if p.is_file()} <= inputs
+    assert not [i for i in inputs if "__pycache__" in i]
