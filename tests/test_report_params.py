@@ -35,7 +35,7 @@ def test_shipped_run_list_names_every_notebook_with_distinct_names():
     assert {r.notebook.name for r in runs.runs} == {p.name for p in NOTEBOOKS}
     assert len(set(runs.names())) == len(runs.runs)
     grid = [r for r in runs.runs if r.notebook.stem == "02_ai_capex_and_layoffs"]
-    assert [r.parameters for r in grid] == [{"verified_only": False}, {"verified_only": True}]
+    assert [r.parameters for r in grid] == [{"controls": False}, {"controls": True}]
     assert (
         runs.settings.cell_timeout > 0 and runs.settings.run_timeout >= runs.settings.cell_timeout
     )
@@ -101,8 +101,8 @@ def test_a_bad_run_list_is_one_line_naming_file_entry_and_value(text, message):
 def test_select_takes_run_names_or_notebook_stems():
     rl = runlist.read_run_list()
     assert [r.name for r in runlist.select(rl, ["02_ai_capex_and_layoffs"])] == [
-        "02_ai_capex_and_layoffs--verified_only-false",
-        "02_ai_capex_and_layoffs--verified_only-true",
+        "02_ai_capex_and_layoffs--controls-false",
+        "02_ai_capex_and_layoffs--controls-true",
     ]
     with pytest.raises(InvalidArgumentError, match="only='nope'"):
         runlist.select(rl, ["nope"])
@@ -141,20 +141,23 @@ def test_text_values_are_typed_by_the_dataclass():
     )
     assert out == {"company_id": "AMZN", "warn_paths": ["a.csv", "b b.csv"], "job_title_paths": []}
     capex = params.notebook_spec(config.NOTEBOOKS / "02_ai_capex_and_layoffs.ipynb")
-    out = params.resolve(capex, {"verified_only": "yes", "lags": "1"}, from_text=True)
-    assert out == {"verified_only": True, "lags": 1}
+    out = params.resolve(
+        capex, {"controls": "yes", "lags": "1", "honest_m": "0,1.5"}, from_text=True
+    )
+    assert out == {"controls": True, "lags": 1, "honest_m": [0.0, 1.5]}
 
 
 @pytest.mark.parametrize(
     ("values", "from_text", "message"),
     [
-        ({"verified_only": "maybe"}, True, "verified_only='maybe': expected true or false"),
-        ({"verified_only": 1}, False, "verified_only=1: expected true or false"),
+        ({"controls": "maybe"}, True, "controls='maybe': expected true or false"),
+        ({"controls": 1}, False, "controls=1: expected true or false"),
         ({"lags": "1.5"}, True, "lags='1.5': expected an integer"),
         ({"lags": True}, False, "lags=True: expected an integer"),
-        ({"lags": 9}, False, "lags=9: expected an integer from 0 to 4"),
-        ({"start": "2022-13-01"}, True, "start='2022-13-01': expected an ISO date"),
-        ({"start": 20220101}, False, "start=20220101: expected a string"),
+        ({"lags": 9}, False, "lags=9: expected an integer ≥ 1 and ≤ 4"),
+        ({"spike_k": "high"}, True, "spike_k='high': expected a number"),
+        ({"event_outcome": 3}, False, "event_outcome=3: expected a string"),
+        ({"outcomes": "jobs"}, True, "outcomes='jobs': expected one of 'workers_cut'"),
         ({"lag": 1}, False, "lag=1: expected a parameter of 02_ai_capex_and_layoffs: one of"),
     ],
 )

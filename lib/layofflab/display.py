@@ -2,15 +2,16 @@
 
 :func:`show_table` formats every value once — integers and floats with thousands
 separators, floats with as many decimals as they carry (at most four unless
-``decimals`` says otherwise), dates in ISO form, a missing number or date as ``–``
+``decimals`` says otherwise), dates in ISO form, a missing number or date as ``—``
 with a note saying so, a missing text as blank — and shows every row, or the first ``max_rows`` with a line saying
 "first N of M rows". In a Jupyter kernel it displays one bundle:
 
 * ``text/html`` — the table rendered by great-tables (data HTML-escaped), without its
   stylesheet (:func:`table_css` gives it; report pages include it once);
 * ``text/plain`` — the same cells as aligned text;
-* ``application/vnd.layofflab.table+json`` — every row as CSV and the shown rows as
-  LaTeX (booktabs), which the report builder saves under ``reports/tables/<run>/``.
+* in a report run (:func:`export_tables`), ``application/vnd.layofflab.table+json`` —
+  every row as CSV and the shown rows as LaTeX, which the report builder saves under
+  ``reports/tables/<run>/``.
 
 Outside a kernel it prints the text.
 
@@ -26,7 +27,7 @@ x
 2
 first 2 of 3 rows
 >>> format_cells(pl.DataFrame({"v": [1234.5, None]})).rows()
-[('1,234.5',), ('–',)]
+[('1,234.5',), ('—',)]
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["MIMETYPE", "format_cells", "show_table", "table_bundle", "table_css"]
+__all__ = ["MIMETYPE", "export_tables", "format_cells", "show_table", "table_bundle", "table_css"]
 
 #: The display mimetype carrying a table's CSV and LaTeX for the report builder.
 MIMETYPE = "application/vnd.layofflab.table+json"
 #: How a missing value (null or NaN) is shown.
-MISSING = "–"
+MISSING = "—"
 _MAX_DECIMALS = 4
 
 
@@ -104,7 +105,7 @@ def _text(cells: pl.DataFrame, footer: list[str]) -> str:
 
 
 def _footer(df: pl.DataFrame, cells: pl.DataFrame, note: str | None) -> list[str]:
-    """Lines under a table: rows left out, the author's note, what ``–`` means."""
+    """Lines under a table: rows left out, the author's note, what ``—`` means."""
     footer = []
     if df.height > cells.height:
         footer.append(f"first {cells.height:,} of {df.height:,} rows")
@@ -124,23 +125,41 @@ def _csv(df: pl.DataFrame) -> str:
     return flat.write_csv()
 
 
+_EXPORT = {"tables": False}
+
+
+def export_tables(on: bool = True) -> None:
+    """Make :func:`show_table` add :data:`MIMETYPE` (CSV and LaTeX) to what it displays.
+
+    The report builder's kernel set-up turns it on; a notebook saved elsewhere (and the
+    checked outputs nbval compares) carries only the text and the HTML.
+    """
+    _EXPORT["tables"] = bool(on)
+
+
 def table_bundle(
     df: pl.DataFrame,
     *,
-    max_rows: int = 50,
+    max_rows: int = 200,
     title: str | None = None,
     note: str | None = None,
     decimals: int | None = None,
+    export: bool | None = None,
 ) -> dict[str, Any]:
-    """The display bundle of :func:`show_table`: ``text/plain``, ``text/html`` and
-    :data:`MIMETYPE` (CSV of every row, LaTeX of the shown rows)."""
+    """The display bundle of :func:`show_table`: ``text/plain``, ``text/html`` and, when
+    ``export`` (default: :func:`export_tables`'s setting), :data:`MIMETYPE` (CSV of every
+    row, LaTeX of the shown rows)."""
     from great_tables import GT
 
     shown = df.head(max_rows)
     cells = format_cells(shown, decimals=decimals)
     footer = _footer(df, cells, note)
-    csv = _csv(df)
-    table_id = "lf-table-" + hashlib.sha1(csv.encode(), usedforsecurity=False).hexdigest()[:10]
+    text = _text(cells, footer)
+    shown_text = text + (title or "")
+    # The id follows what a reader sees, so last-digit noise in the data does not change it.
+    table_id = (
+        "lf-table-" + hashlib.sha1(shown_text.encode(), usedforsecurity=False).hexdigest()[:10]
+    )
     gt = GT(cells, id=table_id)
     if title:
         gt = gt.tab_header(title=title)
@@ -149,20 +168,22 @@ def table_bundle(
         gt = gt.cols_align("right", columns=numeric)
     for line in footer:
         gt = gt.tab_source_note(line)
-    text = _text(cells, footer)
     html = re.sub(r"<style>.*?</style>", "", gt.as_raw_html(), count=1, flags=re.S).strip()
     html = re.sub(
         r'^<div id="[^"]*" style="[^"]*">', f'<div class="lf-table" id="{table_id}">', html
     )
-    meta = {
+    bundle: dict[str, Any] = {"text/plain": text, "text/html": html}
+    if not (_EXPORT["tables"] if export is None else export):
+        return bundle
+    bundle[MIMETYPE] = {
         "title": title or "",
         "rows": df.height,
         "shown": shown.height,
         "columns": df.columns,
-        "csv": csv,
+        "csv": _csv(df),
         "latex": gt.as_latex(),
     }
-    return {"text/plain": text, "text/html": html, MIMETYPE: meta}
+    return bundle
 
 
 def table_css() -> str:
@@ -190,7 +211,7 @@ def _in_kernel() -> bool:
 def show_table(
     df: pl.DataFrame,
     *,
-    max_rows: int = 50,
+    max_rows: int = 200,
     title: str | None = None,
     note: str | None = None,
     decimals: int | None = None,

@@ -7,8 +7,8 @@
 * shows a polars DataFrame that ends a cell through :func:`layofflab.display.show_table`
   (an HTML table with every row or a stated "first N of M", saved as CSV and LaTeX);
 * sends warnings to the run log instead of the page;
-* records every table the notebook reads through :func:`layofflab.tables.load` (name
-  and files), so the builder knows the run's inputs and can skip the run while they,
+* records every table the notebook reads through :func:`layofflab.tables.load` or
+  :func:`layofflab.tables.load_panel` (name and files), so the builder knows the run's inputs and can skip the run while they,
   the notebook, its parameters and the library are unchanged.
 
 The log is a JSON-lines file named by the ``LAYOFFLAB_RUN_LOG`` environment variable the
@@ -106,7 +106,14 @@ def _processed() -> Path:
 
 
 def _record_loads(module: Any) -> None:
-    original = module.load
+    """Wrap ``module.load`` and ``module.load_panel`` (derived tables) to log what they read."""
+    for attr in ("load", "load_panel"):
+        if hasattr(module, attr):
+            _record(module, attr)
+
+
+def _record(module: Any, attr: str) -> None:
+    original = getattr(module, attr)
     if getattr(original, "_layofflab_recorded", False):
         return
     signature = inspect.signature(original)
@@ -119,7 +126,7 @@ def _record_loads(module: Any) -> None:
         _log(
             {
                 "event": "load",
-                "table": given.get("name"),
+                "table": given.get("name", "panel"),
                 "paths": [str(Path(p).resolve()) for p in given.get("paths") or ()],
                 "processed_dir": str(Path(given.get("processed_dir") or _processed()).resolve()),
                 "cell": _cell(),
@@ -128,7 +135,7 @@ def _record_loads(module: Any) -> None:
         return original(*args, **kwargs)
 
     load._layofflab_recorded = True  # type: ignore[attr-defined]
-    module.load = load
+    setattr(module, attr, load)
 
 
 def setup(*, dpi: int = 200) -> None:
@@ -140,7 +147,7 @@ def setup(*, dpi: int = 200) -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     from layofflab import tables
-    from layofflab.display import show_table
+    from layofflab.display import export_tables, show_table
 
     shell = get_ipython()
     if shell is None:
@@ -151,5 +158,6 @@ def setup(*, dpi: int = 200) -> None:
     formatters = shell.display_formatter.formatters
     formatters["text/plain"].for_type(Figure, lambda fig, p, cycle: p.text(describe_figure(fig)))
     shell.display_formatter.ipython_display_formatter.for_type(pl.DataFrame, show_table)
+    export_tables(True)
     warnings.showwarning = _record_warning
     _record_loads(tables)

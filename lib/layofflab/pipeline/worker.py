@@ -63,7 +63,8 @@ def describe_inputs(loads: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 files.append({"path": str(table), "sha256": sha256_file(table)})
             stamp = processed / f"{load['table']}.build.json"
             if stamp.is_file():
-                raw = json.loads(stamp.read_text(encoding="utf-8")).get("inputs", {})
+                built = json.loads(stamp.read_text(encoding="utf-8"))
+                raw = built.get("inputs") or built.get("depends") or {}
         ident = json.dumps([load["table"], sorted(f["path"] for f in files)])
         out[ident] = {"table": load["table"], "files": files, "raw": raw}
     return [out[k] for k in sorted(out)]
