@@ -251,7 +251,7 @@ def test_make_report_reruns_the_builder_when_any_input_of_the_report_changes():
         check=True,
     )
     inputs = set(proc.stdout.split())
-    assert {"notebooks/runs.toml", "pyproject.toml", "lib/layofflab/tables.py"} <= inputs
+    assert {"notebooks/runs.toml", "pyproject.toml", "lib/layofflab/config.py"} <= inputs
     assert {f"notebooks/{p.name}" for p in notebooks()} <= inputs
     assert {f"data/raw/{p.name}" for p in config.DATA_RAW.iterdir() if p.is_file()} <= inputs
     assert not [i for i in inputs if "__pycache__" in i]
