@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -74,24 +75,23 @@ def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_da
     )
 
 
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        (
-            WarnOptions(company_id="MSFT"),
-            "company_id='MSFT': expected a firm with WARN notices in the data: AMZN",
-        ),
-        (
-            WarnOptions(start="2024-01-01", end="2024-03-31"),
-            "start..end='2024-01-01..2024-03-31': expected a window holding a notice of AMZN, "
-            "whose notices are dated 2025-10-01, 2025-10-28, 2025-12-13",
-        ),
-    ],
-)
-def test_a_firm_or_window_without_notices_names_what_exists(options, message):
+def test_a_firm_without_notices_is_refused_naming_the_firms_that_have_some():
     with pytest.raises(InvalidArgumentError) as info:
-        run_warn(options)
-    assert str(info.value) == message
+        run_warn(WarnOptions(company_id="ZZZZ"))
+    message = str(info.value)
+    assert message.startswith("company_id='ZZZZ': expected a firm with WARN notices in the data: ")
+    assert "AMZN" in message and "\n" not in message
+
+
+def test_a_window_without_notices_is_refused_naming_the_firms_notice_dates():
+    with pytest.raises(InvalidArgumentError) as info:
+        run_warn(WarnOptions(start="1990-01-01", end="1990-03-31"))
+    message = str(info.value)
+    assert message.startswith(
+        "start..end='1990-01-01..1990-03-31': expected a window holding a notice of AMZN, "
+        "whose notices are dated "
+    )
+    assert re.search(r"whose notices are dated \d{4}-\d{2}-\d{2}", message)
 
 
 def test_job_titles_of_another_firms_notices_are_refused(tmp_path):
@@ -102,7 +102,8 @@ def test_job_titles_of_another_firms_notices_are_refused(tmp_path):
     )
     with pytest.raises(InvalidArgumentError, match=r"found notices CA 2025-11-03") as info:
         run_warn(WarnOptions(families_path=str(other)))
-    assert "a notice of AMZN (state and date among NJ 2025-10-01, NY 2025-10-28" in str(info.value)
+    assert "a notice of AMZN (state and date among " in str(info.value)
+    assert "WA 2025-10-28" in str(info.value)
 
 
 def test_bad_dates_are_refused_when_the_options_are_built():

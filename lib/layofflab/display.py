@@ -33,7 +33,7 @@ first 2 of 3 rows
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import itertools
 import json
 import math
 import re
@@ -126,6 +126,7 @@ def _csv(df: pl.DataFrame) -> str:
 
 
 _EXPORT = {"tables": False}
+_TABLE_NUMBERS = itertools.count(1)
 
 
 def export_tables(on: bool = True) -> None:
@@ -155,11 +156,9 @@ def table_bundle(
     cells = format_cells(shown, decimals=decimals)
     footer = _footer(df, cells, note)
     text = _text(cells, footer)
-    shown_text = text + (title or "")
-    # The id follows what a reader sees, so last-digit noise in the data does not change it.
-    table_id = (
-        "lf-table-" + hashlib.sha1(shown_text.encode(), usedforsecurity=False).hexdigest()[:10]
-    )
+    # Numbered in display order: the same notebook run gives the same ids (a hash of the
+    # data would follow noise in digits no reader sees).
+    table_id = f"lf-table-{next(_TABLE_NUMBERS)}"
     gt = GT(cells, id=table_id)
     if title:
         gt = gt.tab_header(title=title)
