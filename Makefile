@@ -55,7 +55,7 @@ manifest: setup ## Rewrite data/raw/MANIFEST after a deliberate change to a raw 
 # builder, e.g. make report REPORT_ARGS="--only 01_layoffs_overview -j 1" (or "--force").
 REPORT_ARGS ?=
 REPORT_STAMP := reports/runs/.complete
-REPORT_INPUTS = $(shell find notebooks lib data/raw -type f ! -path '*/__pycache__/*' ! -name '*.pyc') pyproject.toml $(STAMP)
+REPORT_INPUTS = $(shell find notebooks lib data/raw -type f ! -path '*/__pycache__/*' ! -name '*.pyc') pyproject.toml requirements.lock
 report: setup ## Build data/processed, then every run of notebooks/runs.toml (unchanged runs reused) and reports/index.html
 	@if [ -n "$(REPORT_ARGS)" ]; then $(BIN)/layofflab report $(REPORT_ARGS); \
 	elif $(MAKE) -s -q $(REPORT_STAMP); then echo "report: nothing changed since the last complete build (reports/index.html)"; \

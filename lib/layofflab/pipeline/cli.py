@@ -75,8 +75,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from layofflab.pipeline.report import build_reports
 
     result = build_reports(
-        runs=Path(args.runs),
-        report_dir=Path(args.reports),
+        runs=Path(args.runs) if args.runs else None,
+        report_dir=Path(args.reports) if args.reports else None,
         only=args.only,
         force=args.force,
         jobs=args.jobs,
@@ -124,7 +124,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     outcome = run_notebook(
         spec.path,
         typed,
-        report_dir=Path(args.reports),
+        report_dir=Path(args.reports) if args.reports else None,
         force=args.force,
         cell_timeout=args.cell_timeout,
         run_timeout=args.run_timeout,
@@ -187,12 +187,10 @@ def _timeouts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cell-timeout", type=float, metavar="S", help="seconds one cell may take")
     p.add_argument("--run-timeout", type=float, metavar="S", help="seconds one run may take")
     p.add_argument("--force", action="store_true", help="execute even when nothing changed")
-    p.add_argument("--reports", default=str(config.REPORTS), metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--reports", metavar="DIR", help=argparse.SUPPRESS)
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
-    from layofflab.pipeline.runlist import RUN_LIST
-
     p.add_argument(
         "--only",
         nargs="+",
@@ -203,7 +201,6 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="runs at a time (default: cores)")
     p.add_argument(
         "--runs",
-        default=str(RUN_LIST),
         metavar="FILE",
         help="the run list (default: notebooks/runs.toml)",
     )

@@ -54,7 +54,10 @@ THREAD_VARIABLES = (
 def worker_environment(workers: int) -> dict[str, str]:
     """The environment of a worker: with N runs at a time, each run's thread pools get
     cores ÷ N threads (unless set already), so side-by-side runs do not oversubscribe."""
+    from layofflab import config
+
     env = dict(os.environ)
+    env.setdefault(config.PROJECT_ENV, str(config.PROJECT_ROOT))  # the project this build is of
     threads = str(max(1, default_workers() // max(1, workers)))
     if workers > 1:
         for name in THREAD_VARIABLES:

@@ -49,8 +49,9 @@ def notebook_title(nb: Mapping[str, Any]) -> tuple[str, str]:
     return "Untitled", ""
 
 
-def git_commit(root: Path = config.PROJECT_ROOT) -> tuple[str, bool]:
-    """``(short commit, has uncommitted changes)`` of the checkout at ``root``."""
+def git_commit(root: Path | None = None) -> tuple[str, bool]:
+    """``(short commit, has uncommitted changes)`` of the checkout at ``root`` (the project)."""
+    root = root if root is not None else config.PROJECT_ROOT
     try:
         head = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],

@@ -75,8 +75,9 @@ class BuildResult:
         return [o for o in self.outcomes if o.status != "ok"]
 
 
-def notebooks(folder: Path = config.NOTEBOOKS) -> list[Path]:
-    """Every ``*.ipynb`` in ``folder`` (not checkpoints), sorted by name."""
+def notebooks(folder: Path | None = None) -> list[Path]:
+    """Every ``*.ipynb`` in ``folder`` (default: the project's notebooks), sorted by name."""
+    folder = folder if folder is not None else config.NOTEBOOKS
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
@@ -165,8 +166,8 @@ def _write_index(
 
 def build_reports(
     *,
-    runs: Path | runlist.RunList = runlist.RUN_LIST,
-    report_dir: Path = config.REPORTS,
+    runs: Path | runlist.RunList | None = None,
+    report_dir: Path | None = None,
     only: Sequence[str] = (),
     force: bool = False,
     jobs: int | None = None,
@@ -194,6 +195,7 @@ def build_reports(
 
         build()
     run_list = runs if isinstance(runs, runlist.RunList) else runlist.read_run_list(runs)
+    report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
     selected = runlist.select(run_list, list(only))
     selected = [_with_timeouts(r, cell_timeout, run_timeout) for r in selected]
     report_dir = Path(report_dir)
@@ -232,8 +234,8 @@ def run_notebook(
     notebook: Path,
     parameters: Mapping[str, Any],
     *,
-    report_dir: Path = config.REPORTS,
-    run_list: Path = runlist.RUN_LIST,
+    report_dir: Path | None = None,
+    run_list: Path | None = None,
     force: bool = False,
     cell_timeout: float | None = None,
     run_timeout: float | None = None,
@@ -245,6 +247,8 @@ def run_notebook(
     one-off runs (a run of the run list with the same name is that run).
     """
     name = runlist.run_name(notebook.stem, parameters)
+    report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
+    run_list = Path(run_list) if run_list is not None else runlist.run_list_path()
     listed = runlist.read_run_list(run_list) if Path(run_list).is_file() else None
     origin = "run list" if listed and name in listed.names() else "layofflab run"
     settings = listed.settings if listed else runlist.Settings()

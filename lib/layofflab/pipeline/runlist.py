@@ -54,18 +54,25 @@ from layofflab import config
 from layofflab.errors import InputFileError, InvalidArgumentError
 
 __all__ = [
-    "RUN_LIST",
+    "RUN_LIST_NAME",
     "Run",
     "RunList",
     "Settings",
     "parse_run_list",
     "read_run_list",
+    "run_list_path",
     "run_name",
     "select",
 ]
 
-#: The shipped run list (what ``make report`` builds).
-RUN_LIST: Path = config.NOTEBOOKS / "runs.toml"
+#: The run list's file name, in the project's ``notebooks/`` (what ``make report`` builds).
+RUN_LIST_NAME = "runs.toml"
+
+
+def run_list_path() -> Path:
+    """The project's run list, ``notebooks/runs.toml``."""
+    return config.NOTEBOOKS / RUN_LIST_NAME
+
 
 _RUN_KEYS = {"notebook", "parameters", "grid", "cell_timeout", "run_timeout"}
 _SETTING_KEYS = {"cell_timeout", "run_timeout"}
@@ -175,10 +182,11 @@ def _expand(entry: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
 
 
 def parse_run_list(
-    text: str, *, source: str | Path, notebook_dir: Path = config.NOTEBOOKS
+    text: str, *, source: str | Path, notebook_dir: Path | None = None
 ) -> tuple[Run, ...]:
     """The runs of a run-list document (see the module docstring for the format)."""
-    return _parse(text, source=str(source), notebook_dir=notebook_dir)[0]
+    folder = notebook_dir if notebook_dir is not None else config.NOTEBOOKS
+    return _parse(text, source=str(source), notebook_dir=folder)[0]
 
 
 def _parse(text: str, *, source: str, notebook_dir: Path) -> tuple[tuple[Run, ...], Settings]:
@@ -214,9 +222,10 @@ def _parse(text: str, *, source: str, notebook_dir: Path) -> tuple[tuple[Run, ..
     return tuple(runs), settings
 
 
-def read_run_list(path: Path = RUN_LIST, *, notebook_dir: Path | None = None) -> RunList:
-    """Read and check a run-list file (notebooks resolved beside it unless ``notebook_dir``)."""
-    path = Path(path)
+def read_run_list(path: Path | None = None, *, notebook_dir: Path | None = None) -> RunList:
+    """Read and check a run-list file (default: the project's); notebooks resolved beside it
+    unless ``notebook_dir``."""
+    path = Path(path) if path is not None else run_list_path()
     if not path.is_file():
         raise InputFileError(path, "a run list (TOML)", found="no such file")
     runs, settings = _parse(
