@@ -34,8 +34,8 @@ def test_shipped_run_list_names_every_notebook_with_distinct_names():
     runs = runlist.read_run_list()
     assert {r.notebook.name for r in runs.runs} == {p.name for p in NOTEBOOKS}
     assert len(set(runs.names())) == len(runs.runs)
-    grid = [r for r in runs.runs if r.notebook.stem == "02_ai_capex_and_layoffs"]
-    assert [r.parameters for r in grid] == [{"controls": False}, {"controls": True}]
+    grid = [r for r in runs.runs if r.notebook.stem == "03_warn_which_jobs"]
+    assert [r.parameters for r in grid] == [{"company_id": "AMZN"}]
     assert (
         runs.settings.cell_timeout > 0 and runs.settings.run_timeout >= runs.settings.cell_timeout
     )
@@ -100,10 +100,10 @@ def test_a_bad_run_list_is_one_line_naming_file_entry_and_value(text, message):
 
 def test_select_takes_run_names_or_notebook_stems():
     rl = runlist.read_run_list()
-    assert [r.name for r in runlist.select(rl, ["02_ai_capex_and_layoffs"])] == [
-        "02_ai_capex_and_layoffs--controls-false",
-        "02_ai_capex_and_layoffs--controls-true",
+    assert [r.name for r in runlist.select(rl, ["03_warn_which_jobs"])] == [
+        "03_warn_which_jobs--company_id-amzn"
     ]
+    assert [r.name for r in runlist.select(rl, ["01_layoffs_overview"])] == ["01_layoffs_overview"]
     with pytest.raises(InvalidArgumentError, match="only='nope'"):
         runlist.select(rl, ["nope"])
 

@@ -142,8 +142,18 @@ def _from_text(text: str, tp: Any, name: str) -> Any:
     if origin in (typing.Union, types.UnionType):
         if text.lower() in ("none", "null", "") and type(None) in typing.get_args(tp):
             return None
-        tp = next(a for a in typing.get_args(tp) if a is not type(None))
-        return _from_text(text, tp, name)
+        members = [a for a in typing.get_args(tp) if a is not type(None)]
+        if text.strip().startswith(("[", "{")):  # a JSON list or mapping: the member that takes it
+            try:
+                return _typed(json.loads(text), tp, name)
+            except json.JSONDecodeError:
+                raise bad from None
+        for member in members:
+            try:
+                return _from_text(text, member, name)
+            except InvalidArgumentError:
+                continue
+        raise bad
     try:
         if tp is bool:
             if text.lower() in _TRUE | _FALSE:
@@ -176,8 +186,12 @@ def _typed(value: Any, tp: Any, name: str) -> Any:
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in typing.get_args(tp):
             return None
-        tp = next(a for a in typing.get_args(tp) if a is not type(None))
-        return _typed(value, tp, name)
+        for member in (a for a in typing.get_args(tp) if a is not type(None)):
+            try:
+                return _typed(value, member, name)
+            except InvalidArgumentError:
+                continue
+        raise bad
     if tp is dt.date:
         if isinstance(value, dt.date):
             return value.isoformat()
