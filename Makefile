@@ -13,13 +13,14 @@ PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup lock lock-upgrade data manifest report test test-fast test-pythons lab lint typecheck bench clean
+.PHONY: help setup git-filter lock lock-upgrade data manifest report test test-fast test-pythons lab lint typecheck bench clean
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 setup: ## Create .venv (PYTHON=python3.12 to choose) and install exactly requirements.lock, the package and its kernel
 	@tools/setup-venv $(VENV) $(PYTHON)
+	@$(MAKE) -s --no-print-directory git-filter
 
 lock: ## Re-resolve requirements.lock after a pyproject.toml change, keeping other pins; print what changed
 	@test -x $(BIN)/uv || STALE_LOCK_OK=1 tools/setup-venv $(VENV) $(PYTHON)
@@ -29,14 +30,40 @@ lock-upgrade: ## Refresh requirements.lock: every package to the newest version 
 	@test -x $(BIN)/uv || STALE_LOCK_OK=1 tools/setup-venv $(VENV) $(PYTHON)
 	$(PY) tools/lock.py compile --upgrade
 
+# nbstripout's git filter strips outputs from notebooks as they are staged, except the
+# keep_output cells nbval checks (counts and cell ids kept, as tests/test_notebooks.py expects).
+# Skipped outside a git checkout, and in a linked worktree (its git config is the main checkout's).
+NBSTRIPOUT := "$(abspath $(PY))" -m nbstripout --keep-count --keep-id
+git-filter: ## Install nbstripout's git filter in this checkout (setup does it)
+	@if ! git rev-parse --git-dir >/dev/null 2>&1; then echo "git-filter: not a git checkout, skipped"; \
+	elif [ "$$(git rev-parse --git-dir)" != "$$(git rev-parse --git-common-dir)" ]; then \
+	  echo "git-filter: linked worktree (shared git config), skipped"; \
+	elif [ "$$(git config --get filter.nbstripout.clean)" != '$(NBSTRIPOUT)' ]; then \
+	  $(PY) -m nbstripout --install && git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  echo "git-filter: nbstripout installed (.git/config, .git/info/attributes)"; fi
+
 data: setup ## Verify data/raw against its MANIFEST and build data/processed (only what changed)
 	$(BIN)/layofflab data
 
 manifest: setup ## Rewrite data/raw/MANIFEST after a deliberate change to a raw file
 	$(BIN)/layofflab manifest
 
-report: data ## Execute every notebook with papermill and write reports/*.html and reports/index.html
+# `layofflab report` builds the data stage itself, then the runs of notebooks/runs.toml, reusing
+# every run whose notebook, parameters, inputs and library are unchanged. Before it, make skips
+# even starting Python when no file below is newer than the last build that succeeded entirely
+# (importing the package alone takes ~2 s). REPORT_ARGS passes options and always runs the
+# builder, e.g. make report REPORT_ARGS="--only 01_layoffs_overview -j 1" (or "--force").
+REPORT_ARGS ?=
+REPORT_STAMP := reports/runs/.complete
+REPORT_INPUTS = $(shell find notebooks lib data/raw -type f ! -path '*/__pycache__/*' ! -name '*.pyc') pyproject.toml requirements.lock
+report: setup ## Build data/processed, then every run of notebooks/runs.toml (unchanged runs reused) and reports/index.html
+	@if [ -n "$(REPORT_ARGS)" ]; then $(BIN)/layofflab report $(REPORT_ARGS); \
+	elif $(MAKE) -s -q $(REPORT_STAMP); then echo "report: nothing changed since the last complete build (reports/index.html)"; \
+	else $(MAKE) -s --no-print-directory $(REPORT_STAMP); fi
+
+$(REPORT_STAMP): $(REPORT_INPUTS)
 	$(BIN)/layofflab report
+	@touch $@
 
 test: setup ## Run the whole suite: library tests, doctests, realdata and slow tiers, nbval on every notebook
 	$(BIN)/pytest
@@ -48,8 +75,13 @@ test-fast: setup ## Library tests without the slow tier (quick feedback while de
 test-pythons: ## The fast tier on every supported Python found (each in .venv-3.X; .venv if it has that version)
 	@tools/test-pythons $(PYTHONS)
 
-lab: setup ## Start JupyterLab on notebooks/ with the layofflab kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab at the project root (notebooks/, data/ and reports/ all visible); LAB_ARGS passes
+# options, e.g. make lab LAB_ARGS="--no-browser --port 8899". As root, --allow-root is added.
+LAB_ARGS ?=
+lab: setup ## Start JupyterLab at the project root with the layofflab kernel (LAB_ARGS="..." passes options)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	  --MappingKernelManager.default_kernel_name=$(KERNEL) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check lib tests bench tools

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
 
-from layofflab.errors import LookupMissError
+from layofflab.errors import InvalidArgumentError, LookupMissError
 from layofflab.sources.job_families import read as read_family_counts
 from layofflab.studies.warn import WarnOptions, run_warn
 
@@ -72,3 +73,39 @@ def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_da
         shipped.families.filter(pl.col("notice_date") == dt.date(2025, 10, 28))["employees"].sum()
         == 2201
     )
+
+
+def test_a_firm_without_notices_is_refused_naming_the_firms_that_have_some():
+    with pytest.raises(InvalidArgumentError) as info:
+        run_warn(WarnOptions(company_id="ZZZZ"))
+    message = str(info.value)
+    assert message.startswith("company_id='ZZZZ': expected a firm with WARN notices in the data: ")
+    assert "AMZN" in message and "\n" not in message
+
+
+def test_a_window_without_notices_is_refused_naming_the_firms_notice_dates():
+    with pytest.raises(InvalidArgumentError) as info:
+        run_warn(WarnOptions(start="1990-01-01", end="1990-03-31"))
+    message = str(info.value)
+    assert message.startswith(
+        "start..end='1990-01-01..1990-03-31': expected a window holding a notice of AMZN, "
+        "whose notices are dated "
+    )
+    assert re.search(r"whose notices are dated \d{4}-\d{2}-\d{2}", message)
+
+
+def test_job_titles_of_another_firms_notices_are_refused(tmp_path):
+    other = tmp_path / "fam.csv"
+    other.write_text(
+        "state,employer,notice_date,job_family,employees,source_url\n"
+        "CA,Globex,2025-11-03,Software engineering,40,https://e.x\n"
+    )
+    with pytest.raises(InvalidArgumentError, match=r"found notices CA 2025-11-03") as info:
+        run_warn(WarnOptions(families_path=str(other)))
+    assert "a notice of AMZN (state and date among " in str(info.value)
+    assert "WA 2025-10-28" in str(info.value)
+
+
+def test_bad_dates_are_refused_when_the_options_are_built():
+    with pytest.raises(InvalidArgumentError, match="start='2025-13-01'"):
+        WarnOptions(start="2025-13-01")

@@ -1,7 +1,8 @@
 """The ``layofflab`` command line (also ``python -m layofflab``).
 
 Subcommands follow the pipeline stages: ``data`` (verify raw, build processed),
-``report`` (execute notebooks, render HTML), ``clean`` (clean files of one source
+``report`` (build the runs of ``notebooks/runs.toml`` and ``reports/index.html``),
+``run`` (one parameterized run of a notebook), ``clean`` (clean files of one source
 into Parquet), ``manifest`` (refresh data/raw/MANIFEST on purpose) and
 ``refresh-notebook`` (re-execute a notebook, keeping only checked outputs).
 
@@ -10,7 +11,8 @@ into Parquet), ``manifest`` (refresh data/raw/MANIFEST on purpose) and
 the one named by ``--project DIR``, else ``$LAYOFFLAB_PROJECT``, else the working
 directory or a parent of it (see :mod:`layofflab.config`).
 
-A user error prints one line to stderr and exits with status 2, never a traceback.
+A user error prints one line to stderr and exits with status 2, never a traceback; a
+build whose runs failed exits with status 1, naming each failed run on one line.
 
 Examples
 --------
@@ -24,6 +26,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -61,14 +64,90 @@ def _cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _failures(outcomes: Sequence[Any], command: str) -> int:
+    for o in outcomes:
+        if o.status != "ok":
+            print(f"layofflab {command}: {o.name} failed: {o.error}", file=sys.stderr)
+    return 1 if any(o.status != "ok" for o in outcomes) else 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from layofflab.pipeline.report import build_reports
 
-    rendered = build_reports(only=args.only)
-    for r in rendered:
-        print(f"{r.html.relative_to(config.PROJECT_ROOT)}  {r.title}")
-    print(f"{(config.REPORTS / 'index.html').relative_to(config.PROJECT_ROOT)}  index")
-    return 0
+    result = build_reports(
+        runs=Path(args.runs) if args.runs else None,
+        report_dir=Path(args.reports) if args.reports else None,
+        only=args.only,
+        force=args.force,
+        jobs=args.jobs,
+        cell_timeout=args.cell_timeout,
+        run_timeout=args.run_timeout,
+        data=not args.no_data,
+    )
+    counts: dict[str, int] = {}
+    for o in result.outcomes:
+        word = o.action.split(" (")[0]
+        counts[word] = counts.get(word, 0) + 1
+    done = ", ".join(f"{n} {word}" for word, n in counts.items())
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    n = len(result.outcomes)
+    print(f"{_shown(result.index)}: {n} run{'s' if n != 1 else ''} ({done}){failed}")
+    return _failures(result.outcomes, "report")
+
+
+def _notebook_path(text: str) -> Path:
+    path = Path(text)
+    if path.is_file():
+        return path
+    candidate = config.NOTEBOOKS / (text if text.endswith(".ipynb") else f"{text}.ipynb")
+    if candidate.is_file():
+        return candidate
+    known = ", ".join(p.stem for p in sorted(config.NOTEBOOKS.glob("*.ipynb")))
+    raise LayofflabError(f"{text}: no such notebook (notebooks: {known})")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from layofflab.pipeline import params
+    from layofflab.pipeline.report import run_notebook
+
+    if args.notebook is None:
+        _run_parser(argparse.ArgumentParser(prog="layofflab")).print_help()
+        return 0 if args.help else 2
+    spec = params.notebook_spec(_notebook_path(args.notebook))
+    if args.help:
+        print(help_text_for_run(spec))
+        return 0
+    given = params.read_parameter_file(args.file) if args.file else {}
+    typed = params.resolve(spec, given, check=False)
+    typed.update(params.resolve(spec, dict(args.parameter or []), from_text=True, check=False))
+    typed = params.resolve(spec, typed)
+    outcome = run_notebook(
+        spec.path,
+        typed,
+        report_dir=Path(args.reports) if args.reports else None,
+        force=args.force,
+        cell_timeout=args.cell_timeout,
+        run_timeout=args.run_timeout,
+    )
+    print(f"{_shown(outcome.page)}  {outcome.action}")
+    return _failures([outcome], "run")
+
+
+def help_text_for_run(spec: Any) -> str:
+    """``layofflab run NOTEBOOK --help``: usage, then the notebook's parameters."""
+    from layofflab.pipeline import params
+
+    usage = f"usage: layofflab run {spec.stem} [-p NAME VALUE]... [-f FILE] [--force]"
+    return f"{usage}\n\n{params.help_text(spec)}"
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return str(path.resolve().relative_to(config.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
@@ -104,6 +183,52 @@ def _project_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _timeouts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cell-timeout", type=float, metavar="S", help="seconds one cell may take")
+    p.add_argument("--run-timeout", type=float, metavar="S", help="seconds one run may take")
+    p.add_argument("--force", action="store_true", help="execute even when nothing changed")
+    p.add_argument("--reports", metavar="DIR", help=argparse.SUPPRESS)
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="RUN",
+        help="runs (or notebook stems) to build; the others stay in the index",
+    )
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="runs at a time (default: cores)")
+    p.add_argument(
+        "--runs",
+        metavar="FILE",
+        help="the run list (default: notebooks/runs.toml)",
+    )
+    p.add_argument("--no-data", action="store_true", help="do not build the data stage first")
+    _timeouts(p)
+
+
+def _run_parser(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.usage = "layofflab run NOTEBOOK [-p NAME VALUE]... [-f FILE] [--force] [-h]"
+    p.description = (
+        "Execute NOTEBOOK once with the parameters given; --help with a notebook lists them."
+    )
+    p.add_argument("notebook", nargs="?", metavar="NOTEBOOK", help="a notebook path or stem")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter value (lists: JSON or comma-separated)",
+    )
+    p.add_argument("-f", "--file", metavar="FILE", help="parameters from YAML, JSON or TOML")
+    p.add_argument("-h", "--help", action="store_true", help="show the notebook's parameters")
+    _timeouts(p)
+    p.set_defaults(run=_cmd_run)
+    return p
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="layofflab",
@@ -122,10 +247,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     _project_option(p)
     p.set_defaults(run=_cmd_manifest, needs_project=True)
-    p = sub.add_parser("report", help="execute notebooks and write reports/*.html and index.html")
-    p.add_argument("--only", nargs="*", default=[], metavar="NOTEBOOK", help="notebook stems")
+    p = sub.add_parser("report", help="build the runs of the run list and reports/index.html")
+    _report_options(p)
     _project_option(p)
     p.set_defaults(run=_cmd_report, needs_project=True)
+    p = sub.add_parser("run", add_help=False, help="one parameterized run of a notebook")
+    _run_parser(p)
+    _project_option(p)
+    p.set_defaults(needs_project=True)
     p = sub.add_parser("clean", help="clean raw files of one source into DIR/<source>.parquet")
     p.add_argument("source", choices=sorted(describe()))
     p.add_argument("paths", nargs="+", metavar="PATH")

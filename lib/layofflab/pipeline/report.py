@@ -1,10 +1,18 @@
-"""Pipeline stage ``report``: execute every notebook with papermill and render HTML with an index.
+"""Stage ``report``: build every run of the run list into ``reports/`` (what ``make report`` does).
 
-``reports/<notebook>.html`` for each ``notebooks/*.ipynb`` (executed copies in
-``reports/executed/``) and ``reports/index.html`` linking them with each notebook's
-title and summary. :func:`refresh_checked_outputs` re-executes a notebook and keeps
-only the outputs nbval checks (cells tagged ``keep_output`` that carry
-``# NBVAL_CHECK_OUTPUT``), stripping the rest with nbstripout.
+:func:`build_reports` builds the data stage first, then decides per run of the run list
+(:mod:`.runlist`) whether to reuse it (its key is unchanged, :mod:`.cache`), re-render
+it (only the report builder changed) or execute it, checks the parameters of every run
+it will execute against the notebook's options dataclass (:mod:`.params`) before any
+kernel starts, runs the jobs side by side (:mod:`.executor`), removes the outputs of
+runs that left the run list, and writes ``reports/index.html`` (:mod:`.index`) with every
+run — those ``only`` did not select keep their entry, marked out of date when their key
+changed. A failing run does not stop the others: its page carries a failure banner and
+the index marks it failed.
+
+:func:`run_notebook` is one parameterized run outside the run list (``layofflab run``);
+:func:`refresh_checked_outputs` re-executes a notebook and keeps only the outputs nbval
+checks.
 
 Examples
 --------
@@ -15,164 +23,257 @@ Examples
 
 from __future__ import annotations
 
-import html
-import os
+import datetime as dt
+import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from layofflab import __version__, config
-from layofflab.errors import InvalidArgumentError, MissingDependencyError
 from layofflab.io import write_text_atomic
-
-try:  # the notebook tooling is the [lab] extra, not a dependency of the library
-    import nbformat
-    import papermill
-    from nbconvert import HTMLExporter
-    from nbstripout import strip_output
-    from traitlets.config import Config
-except ModuleNotFoundError as exc:
-    raise MissingDependencyError(
-        exc.name or "a notebook package", extra="lab", purpose="build the reports"
-    ) from exc
+from layofflab.pipeline import cache, plan, runlist
+from layofflab.pipeline.executor import Job, Progress, default_workers, run_jobs
+from layofflab.pipeline.index import Entry, render_index
+from layofflab.pipeline.plan import notebook_title
 
 __all__ = [
-    "RenderedReport",
+    "CHECK_MARKER",
+    "BuildResult",
+    "Outcome",
     "build_reports",
     "notebook_title",
     "notebooks",
     "refresh_checked_outputs",
-    "render_index",
+    "run_notebook",
 ]
 
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 
-#: Kernels talk to papermill over Unix-domain sockets (files only this user can open) rather than
-#: unencrypted localhost TCP, which ipykernel warns about on every start.
-KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a build did with one run: ``status`` ok or failed, ``action``, the error line."""
+
+    name: str
+    status: str
+    action: str
+    error: str = ""
+    page: Path | None = None
 
 
 @dataclass(frozen=True)
-class RenderedReport:
-    """One rendered notebook: where its HTML is, its title and one-line summary."""
+class BuildResult:
+    """Outcomes of the selected runs, in run-list order, and the index written."""
 
-    notebook: Path
-    html: Path
-    title: str
-    summary: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    index: Path | None = None
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """The runs that failed."""
+        return [o for o in self.outcomes if o.status != "ok"]
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:
-    """Every ``*.ipynb`` in ``folder`` (default the project's notebooks), sorted by name."""
+    """Every ``*.ipynb`` in ``folder`` (default: the project's notebooks), sorted by name."""
     folder = folder if folder is not None else config.NOTEBOOKS
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def notebook_title(nb: Mapping[str, Any]) -> tuple[str, str]:
-    """Title (first ``#`` heading) and summary (first paragraph after it) of a notebook."""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
+def _prune(report_dir: Path, keep: set[str]) -> None:
+    """Remove the outputs of run-list runs that are no longer in the run list."""
+    for path in sorted((report_dir / cache.RECORD_DIR).glob("*.json")):
+        record = cache.read_record(report_dir, path.stem)
+        if record is None or record.get("origin") != "run list" or path.stem in keep:
             continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        paragraphs = [p.strip() for p in source.split("\n\n") if p.strip()]
-        if paragraphs and paragraphs[0].startswith("#"):
-            summary = paragraphs[1].replace("\n", " ") if len(paragraphs) > 1 else ""
-            return paragraphs[0].lstrip("#").strip(), summary
-    return "Untitled", ""
+        name = path.stem
+        for kind in ("figures", "tables"):
+            shutil.rmtree(report_dir / kind / name, ignore_errors=True)
+        for file in (report_dir / f"{name}.html", report_dir / "executed" / f"{name}.ipynb"):
+            file.unlink(missing_ok=True)
+        for file in (report_dir / cache.RECORD_DIR).glob(f"{name}.*"):
+            file.unlink()
 
 
 def _execute(
-    notebook: Path, output: Path, parameters: Mapping[str, Any] | None
-) -> nbformat.NotebookNode:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.stem}.tmp.ipynb")
-    # The kernel inherits our environment; a non-inline MPLBACKEND would hide every figure.
-    backend = os.environ.pop("MPLBACKEND", None)
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(tmp),
-            parameters=dict(parameters or {}),
-            kernel_name=config.KERNEL_NAME,
-            cwd=str(notebook.parent),
-            progress_bar=False,
-            log_output=False,
-            config=KERNEL_CONFIG,
+    runs: Sequence[runlist.Run], ctx: plan.Context, *, force: bool, workers: int, progress: Progress
+) -> dict[str, tuple[dict[str, Any], str]]:
+    """Build ``runs``; ``{name: (record, action)}``."""
+    done: dict[str, tuple[dict[str, Any], str]] = {}
+    jobs = []
+    for run in runs:
+        mode, reason = plan.decide(run, ctx, force)
+        if mode == "reuse":
+            progress.set(run.name, "cached", reason)
+            done[run.name] = (
+                cache.read_record(ctx.report_dir, run.name) or {},
+                "reused (unchanged)",
+            )
+            continue
+        error = plan.check_parameters(run) if mode == "execute" else None
+        if error:
+            done[run.name] = (plan.refuse(run, ctx, error), "refused before any kernel started")
+            progress.set(run.name, "failed", error)
+            continue
+        jobs.append(Job(run.name, plan.job_spec(run, ctx, mode), reason))
+    actions = {j.name: ("executed" if j.spec["mode"] == "execute" else "re-rendered") for j in jobs}
+    for name, record in run_jobs(
+        jobs, report_dir=ctx.report_dir, workers=workers, progress=progress
+    ).items():
+        reason = next(j.reason for j in jobs if j.name == name)
+        done[name] = (record, f"{actions[name]} ({reason})")
+    return done
+
+
+def _write_index(
+    ctx: plan.Context, run_list: runlist.RunList, done: Mapping[str, tuple[dict[str, Any], str]]
+) -> Path:
+    entries = []
+    for run in run_list.runs:
+        if run.name in done:
+            record, action = done[run.name]
+            entries.append(Entry(record, action))
+            continue
+        record = cache.read_record(ctx.report_dir, run.name)
+        if record is None:
+            record = {
+                "name": run.name,
+                "notebook": plan.shown(run.notebook),
+                "status": "failed",
+                "error": "never built (not selected)",
+                "parameters": run.parameters,
+                "title": run.name,
+            }
+            entries.append(Entry(record, "not selected"))
+            continue
+        stale = record.get("status") == "ok" and bool(
+            cache.changed(record.get("parts", {}), plan.parts(run, ctx, record))
         )
-    finally:
-        if backend is not None:
-            os.environ["MPLBACKEND"] = backend
-    os.replace(tmp, output)
-    return nbformat.read(output, as_version=4)
+        entries.append(Entry(record, "not selected (--only)", stale=stale))
+    listed = set(run_list.names())
+    for path in sorted((ctx.report_dir / cache.RECORD_DIR).glob("*.json")):
+        record = cache.read_record(ctx.report_dir, path.stem)
+        if record and record.get("origin") != "run list" and path.stem not in listed:
+            action = done[path.stem][1] if path.stem in done else "kept from an earlier build"
+            entries.append(Entry(record, action))
+    built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = render_index(
+        entries, built=built, commit=ctx.commit, version=__version__, dirty=ctx.dirty
+    )
+    return write_text_atomic(text, ctx.report_dir / "index.html")
 
 
 def build_reports(
     *,
-    notebook_dir: Path | None = None,
+    runs: Path | runlist.RunList | None = None,
     report_dir: Path | None = None,
-    parameters: Mapping[str, Mapping[str, Any]] | None = None,
     only: Sequence[str] = (),
-) -> list[RenderedReport]:
-    """Execute the notebooks (or those named in ``only``), write their HTML and the index.
+    force: bool = False,
+    jobs: int | None = None,
+    cell_timeout: float | None = None,
+    run_timeout: float | None = None,
+    data: bool = True,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the runs of ``runs`` (or those ``only`` names) and the index (see the module docstring).
 
     Parameters
     ----------
-    parameters : mapping, optional
-        ``{notebook stem: {parameter: value}}`` passed to papermill.
     only : sequence of str
-        Notebook stems to run; empty runs all.
-
-    ``notebook_dir`` and ``report_dir`` default to the project's notebooks and reports.
+        Run names, or notebook stems standing for all their runs; the others keep their
+        entry in the index.
+    jobs : int, optional
+        Runs executed at a time (default: the cores this process may use).
+    cell_timeout, run_timeout : float, optional
+        Override the run list's timeouts (seconds).
+    data : bool
+        Build the data stage (``layofflab data``) first.
     """
-    report_dir = report_dir if report_dir is not None else config.REPORTS
-    selected = notebooks(notebook_dir)
-    if only:
-        known = {p.stem for p in selected}
-        unknown = sorted(set(only) - known)
-        if unknown:
-            raise InvalidArgumentError(
-                "only", unknown, expected=f"notebook names among {sorted(known)}"
-            )
-        selected = [p for p in selected if p.stem in only]
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    rendered = []
-    for nb_path in selected:
-        executed = _execute(
-            nb_path, report_dir / "executed" / nb_path.name, (parameters or {}).get(nb_path.stem)
-        )
-        body, _ = exporter.from_notebook_node(executed)
-        target = write_text_atomic(body, report_dir / f"{nb_path.stem}.html")
-        title, summary = notebook_title(executed)
-        rendered.append(RenderedReport(nb_path, target, title, summary))
-    write_text_atomic(render_index(rendered), report_dir / "index.html")
-    return rendered
+    if data:
+        from layofflab.tables import build
 
-
-def render_index(reports: Sequence[RenderedReport]) -> str:
-    """The ``reports/index.html`` page linking every rendered report."""
-    items = "\n".join(
-        f'  <li><a href="{html.escape(r.html.name)}">{html.escape(r.title)}</a>'
-        f"<p>{html.escape(r.summary)}</p></li>"
-        for r in reports
+        build()
+    run_list = runs if isinstance(runs, runlist.RunList) else runlist.read_run_list(runs)
+    report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
+    selected = runlist.select(run_list, list(only))
+    selected = [_with_timeouts(r, cell_timeout, run_timeout) for r in selected]
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    ctx = plan.context(report_dir)
+    progress = progress or Progress([r.name for r in selected])
+    done = _execute(
+        selected, ctx, force=force, workers=jobs or default_workers(), progress=progress
     )
-    return f"""<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>layofflab reports</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}}
-li{{margin-bottom:1rem}} p{{margin:.2rem 0;color:#444}}</style></head>
-<body>
-<h1>layofflab reports</h1>
-<p>Executed from the data shipped in <code>data/raw</code> by <code>make report</code>
-(layofflab {html.escape(__version__)}). Each report states its inputs, rejects and conventions.</p>
-<ul>
-{items}
-</ul>
-</body>
-</html>
-"""
+    _prune(report_dir, set(run_list.names()))
+    index = _write_index(ctx, run_list, done)
+    outcomes = [
+        Outcome(
+            r.name,
+            done[r.name][0].get("status", "failed"),
+            done[r.name][1],
+            done[r.name][0].get("error", ""),
+            report_dir / f"{r.name}.html",
+        )
+        for r in selected
+    ]
+    return BuildResult(outcomes, index)
+
+
+def _with_timeouts(run: runlist.Run, cell: float | None, whole: float | None) -> runlist.Run:
+    from dataclasses import replace
+
+    return replace(
+        run,
+        cell_timeout=cell if cell is not None else run.cell_timeout,
+        run_timeout=whole if whole is not None else run.run_timeout,
+    )
+
+
+def run_notebook(
+    notebook: Path,
+    parameters: Mapping[str, Any],
+    *,
+    report_dir: Path | None = None,
+    run_list: Path | None = None,
+    force: bool = False,
+    cell_timeout: float | None = None,
+    run_timeout: float | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """One run of ``notebook`` with ``parameters`` (already checked by :func:`.params.resolve`).
+
+    Its name derives from the parameters; the index is rewritten with it listed among the
+    one-off runs (a run of the run list with the same name is that run).
+    """
+    name = runlist.run_name(notebook.stem, parameters)
+    report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
+    run_list = Path(run_list) if run_list is not None else runlist.run_list_path()
+    listed = runlist.read_run_list(run_list) if Path(run_list).is_file() else None
+    origin = "run list" if listed and name in listed.names() else "layofflab run"
+    settings = listed.settings if listed else runlist.Settings()
+    run = runlist.Run(
+        name,
+        notebook,
+        dict(parameters),
+        cell_timeout or settings.cell_timeout,
+        run_timeout or settings.run_timeout,
+        origin,
+    )
+    report_dir.mkdir(parents=True, exist_ok=True)
+    ctx = plan.context(report_dir)
+    progress = progress or Progress([name])
+    done = _execute([run], ctx, force=force, workers=1, progress=progress)
+    if listed is not None:
+        _write_index(ctx, listed, done)
+    record, action = done[name]
+    return Outcome(
+        name,
+        record.get("status", "failed"),
+        action,
+        record.get("error", ""),
+        report_dir / f"{name}.html",
+    )
 
 
 def refresh_checked_outputs(notebook: Path) -> Path:
@@ -181,9 +282,28 @@ def refresh_checked_outputs(notebook: Path) -> Path:
     Use after editing a notebook whose checked cells' expected output changed;
     then review the diff and commit.
     """
+    import os
+    import tempfile
+
+    import nbformat
+    import papermill
+    from nbstripout import strip_output
+
     notebook = Path(notebook)
-    executed = _execute(notebook, notebook.with_name(f".{notebook.stem}.executed.ipynb"), None)
-    notebook.with_name(f".{notebook.stem}.executed.ipynb").unlink(missing_ok=True)
+    backend = os.environ.pop("MPLBACKEND", None)  # a non-inline backend would hide figures
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            executed = papermill.execute_notebook(
+                str(notebook),
+                str(Path(tmp) / notebook.name),
+                kernel_name=config.KERNEL_NAME,
+                cwd=str(notebook.parent),
+                progress_bar=False,
+                log_output=False,
+            )
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     stripped = strip_output(executed, keep_output=False, keep_count=True, keep_id=True)
     stripped.metadata.pop("papermill", None)
     for cell in stripped.cells:

@@ -293,6 +293,8 @@ def _capex(capex: pl.DataFrame) -> pl.DataFrame:
     for c in ("capex_2024", "capex_2025", "quarters_2024", "quarters_2025"):
         if c not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(c))
+    # pivot orders its columns as the groups came (hash order): fix the order
+    wide = wide.select("company_id", "capex_2024", "capex_2025", "quarters_2024", "quarters_2025")
     wide = wide.with_columns(pl.col("quarters_2024", "quarters_2025").cast(pl.Int32))
     complete = (pl.col("quarters_2024") == 4) & (pl.col("quarters_2025") == 4)
     return wide.with_columns(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from layofflab import tables
+from layofflab.checks import check_date, check_scalar, check_sequence
 from layofflab.errors import InvalidArgumentError
 from layofflab.sources._base import Cleaned
 from layofflab.sources.warn import job_titles as warn_job_titles
@@ -62,9 +63,11 @@ class WarnOptions:
             raise InvalidArgumentError(
                 "company_id", self.company_id, expected="a ticker such as 'AMZN'"
             )
+        check_date(self.start, "start")
+        check_date(self.end, "end")
+        check_scalar(self.families_path, "families_path", str)
         for name in ("warn_paths", "job_title_paths"):
-            if isinstance(getattr(self, name), str):
-                raise InvalidArgumentError(name, getattr(self, name), expected="a tuple of paths")
+            object.__setattr__(self, name, check_sequence(getattr(self, name), name))
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,46 @@ class WarnResult:
         )
 
 
-def run_warn(options: WarnOptions = WarnOptions()) -> WarnResult:
-    """Read the notices and job families and compute the tables the notebook shows."""
-    notices = tables.load("warn", paths=options.warn_paths)
+def _listing(values: list, limit: int = 12) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _firm_notices(notices: pl.DataFrame, options: WarnOptions) -> pl.DataFrame:
+    """The firm's notices dated within the window; an error naming what exists otherwise."""
+    firms = sorted(notices["company_id"].drop_nulls().unique().to_list())
+    if options.company_id not in firms:
+        raise InvalidArgumentError(
+            "company_id",
+            options.company_id,
+            expected=f"a firm with WARN notices in the data: {_listing(firms) or 'none'}",
+        )
+    own = notices.filter(pl.col("company_id") == options.company_id)
     lo, hi = pl.lit(options.start).str.to_date(), pl.lit(options.end).str.to_date()
-    firm = notices.data.filter(
-        (pl.col("company_id") == options.company_id) & pl.col("notice_date").is_between(lo, hi)
-    ).sort("state", "notice_date", "source_row")
+    firm = own.filter(pl.col("notice_date").is_between(lo, hi))
+    if firm.is_empty():
+        dates = sorted(own["notice_date"].drop_nulls().unique().to_list())
+        raise InvalidArgumentError(
+            "start..end",
+            f"{options.start}..{options.end}",
+            expected=f"a window holding a notice of {options.company_id}, whose notices are "
+            f"dated {_listing(dates)}",
+        )
+    return firm.sort("state", "notice_date", "source_row")
+
+
+def run_warn(options: WarnOptions = WarnOptions()) -> WarnResult:
+    """Read the notices and job families and compute the tables the notebook shows.
+
+    Raises
+    ------
+    InvalidArgumentError
+        When the firm has no notice in the data (the message lists the firms that do),
+        none in the window (it lists the firm's notice dates), or the job-title lists
+        given belong to none of its notices.
+    """
+    notices = tables.load("warn", paths=options.warn_paths)
+    firm = _firm_notices(notices.data, options)
     counted = firm.filter(pl.col("counted"))
     by_state = (
         counted.group_by("state")
@@ -123,5 +159,19 @@ def run_warn(options: WarnOptions = WarnOptions()) -> WarnResult:
     else:
         paths = [options.families_path] if options.families_path else []
         titles = tables.load("job_families", paths=paths).data
-    families = warn_job_titles.family_shares(titles, by=["notice_date"])
+    # Job titles count only for the firm's own notices (matched on state and notice date).
+    keys = firm.select("state", "notice_date").unique()
+    own_titles = titles.join(keys, on=["state", "notice_date"], how="semi")
+    given = options.job_title_paths or ([options.families_path] if options.families_path else [])
+    if given and own_titles.is_empty() and not titles.is_empty():
+        listed = titles.select("state", "notice_date").unique().sort("state", "notice_date")
+        found = [f"{s} {d}" for s, d in listed.iter_rows()]
+        raise InvalidArgumentError(
+            "job_title_paths" if options.job_title_paths else "families_path",
+            list(given),
+            expected=f"job titles of a notice of {options.company_id} (state and date among "
+            f"{_listing([f'{s} {d}' for s, d in keys.sort('state', 'notice_date').iter_rows()])}); "
+            f"found notices {_listing(found)}",
+        )
+    families = warn_job_titles.family_shares(own_titles, by=["notice_date"])
     return WarnResult(options, notices, firm, by_state, families)
