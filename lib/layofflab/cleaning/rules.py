@@ -40,6 +40,7 @@ __all__ = [
     "max_plausible_date",
     "normalize_text",
     "null_markers",
+    "number_problem",
     "parse_count",
     "parse_date",
     "parse_float",
@@ -167,26 +168,87 @@ def strip_trailing_punctuation(expr: str | pl.Expr) -> pl.Expr:
     return _col(expr).str.strip_chars_end(".,;: ")
 
 
-def _number_text(expr: str | pl.Expr) -> pl.Expr:
-    text = null_markers(expr).str.replace(_APPROX, "")
-    return text.str.replace_all(r"[,\s]", "").str.replace(r"\+$", "")
+#: Digits of a number: plain, or grouped in thousands by commas or by spaces (never both).
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?"
+#: A count: sign and digits (an approximation prefix and a trailing ``+`` are removed first).
+_COUNT_GRAMMAR = rf"^[-+]?{_DIGITS}$"
+#: An amount: sign, dollar sign, digits, percent sign.
+_FLOAT_GRAMMAR = rf"^[-+]?\$?\s?[-+]?{_DIGITS}\s?%?$"
+
+
+def _number_parts(expr: str | pl.Expr, *, grammar: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """``(raw, well_formed, value)``: the text without missing markers, whether it fits
+    ``grammar`` (with at least one digit), and its value (null where it does not fit; divided
+    by 100 where it ends in ``%``; possibly infinite where it overflows)."""
+    raw = null_markers(expr)
+    text = raw.str.replace(_APPROX, "").str.replace(r"\s*\+$", "")
+    ok = text.str.contains(grammar) & text.str.contains(r"\d")
+    digits = text.str.replace_all(r"[,\s$%]", "")
+    value = pl.when(ok).then(digits.cast(pl.Float64, strict=False))
+    value = pl.when(text.str.ends_with("%")).then(value / 100).otherwise(value)
+    return raw, ok.fill_null(False), value
+
+
+def _comma_misused(raw: pl.Expr) -> pl.Expr:
+    """A text whose commas are not thousands separators but which is a number without them."""
+    bare = raw.str.replace(_APPROX, "").str.replace(r"\s*\+$", "")
+    return bare.str.contains(",") & bare.str.replace_all(",", ".").str.contains(_FLOAT_GRAMMAR)
 
 
 def parse_float(expr: str | pl.Expr) -> pl.Expr:
-    """Parse numbers such as ``'1,200.5'``, ``'$1.2'``, ``'15%'`` (→ 15.0) into ``Float64``; else null."""
-    text = _number_text(expr).str.replace_all(r"^\$|%$", "")
-    return text.cast(pl.Float64, strict=False)
+    """Parse a number into ``Float64``: ``'1,200.5'``, ``'$1.2'``, ``'15%'`` (→ 0.15), ``'1e3'``.
+
+    A comma must group thousands (``'12,5'`` is not 12.5 nor 125: null); a percent sign
+    divides by 100; text and non-finite numbers (``'1e400'``) give null.
+    :func:`number_problem` gives the reason for a non-missing value that gives null.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["1,200.5", "$1.2", "0.5%", "12,5", "1e400", "$1.2B", "NULL"]})
+    >>> t.select(parse_float("t")).to_series().to_list()
+    [1200.5, 1.2, 0.005, None, None, None, None]
+    """
+    _, ok, value = _number_parts(expr, grammar=_FLOAT_GRAMMAR)
+    return pl.when(ok & value.is_finite()).then(value)
+
+
+def number_problem(expr: str | pl.Expr, *, what: str = "number") -> pl.Expr:
+    """A reason text where a non-missing value is not a number :func:`parse_float` reads, else null.
+
+    Reasons (``what`` names the field): ``'unparseable <what>'``, ``'unparseable <what> (a
+    comma must group thousands, as in 1,200)'``, ``'<what> is not a finite number'``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["12,5", "1e400", "$1.2B", "5", None]})
+    >>> t.select(number_problem("t", what="funds")).to_series().to_list()
+    ['unparseable funds (a comma must group thousands, as in 1,200)', 'funds is not a finite number', 'unparseable funds', None, None]
+    """
+    raw, ok, value = _number_parts(expr, grammar=_FLOAT_GRAMMAR)
+    return (
+        pl.when(raw.is_null())
+        .then(None)
+        .when(~ok & _comma_misused(raw))
+        .then(pl.lit(f"unparseable {what} (a comma must group thousands, as in 1,200)"))
+        .when(~ok)
+        .then(pl.lit(f"unparseable {what}"))
+        .when(~value.is_finite())
+        .then(pl.lit(f"{what} is not a finite number"))
+        .otherwise(None)
+    )
 
 
 def parse_count(expr: str | pl.Expr) -> pl.Expr:
     """Parse a head count into ``Int64``: ``'1,200'``, ``'16000.0'``, ``'~500'``, ``'Up to 300'``.
 
-    Fractions (``'12.5'``), text, negative and absurd values give null; use
-    :func:`count_problem` to tell those apart from a missing value.
+    Fractions (``'12.5'``), misplaced commas (``'12,5'``), text, negative, non-finite and
+    absurd values give null; use :func:`count_problem` to tell those apart from a missing value.
     """
-    value = _number_text(expr).cast(pl.Float64, strict=False)
-    ok = (value == value.floor()) & (value >= 0) & (value <= MAX_PLAUSIBLE_COUNT)
-    return pl.when(ok).then(value).otherwise(None).cast(pl.Int64)
+    _, ok, value = _number_parts(expr, grammar=_COUNT_GRAMMAR)
+    good = ok & (value == value.floor()) & (value >= 0) & (value <= MAX_PLAUSIBLE_COUNT)
+    return pl.when(good).then(value).otherwise(None).cast(pl.Int64)
 
 
 def count_is_approximate(expr: str | pl.Expr) -> pl.Expr:
@@ -198,16 +260,28 @@ def count_is_approximate(expr: str | pl.Expr) -> pl.Expr:
 def count_problem(expr: str | pl.Expr) -> pl.Expr:
     """A reason text where a non-missing count cannot be accepted, else null.
 
-    Reasons: ``'unparseable count'``, ``'fractional count'``, ``'negative count'``,
-    ``'absurd count (> 1,000,000)'``.
+    Reasons: ``'unparseable count'``, ``'unparseable count (a comma must group thousands, as
+    in 1,200)'``, ``'count is not a finite number'``, ``'fractional count'``, ``'negative
+    count'``, ``'absurd count (> 1,000,000)'``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["12,5", "∞", "1e400", "-3", "2.5", "1,200", "n/a"]})
+    >>> t.select(count_problem("t")).to_series().to_list()  # doctest: +NORMALIZE_WHITESPACE
+    ['unparseable count (a comma must group thousands, as in 1,200)', 'unparseable count',
+     'count is not a finite number', 'negative count', 'fractional count', None, None]
     """
-    raw = null_markers(expr)
-    value = _number_text(expr).cast(pl.Float64, strict=False)
+    raw, ok, value = _number_parts(expr, grammar=_COUNT_GRAMMAR)
     return (
         pl.when(raw.is_null())
         .then(None)
-        .when(value.is_null())
+        .when(~ok & _comma_misused(raw))
+        .then(pl.lit("unparseable count (a comma must group thousands, as in 1,200)"))
+        .when(~ok)
         .then(pl.lit("unparseable count"))
+        .when(~value.is_finite())
+        .then(pl.lit("count is not a finite number"))
         .when(value < 0)
         .then(pl.lit("negative count"))
         .when(value > MAX_PLAUSIBLE_COUNT)

@@ -12,9 +12,9 @@ file's stated collection window, negative amount, duplicate of an earlier row, �
 
 Output columns: company_id (ticker, upper case), cik (10 digits, from the alias table;
 null for tickers not in it), announce_date (Date), event_type, is_capex_guidance,
-amount_usd_bn (Float64; null = qualitative statement; a range is stored as its
-midpoint), horizon, description, source_url, source_tier (primary | news | weak),
-verified (Boolean; missing = False), collected_from and collected_to (the window the
+amount_usd_bn (Float64; null = qualitative statement; one amount per row: a range such as
+``60-65`` is rejected, its reason naming the midpoint to transcribe instead), horizon,
+description, source_url, source_tier (primary | news | weak), verified (Boolean; missing = False), collected_from and collected_to (the window the
 source searched, from the optional raw columns of those names; null = not stated: a
 quarter outside the window is "not collected", not "no announcement"),
 source_file, source_row.
@@ -41,7 +41,7 @@ import polars as pl
 
 from layofflab.cleaning import date_problem, normalize_text, null_markers, parse_date, parse_float
 from layofflab.errors import InputFileError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows
 from layofflab.lookups import load_table
 from layofflab.schemas import ANNOUNCEMENTS, MAX_AMOUNT_BN
 from layofflab.sources._base import Cleaned, make_rejects
@@ -71,8 +71,9 @@ def event_types() -> pl.DataFrame:
     return table.with_columns(pl.col("is_capex_guidance") == "true")
 
 
-def _mapped(path: Path) -> pl.DataFrame:
-    raw = read_csv_text(path)
+def _mapped(path: Path) -> tuple[pl.DataFrame, pl.Series]:
+    rows = read_csv_rows(path)
+    raw = rows.frame
     mapping = dict(load_table("announcement_columns.csv").iter_rows())
     renames: dict[str, str] = {}
     for name in raw.columns:
@@ -94,10 +95,27 @@ def _mapped(path: Path) -> pl.DataFrame:
     df = raw.select(*(pl.col(c).alias(renames[c]) for c in renames), *keep)
     return df.with_columns(
         *(pl.lit(None, dtype=pl.String).alias(c) for c in _OPTIONAL if c not in df.columns)
+    ), rows.problems
+
+
+#: A range of amounts (``'35-40'``, ``'$35–40'``, ``'35 to 40'``): rejected, naming its midpoint.
+_RANGE = r"^(\$?\s?\d[\d,.]*)\s*(?:-|–|—|to)\s*(\$?\s?\d[\d,.]*)$"
+
+
+def _range_problem(column: str) -> pl.Expr:
+    """A range is not an amount: the reason names the midpoint to transcribe instead."""
+    text = null_markers(column)
+    low, high = (parse_float(text.str.extract(_RANGE, i)) for i in (1, 2))
+    return pl.when(text.str.contains(_RANGE) & low.is_not_null() & high.is_not_null()).then(
+        pl.format(
+            "amount_usd_bn '{}' is a range (transcribe one amount, e.g. its midpoint {})",
+            text,
+            ((low + high) / 2).round(3).cast(pl.String),
+        )
     )
 
 
-def _problems(today: dt.date | None) -> pl.Expr:
+def _problems(today: dt.date | None, problems: pl.Series) -> pl.Expr:
     types = event_types()["event_type"].sort().to_list()
     ticker = null_markers("company_id").str.to_uppercase()
     event = _event("event_type")
@@ -110,6 +128,7 @@ def _problems(today: dt.date | None) -> pl.Expr:
     window = {c: (null_markers(c), parse_date(c)) for c in ("collected_from", "collected_to")}
     start, end = window["collected_from"][1], window["collected_to"][1]
     checks = [
+        (pl.lit(problems).is_not_null(), pl.lit(problems)),
         (ticker.is_null(), pl.lit("missing ticker")),
         (~ticker.str.contains(_TICKER), pl.format("malformed ticker '{}'", ticker)),
         (date_issue.is_not_null(), pl.format("announce_date: {}", date_issue)),
@@ -120,6 +139,7 @@ def _problems(today: dt.date | None) -> pl.Expr:
                 "unknown event_type '{}' (expected one of {})", event, pl.lit(", ".join(types))
             ),
         ),
+        (_range_problem("amount_usd_bn").is_not_null(), _range_problem("amount_usd_bn")),
         (
             amount_raw.is_not_null() & amount.is_null(),
             pl.format("unparseable amount_usd_bn '{}'", amount_raw),
@@ -161,12 +181,13 @@ def _event(column: str) -> pl.Expr:
 
 
 def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    raw = _mapped(path).with_columns(
+    mapped, problems = _mapped(path)
+    raw = mapped.with_columns(
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
     tagged = raw.with_columns(
-        _reason=_problems(today),
+        _reason=_problems(today, problems),
         _raw=pl.struct([pl.col(c).cast(pl.String) for c in values]).struct.json_encode(),
     )
     clean = tagged.filter(pl.col("_reason").is_null()).select(

@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args
@@ -40,12 +39,13 @@ from layofflab.cleaning import (
     count_problem,
     normalize_text,
     null_markers,
+    number_problem,
     parse_count,
     parse_date,
     parse_float,
 )
 from layofflab.errors import InputFileError, InvalidArgumentError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows, read_json
 from layofflab.lookups import load_table
 from layofflab.schemas import JOB_TITLES
 from layofflab.sources._base import Cleaned, make_rejects
@@ -158,18 +158,18 @@ def engineer_share(df: pl.DataFrame) -> float:
 
 
 def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
+    doc = read_json(path, expected="a JSON notice")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
         notice = doc["notice"]
         impacts = notice["jobTitleImpacts"]
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, f"a JSON notice ({exc})") from exc
     except (KeyError, TypeError) as exc:
         raise InputFileError(
             path, "a JSON object with notice.jobTitleImpacts", value=str(exc)
         ) from exc
-    if not isinstance(impacts, list):
+    if not isinstance(impacts, list) or not isinstance(notice, dict):
         raise InputFileError(path, "notice.jobTitleImpacts as a list")
+    if not all(isinstance(item, dict) for item in impacts):
+        raise InputFileError(path, "notice.jobTitleImpacts as a list of objects")
     keys = sorted({k for item in impacts for k in item})
     unknown = [k for k in keys if k not in _LAYOUTS["notice_json"]]
     if unknown:
@@ -181,11 +181,24 @@ def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
         schema={k: pl.String for k in keys},
     )
     source = notice.get("source") or {}
-    meta = {
-        "notice_id": notice.get("noticeId"),
-        "state": notice.get("jurisdiction"),
-        "notice_date": source.get("letterDate") or source.get("receivedDate"),
+    if not isinstance(source, dict):
+        raise InputFileError(path, "notice.source as an object", value=type(source).__name__)
+    fields = {
+        "notice_id": ("notice.noticeId", notice.get("noticeId")),
+        "state": ("notice.jurisdiction", notice.get("jurisdiction")),
+        "notice_date": (
+            "notice.source.letterDate",
+            source.get("letterDate") or source.get("receivedDate"),
+        ),
     }
+    meta: dict[str, str | None] = {}
+    for field, (where, value) in fields.items():
+        if value is not None and not isinstance(value, str | int):
+            raise InputFileError(path, "a text or a number", column=where, value=str(value))
+        meta[field] = None if value is None else str(value)
+    date_text = meta["notice_date"]
+    if date_text is not None and pl.select(parse_date(pl.lit(date_text))).item() is None:
+        raise InputFileError(path, "a date", column="notice.source.letterDate", value=date_text)
     return rows, meta
 
 
@@ -204,12 +217,14 @@ def _read_one(
     path: Path, *, format: TitleFormat, employer: str | None, state: str | None
 ) -> Cleaned:
     meta: dict[str, str | None] = {"state": state}
+    problems = None
     if format == "notice_json" or (format == "auto" and path.suffix.lower() == ".json"):
         raw, meta = _load_json(path)
         meta["state"] = meta.get("state") or state
         layout = "notice_json"
     else:
-        raw = read_csv_text(path)
+        rows = read_csv_rows(path)
+        raw, problems = rows.frame, rows.problems
         layout = _detect(path, raw.columns) if format == "auto" else format
         if set(raw.columns) != set(_LAYOUTS[layout]):
             raise InputFileError(
@@ -234,11 +249,16 @@ def _read_one(
     title = pl.coalesce(
         *(pl.col(f"_{f}") for f in ("job_title", "job_title_raw") if f"_{f}" in df.columns)
     )
-    reason = pl.coalesce(
+    checks = [
         pl.when(title.is_null()).then(pl.lit("missing job title")),
         pl.when(null_markers("_employees_affected").is_null()).then(pl.lit("missing count")),
         count_problem("_employees_affected"),
-    )
+    ]
+    if problems is not None:  # rows the CSV reader could not read whole
+        checks.insert(0, pl.lit(problems))
+    if "_facility_count" in df.columns:
+        checks.append(count_problem("_facility_count").str.replace("count", "facility_count"))
+    reason = pl.coalesce(checks)
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
     df = df.with_columns(_reason=reason)
     bad = df.filter(pl.col("_reason").is_not_null())
@@ -327,20 +347,19 @@ def _simple(
     key: str,
 ) -> Cleaned:
     path = Path(path)
-    raw = read_csv_text(path)
+    rows = read_csv_rows(path)
+    raw = rows.frame
     if set(raw.columns) != set(columns):
         raise InputFileError(path, f"the header {','.join(columns)}", value=",".join(raw.columns))
     raw = raw.with_columns(
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     df = raw.with_columns(**{new: pl.col(old) for old, new in columns.items()})
-    problems = [pl.when(null_markers(key).is_null()).then(pl.lit(f"missing {key}"))]
-    problems += [
-        pl.when(null_markers(c).is_not_null() & parse_float(c).is_null()).then(
-            pl.lit(f"unparseable {c}")
-        )
-        for c in numeric
+    problems = [
+        pl.lit(rows.problems),
+        pl.when(null_markers(key).is_null()).then(pl.lit(f"missing {key}")),
     ]
+    problems += [number_problem(c, what=c) for c in numeric]
     problems += [count_problem(c) for c in counts]
     df = df.with_columns(_reason=pl.coalesce(problems))
     bad = df.filter(pl.col("_reason").is_not_null())
