@@ -33,16 +33,21 @@ import polars as pl
 
 __all__ = ["remove_stale_temps", "temp_path", "write_parquet_atomic", "write_text_atomic"]
 
-_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp(\.ipynb)?$")
 #: Temporary names of earlier versions (no process id): stale once this old (seconds).
 _LEGACY = re.compile(r"^\..+\.tmp(\.ipynb)?$")
 _LEGACY_AGE = 3600.0
 
 
-def temp_path(path: str | Path) -> Path:
-    """A temporary name beside ``path``, unique to this process (nothing is created)."""
+def temp_path(path: str | Path, *, suffix: str = ".tmp") -> Path:
+    """A temporary name beside ``path``, unique to this process (nothing is created).
+
+    ``suffix`` is ``".tmp"`` or ``".tmp.ipynb"`` (for a tool that wants to see ``.ipynb``).
+    """
+    if suffix not in (".tmp", ".tmp.ipynb"):
+        raise ValueError(f"suffix {suffix!r}: expected '.tmp' or '.tmp.ipynb'")
     path = Path(path)
-    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}{suffix}")
 
 
 def _alive(pid: int) -> bool:

@@ -5,9 +5,11 @@ UTF-8 but for a few bytes is *not* re-decoded as cp1252 (``Zürich`` would becom
 ``ZÃ¼rich`` everywhere): it is read as UTF-8 and the records holding the stray bytes are
 reported, each with the byte and its offset, for the reader to reject (the raw value shows the
 bytes as ``\\xNN``). The rule, per record (quote-aware line): if at least as many records
-hold valid non-ASCII UTF-8 as hold invalid bytes, the file is UTF-8 and the invalid records
-are rejected; otherwise it is cp1252 (or Latin-1) and the records that happen to be valid
-non-ASCII UTF-8 are rejected as ambiguous. A NUL byte anywhere refuses the file.
+hold a valid multi-byte UTF-8 character as hold invalid bytes, the file is UTF-8 and the
+records with invalid bytes are rejected; otherwise it is cp1252 (or Latin-1) and the records
+holding what reads as a multi-byte UTF-8 character are rejected as ambiguous (cp1252 would
+turn a UTF-8 ``ü`` into ``Ã¼``). A whole document (JSON) with any such record is refused,
+naming the byte offset. A NUL byte anywhere refuses the file.
 
 Examples
 --------
@@ -30,7 +32,7 @@ import numpy as np
 from charset_normalizer import from_bytes
 
 from layofflab.errors import InputFileError
-from layofflab.io.scan import invalid_utf8, record_of, records
+from layofflab.io.scan import record_of, records, utf8_sequences
 
 __all__ = ["Decoded", "decode", "read_text_bytes", "sniff_encoding"]
 
@@ -149,14 +151,13 @@ def decode(path: str | Path, *, separator: str = ",") -> Decoded:
     bom = 3 if encoding == "utf-8-sig" else 0
     body = raw[bom:]
     utf8 = "utf-8-sig" if bom else "utf-8"
-    bad = invalid_utf8(body)
+    bad, leads = utf8_sequences(body)
     if not len(bad):
         return Decoded(_unify_line_ends(body), utf8, {})
     newline = 10 if b"\n" in body else 13
     ends = records(body, separator=separator, newline=newline).ends
     bad_rows, first = np.unique(record_of(ends, bad), return_index=True)
-    high = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) >= 0x80)
-    good_rows = np.setdiff1d(np.unique(record_of(ends, high)), bad_rows)
+    good_rows = np.unique(record_of(ends, leads))  # rows holding valid multi-byte UTF-8
     if bom or len(good_rows) >= len(bad_rows):  # UTF-8 but for a few bytes
         reasons = {}
         for row, offset in zip(bad_rows.tolist(), bad[first].tolist(), strict=True):
@@ -188,8 +189,8 @@ def read_text_bytes(path: str | Path) -> bytes:
     """
     decoded = decode(path)
     if decoded.bad_records:
-        first = decoded.bad_records[min(decoded.bad_records)]
-        raise InputFileError(path, "text in one encoding", value=first)
+        first = decoded.bad_records[min(decoded.bad_records)].split(" (")[0]
+        raise InputFileError(path, "text in one encoding (UTF-8 or cp1252 throughout)", found=first)
     return decoded.content
 
 

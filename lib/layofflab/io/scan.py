@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Records", "invalid_utf8", "record_of", "records", "unquoted"]
+__all__ = ["Records", "invalid_utf8", "record_of", "records", "unquoted", "utf8_sequences"]
 
 _QUOTE = ord('"')
 
@@ -103,10 +103,16 @@ def invalid_utf8(raw: bytes) -> np.ndarray:
     Empty exactly when ``raw.decode("utf-8")`` succeeds: overlong forms, surrogates and code
     points above U+10FFFF are invalid, as in Python's decoder.
     """
+    return utf8_sequences(raw)[0]
+
+
+def utf8_sequences(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """``(invalid, leads)``: offsets of the bytes in no valid UTF-8 sequence, and of the first
+    bytes of the valid multi-byte sequences (both sorted)."""
     buf = np.frombuffer(raw, dtype=np.uint8)
     high = np.flatnonzero(buf >= 0x80)
     if not len(high):
-        return high
+        return high, high
     lead = buf[high]
     n1, n2, n3 = (_next(buf, high, k) for k in (1, 2, 3))
 
@@ -131,12 +137,6 @@ def invalid_utf8(raw: bytes) -> np.ndarray:
         & ~((lead == 0xF0) & (n1 < 0x90))  # overlong
         & ~((lead == 0xF4) & (n1 > 0x8F))  # above U+10FFFF
     )
-    covered = np.concatenate(
-        [
-            high[two | three | four],
-            high[two | three | four] + 1,
-            high[three | four] + 2,
-            high[four] + 3,
-        ]
-    )
-    return high[~np.isin(high, covered)]
+    leads = high[two | three | four]
+    covered = np.concatenate([leads, leads + 1, high[three | four] + 2, high[four] + 3])
+    return high[~np.isin(high, covered)], leads

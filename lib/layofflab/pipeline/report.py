@@ -24,7 +24,7 @@ from typing import Any
 
 from layofflab import __version__, config
 from layofflab.errors import InvalidArgumentError, MissingDependencyError
-from layofflab.io import write_text_atomic
+from layofflab.io import remove_stale_temps, temp_path, write_text_atomic
 
 try:  # the notebook tooling is the [lab] extra, not a dependency of the library
     import nbformat
@@ -86,7 +86,7 @@ def _execute(
     notebook: Path, output: Path, parameters: Mapping[str, Any] | None
 ) -> nbformat.NotebookNode:
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.stem}.tmp.ipynb")
+    tmp = temp_path(output, suffix=".tmp.ipynb")  # unique: concurrent builds never share it
     # The kernel inherits our environment; a non-inline MPLBACKEND would hide every figure.
     backend = os.environ.pop("MPLBACKEND", None)
     try:
@@ -100,6 +100,9 @@ def _execute(
             log_output=False,
             config=KERNEL_CONFIG,
         )
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
         if backend is not None:
             os.environ["MPLBACKEND"] = backend
@@ -135,6 +138,8 @@ def build_reports(
                 "only", unknown, expected=f"notebook names among {sorted(known)}"
             )
         selected = [p for p in selected if p.stem in only]
+    for folder in (report_dir, report_dir / "executed"):  # what a killed build left
+        remove_stale_temps(folder)
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -182,8 +187,9 @@ def refresh_checked_outputs(notebook: Path) -> Path:
     then review the diff and commit.
     """
     notebook = Path(notebook)
-    executed = _execute(notebook, notebook.with_name(f".{notebook.stem}.executed.ipynb"), None)
-    notebook.with_name(f".{notebook.stem}.executed.ipynb").unlink(missing_ok=True)
+    scratch = temp_path(notebook, suffix=".tmp.ipynb")
+    executed = _execute(notebook, scratch, None)
+    scratch.unlink(missing_ok=True)
     stripped = strip_output(executed, keep_output=False, keep_count=True, keep_id=True)
     stripped.metadata.pop("papermill", None)
     for cell in stripped.cells:
