@@ -168,31 +168,100 @@ def strip_trailing_punctuation(expr: str | pl.Expr) -> pl.Expr:
     return _col(expr).str.strip_chars_end(".,;: ")
 
 
-#: Digits of a number: plain, or grouped in thousands by commas or by spaces (never both).
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?"
+#: Digits of a number: plain, or grouped in thousands by commas or by spaces (never both), with
+#: optional decimals and exponent; at least one digit.
+_DIGITS = (
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+)
 #: A count: sign and digits (an approximation prefix and a trailing ``+`` are removed first).
 _COUNT_GRAMMAR = rf"^[-+]?{_DIGITS}$"
 #: An amount: sign, dollar sign, digits, percent sign.
-_FLOAT_GRAMMAR = rf"^[-+]?\$?\s?[-+]?{_DIGITS}\s?%?$"
+_FLOAT_GRAMMAR = rf"^(?:[-+]?\$?|\$[-+]?)\s?{_DIGITS}\s?%?$"
 
 
-def _number_parts(expr: str | pl.Expr, *, grammar: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """``(raw, well_formed, value)``: the text without missing markers, whether it fits
-    ``grammar`` (with at least one digit), and its value (null where it does not fit; divided
-    by 100 where it ends in ``%``; possibly infinite where it overflows)."""
-    raw = null_markers(expr)
-    text = raw.str.replace(_APPROX, "").str.replace(r"\s*\+$", "")
-    ok = text.str.contains(grammar) & text.str.contains(r"\d")
-    digits = text.str.replace_all(r"[,\s$%]", "")
-    value = pl.when(ok).then(digits.cast(pl.Float64, strict=False))
-    value = pl.when(text.str.ends_with("%")).then(value / 100).otherwise(value)
-    return raw, ok.fill_null(False), value
+_COMMA_HINT = "a comma must group thousands, as in 1,200"
 
 
-def _comma_misused(raw: pl.Expr) -> pl.Expr:
-    """A text whose commas are not thousands separators but which is a number without them."""
-    bare = raw.str.replace(_APPROX, "").str.replace(r"\s*\+$", "")
-    return bare.str.contains(",") & bare.str.replace_all(",", ".").str.contains(_FLOAT_GRAMMAR)
+def _numbers(s: pl.Series, *, grammar: str) -> pl.DataFrame:
+    """The number read from each text of ``s``, every step computed once (stages of columns):
+    ``raw`` (missing markers null), ``ok`` (it fits ``grammar``), ``value`` (null where it does
+    not fit; divided by 100 where it ends in ``%``; infinite where it overflows) and ``comma``
+    (it would be a number if its commas were decimal points)."""
+    text = pl.col("text")
+    stages: list[dict[str, pl.Expr]] = [
+        {"raw": null_markers(pl.col("s"))},
+        {"text": pl.col("raw").str.replace(_APPROX, "").str.replace(r"\s*\+$", "")},
+        {
+            "ok": text.str.contains(grammar).fill_null(False),
+            "scale": pl.when(text.str.ends_with("%")).then(pl.lit(100.0)).otherwise(pl.lit(1.0)),
+            "number": text.str.replace_all(r"[,\s$%]", "").cast(pl.Float64, strict=False),
+            "comma": text.str.contains(",")
+            & text.str.replace_all(",", ".").str.contains(_FLOAT_GRAMMAR),
+        },
+        {
+            "ok": pl.col("ok") & pl.col("number").is_not_null(),
+            "value": pl.when("ok").then(pl.col("number") / pl.col("scale")),
+        },
+    ]
+    lf = s.cast(pl.String).to_frame("s").lazy()
+    for stage in stages:
+        lf = lf.with_columns(**stage)
+    return lf.select("raw", "ok", "value", "comma").collect(engine="in-memory")
+
+
+def _per_batch(expr: str | pl.Expr, fn, dtype: pl.DataType) -> pl.Expr:
+    return _col(expr).map_batches(
+        lambda s: fn(s).alias(s.name), return_dtype=dtype, is_elementwise=True
+    )
+
+
+def _float_values(s: pl.Series) -> pl.Series:
+    n = _numbers(s, grammar=_FLOAT_GRAMMAR)
+    return n.select(pl.when(pl.col("value").is_finite()).then("value")).to_series()
+
+
+def _float_problems(s: pl.Series, what: str) -> pl.Series:
+    n = _numbers(s, grammar=_FLOAT_GRAMMAR)
+    return n.select(
+        pl.when(pl.col("raw").is_null())
+        .then(None)
+        .when(~pl.col("ok") & pl.col("comma"))
+        .then(pl.lit(f"unparseable {what} ({_COMMA_HINT})"))
+        .when(~pl.col("ok"))
+        .then(pl.lit(f"unparseable {what}"))
+        .when(~pl.col("value").is_finite())
+        .then(pl.lit(f"{what} is not a finite number"))
+        .otherwise(None)
+    ).to_series()
+
+
+def _count_values(s: pl.Series) -> pl.Series:
+    n = _numbers(s, grammar=_COUNT_GRAMMAR)
+    v = pl.col("value")
+    good = (v == v.floor()) & (v >= 0) & (v <= MAX_PLAUSIBLE_COUNT)
+    return n.select(pl.when(good).then(v).cast(pl.Int64)).to_series()
+
+
+def _count_problems(s: pl.Series) -> pl.Series:
+    n = _numbers(s, grammar=_COUNT_GRAMMAR)
+    v = pl.col("value")
+    return n.select(
+        pl.when(pl.col("raw").is_null())
+        .then(None)
+        .when(~pl.col("ok") & pl.col("comma"))
+        .then(pl.lit(f"unparseable count ({_COMMA_HINT})"))
+        .when(~pl.col("ok"))
+        .then(pl.lit("unparseable count"))
+        .when(~v.is_finite())
+        .then(pl.lit("count is not a finite number"))
+        .when(v < 0)
+        .then(pl.lit("negative count"))
+        .when(v > MAX_PLAUSIBLE_COUNT)
+        .then(pl.lit("absurd count (> 1,000,000)"))
+        .when(v != v.floor())
+        .then(pl.lit("fractional count"))
+        .otherwise(None)
+    ).to_series()
 
 
 def parse_float(expr: str | pl.Expr) -> pl.Expr:
@@ -209,8 +278,7 @@ def parse_float(expr: str | pl.Expr) -> pl.Expr:
     >>> t.select(parse_float("t")).to_series().to_list()
     [1200.5, 1.2, 0.005, None, None, None, None]
     """
-    _, ok, value = _number_parts(expr, grammar=_FLOAT_GRAMMAR)
-    return pl.when(ok & value.is_finite()).then(value)
+    return _per_batch(expr, _float_values, pl.Float64)
 
 
 def number_problem(expr: str | pl.Expr, *, what: str = "number") -> pl.Expr:
@@ -226,18 +294,7 @@ def number_problem(expr: str | pl.Expr, *, what: str = "number") -> pl.Expr:
     >>> t.select(number_problem("t", what="funds")).to_series().to_list()
     ['unparseable funds (a comma must group thousands, as in 1,200)', 'funds is not a finite number', 'unparseable funds', None, None]
     """
-    raw, ok, value = _number_parts(expr, grammar=_FLOAT_GRAMMAR)
-    return (
-        pl.when(raw.is_null())
-        .then(None)
-        .when(~ok & _comma_misused(raw))
-        .then(pl.lit(f"unparseable {what} (a comma must group thousands, as in 1,200)"))
-        .when(~ok)
-        .then(pl.lit(f"unparseable {what}"))
-        .when(~value.is_finite())
-        .then(pl.lit(f"{what} is not a finite number"))
-        .otherwise(None)
-    )
+    return _per_batch(expr, lambda s: _float_problems(s, what), pl.String)
 
 
 def parse_count(expr: str | pl.Expr) -> pl.Expr:
@@ -246,9 +303,7 @@ def parse_count(expr: str | pl.Expr) -> pl.Expr:
     Fractions (``'12.5'``), misplaced commas (``'12,5'``), text, negative, non-finite and
     absurd values give null; use :func:`count_problem` to tell those apart from a missing value.
     """
-    _, ok, value = _number_parts(expr, grammar=_COUNT_GRAMMAR)
-    good = ok & (value == value.floor()) & (value >= 0) & (value <= MAX_PLAUSIBLE_COUNT)
-    return pl.when(good).then(value).otherwise(None).cast(pl.Int64)
+    return _per_batch(expr, _count_values, pl.Int64)
 
 
 def count_is_approximate(expr: str | pl.Expr) -> pl.Expr:
@@ -272,24 +327,7 @@ def count_problem(expr: str | pl.Expr) -> pl.Expr:
     ['unparseable count (a comma must group thousands, as in 1,200)', 'unparseable count',
      'count is not a finite number', 'negative count', 'fractional count', None, None]
     """
-    raw, ok, value = _number_parts(expr, grammar=_COUNT_GRAMMAR)
-    return (
-        pl.when(raw.is_null())
-        .then(None)
-        .when(~ok & _comma_misused(raw))
-        .then(pl.lit("unparseable count (a comma must group thousands, as in 1,200)"))
-        .when(~ok)
-        .then(pl.lit("unparseable count"))
-        .when(~value.is_finite())
-        .then(pl.lit("count is not a finite number"))
-        .when(value < 0)
-        .then(pl.lit("negative count"))
-        .when(value > MAX_PLAUSIBLE_COUNT)
-        .then(pl.lit("absurd count (> 1,000,000)"))
-        .when(value != value.floor())
-        .then(pl.lit("fractional count"))
-        .otherwise(None)
-    )
+    return _per_batch(expr, _count_problems, pl.String)
 
 
 def parse_date(expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()) -> pl.Expr:

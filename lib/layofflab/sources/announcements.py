@@ -39,7 +39,13 @@ from pathlib import Path
 
 import polars as pl
 
-from layofflab.cleaning import date_problem, normalize_text, null_markers, parse_date, parse_float
+from layofflab.cleaning import (
+    normalize_text,
+    null_markers,
+    parse_date,
+    parse_float,
+    parsed_date_problem,
+)
 from layofflab.errors import InputFileError
 from layofflab.io import read_csv_rows
 from layofflab.lookups import load_table
@@ -115,20 +121,38 @@ def _range_problem(column: str) -> pl.Expr:
     )
 
 
-def _problems(today: dt.date | None, problems: pl.Series) -> pl.Expr:
+#: Values computed once per row before the checks (dropped afterwards).
+_HELPERS = ("_amount", "_range", "_day", "_date_issue", "_from", "_to")
+
+
+def _helpers() -> dict[str, pl.Expr]:
+    return {
+        "_amount": parse_float("amount_usd_bn"),
+        "_range": _range_problem("amount_usd_bn"),
+        "_day": parse_date("announce_date"),
+        "_from": parse_date("collected_from"),
+        "_to": parse_date("collected_to"),
+    }
+
+
+def _problems(today: dt.date | None) -> pl.Expr:
+    """The reject reason of each row (null: clean); reads the columns of :func:`_helpers`."""
     types = event_types()["event_type"].sort().to_list()
     ticker = null_markers("company_id").str.to_uppercase()
     event = _event("event_type")
     amount_raw = null_markers("amount_usd_bn")
-    amount = parse_float("amount_usd_bn")
+    amount = pl.col("_amount")
     url = null_markers("source_url")
     verified = null_markers("verified").str.to_lowercase()
-    date_issue = date_problem("announce_date", today=today, required=True)
-    day = parse_date("announce_date")
-    window = {c: (null_markers(c), parse_date(c)) for c in ("collected_from", "collected_to")}
+    date_issue = pl.col("_date_issue")
+    day = pl.col("_day")
+    window = {
+        c: (null_markers(c), pl.col(k))
+        for c, k in (("collected_from", "_from"), ("collected_to", "_to"))
+    }
     start, end = window["collected_from"][1], window["collected_to"][1]
     checks = [
-        (pl.lit(problems).is_not_null(), pl.lit(problems)),
+        (pl.col("_row_problem").is_not_null(), pl.col("_row_problem")),
         (ticker.is_null(), pl.lit("missing ticker")),
         (~ticker.str.contains(_TICKER), pl.format("malformed ticker '{}'", ticker)),
         (date_issue.is_not_null(), pl.format("announce_date: {}", date_issue)),
@@ -139,7 +163,7 @@ def _problems(today: dt.date | None, problems: pl.Series) -> pl.Expr:
                 "unknown event_type '{}' (expected one of {})", event, pl.lit(", ".join(types))
             ),
         ),
-        (_range_problem("amount_usd_bn").is_not_null(), _range_problem("amount_usd_bn")),
+        (pl.col("_range").is_not_null(), pl.col("_range")),
         (
             amount_raw.is_not_null() & amount.is_null(),
             pl.format("unparseable amount_usd_bn '{}'", amount_raw),
@@ -186,9 +210,16 @@ def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.Da
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
-    tagged = raw.with_columns(
-        _reason=_problems(today, problems),
-        _raw=pl.struct([pl.col(c).cast(pl.String) for c in values]).struct.json_encode(),
+    tagged = (
+        raw.with_columns(_row_problem=problems, **_helpers())
+        .with_columns(
+            _date_issue=parsed_date_problem("announce_date", "_day", today=today, required=True)
+        )
+        .with_columns(
+            _reason=_problems(today),
+            _raw=pl.struct([pl.col(c).cast(pl.String) for c in values]).struct.json_encode(),
+        )
+        .drop(*_HELPERS, "_row_problem")
     )
     clean = tagged.filter(pl.col("_reason").is_null()).select(
         company_id=null_markers("company_id").str.to_uppercase(),

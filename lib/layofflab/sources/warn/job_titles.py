@@ -246,6 +246,9 @@ def _read_one(
         if cols
     }
     df = raw.with_columns(**{f"_{k}": v for k, v in fields.items()})
+    for needed in ("_job_title", "_employees_affected"):  # a notice whose impacts lack the key
+        if needed not in df.columns:
+            df = df.with_columns(pl.lit(None, dtype=pl.String).alias(needed))
     title = pl.coalesce(
         *(pl.col(f"_{f}") for f in ("job_title", "job_title_raw") if f"_{f}" in df.columns)
     )
