@@ -191,7 +191,7 @@ def test_every_csv_reader_rejects_the_undecodable_row_and_keeps_the_rest(
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12,5", None), ("1,200", 1200), ("12,000", 12000), ("1 500", 1500), ("1,2,3", None)],
+    [("12,5", None), ("1,200", 1200), ("12,000", 12000), ("1 500", None), ("1,2,3", None)],
 )
 def test_a_comma_is_a_thousands_separator_or_a_reject(tmp_path, text, expected):
     c = _tracker(tmp_path, f'Globex,Seattle,Retail,"{text}",0.1,2/1/2023,Seed,United States,30')

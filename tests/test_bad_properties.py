@@ -89,8 +89,8 @@ def numbers(draw, *, count: bool) -> tuple[str, object]:
         text, value = str(n), Decimal(n)
     elif kind == "grouped":
         text, value = _grouped(n, ","), Decimal(n)
-    elif kind == "spaced":
-        text, value = _grouped(n, " "), Decimal(n)
+    elif kind == "spaced":  # '163 204' may be two sites' counts: no number
+        text, value = _grouped(n, " "), Decimal(n) if n < 1000 else REJECT
     elif kind == "decimal":
         text, value = f"{n}.{frac:02d}", Decimal(f"{n}.{frac:02d}")
     elif kind == "pct":
