@@ -549,3 +549,14 @@ def test_a_notebook_stopped_by_a_user_error_is_a_user_error():
     err = io.StringIO()
     assert report_failure("report", FakeNotebookError(), stream=err) == 1
     assert "internal error (ZeroDivisionError" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["clean", "nosuch", "x", "--out", "y"], ["clean", "tracker"], ["frobnicate"], ["data", "--n"]],
+)
+def test_a_usage_error_is_one_line_too(args):
+    proc = _cli(*args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "usage:" not in proc.stderr
+    assert "layofflab --help lists the commands" in proc.stderr

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -340,10 +341,21 @@ def warn_files(draw, tmp):
         employer, count = draw(names()), draw(numbers(count=True))
         start, received = draw(dates(style="us")), draw(dates(style="us"))
         cells = [employer[0], "Seattle", start[0], count[0], "Layoff", "Permanent", received[0]]
-        rows.append((cells, {"employer": unmarked(employer[1]), "count": count[1], "start": start[1],
+        rows.append((cells, {"employer": unmarked(employer[1]), "count": warn_count(*count), "start": start[1],
                              "received": received[1]}))  # fmt: skip
         harms.append(draw(damage()))
     return write_csv(tmp / "wa.csv", WA, rows, harms, plain="Seattle")
+
+
+#: WARN's own rule (``cleaning.site_list_total``): whole numbers separated by spaces, or by
+#: ``,`` ``;`` ``&`` ``+`` and a space, are one count per site of a notice, summed (flagged).
+SITE_LIST = re.compile(r"\d{1,6}(?:\s*[,;&+]\s+\d{1,6}|\s*[;&+]\s*\d{1,6}|\s+\d{1,6})+")
+
+
+def warn_count(text: str, value: object) -> object:
+    if SITE_LIST.fullmatch(text.strip()):
+        return Decimal(sum(int(n) for n in re.findall(r"\d+", text)))
+    return value
 
 
 @seed(SEED)

@@ -70,7 +70,10 @@ def _numbers(s: pl.Series, *, grammar: str) -> pl.DataFrame:
     return lf.select("raw", "ok", "value", "comma").collect(engine="in-memory")
 
 
-def _per_batch(expr: str | pl.Expr, fn, dtype: pl.DataType) -> pl.Expr:
+def _per_batch(expr: str | pl.Expr | pl.Series, fn, dtype: pl.DataType) -> pl.Expr | pl.Series:
+    """``fn`` run once per batch of the values of ``expr`` (a Series gives a Series)."""
+    if isinstance(expr, pl.Series):
+        return fn(expr).alias(expr.name)
     return _col(expr).map_batches(
         lambda s: fn(s).alias(s.name), return_dtype=dtype, is_elementwise=True
     )

@@ -29,7 +29,12 @@ import polars as pl
 from layofflab import __version__, config
 from layofflab.errors import LayofflabError
 from layofflab.fetch.cli import add_parser as add_fetch_parser
-from layofflab.pipeline.errors_cli import escape_control, report_failure, terminal_safe
+from layofflab.pipeline.errors_cli import (
+    OneLineParser,
+    escape_control,
+    report_failure,
+    terminal_safe,
+)
 from layofflab.tables import describe
 
 __all__ = ["main"]
@@ -117,7 +122,7 @@ def _project_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="layofflab",
         description="Does AI capital spending predict tech layoffs? Pipeline commands.",
     )

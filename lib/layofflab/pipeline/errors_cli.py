@@ -29,18 +29,26 @@ layofflab data: internal error (ValueError: cannot concat empty list): this is a
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
 import traceback
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import polars as pl
 
 from layofflab import errors
 from layofflab.errors import LayofflabError, shorten
 
-__all__ = ["MAX_LINE", "REPORT_TO", "escape_control", "report_failure", "terminal_safe"]
+__all__ = [
+    "MAX_LINE",
+    "REPORT_TO",
+    "OneLineParser",
+    "escape_control",
+    "report_failure",
+    "terminal_safe",
+]
 
 #: Longest message line printed (characters).
 MAX_LINE = 600
@@ -109,3 +117,22 @@ def terminal_safe(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         pl.col(c).map_elements(escape_control, return_dtype=pl.String) for c in text
     )
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line too (``--help`` prints the usage).
+
+    >>> p = OneLineParser(prog="layofflab")
+    >>> _ = p.add_argument("--n", type=int)
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err), contextlib.suppress(SystemExit):
+    ...     p.parse_args(["--n", "x\x1b[2J"])
+    >>> err.getvalue()
+    "layofflab: argument --n: invalid int value: 'x\\\\x1b[2J' (layofflab --help lists the commands)\\n"
+    """
+
+    def error(self, message: str) -> NoReturn:
+        hint = f"{self.prog.split()[0]} --help lists the commands"
+        line = shorten(escape_control(f"{self.prog}: {message} ({hint})"), MAX_LINE)
+        self.exit(2, line + "\n")

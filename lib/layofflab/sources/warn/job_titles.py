@@ -45,10 +45,11 @@ from layofflab.cleaning import (
     parse_float,
 )
 from layofflab.errors import InputFileError, InvalidArgumentError
-from layofflab.io import read_csv_rows, read_json
+from layofflab.io import read_csv_rows
 from layofflab.lookups import load_table
 from layofflab.schemas import JOB_TITLES
 from layofflab.sources._base import Cleaned, make_rejects
+from layofflab.sources.warn.title_notice import load_notice
 
 __all__ = [
     "COLUMNS",
@@ -157,51 +158,6 @@ def engineer_share(df: pl.DataFrame) -> float:
     )
 
 
-def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
-    doc = read_json(path, expected="a JSON notice")
-    try:
-        notice = doc["notice"]
-        impacts = notice["jobTitleImpacts"]
-    except (KeyError, TypeError) as exc:
-        raise InputFileError(
-            path, "a JSON object with notice.jobTitleImpacts", value=str(exc)
-        ) from exc
-    if not isinstance(impacts, list) or not isinstance(notice, dict):
-        raise InputFileError(path, "notice.jobTitleImpacts as a list")
-    if not all(isinstance(item, dict) for item in impacts):
-        raise InputFileError(path, "notice.jobTitleImpacts as a list of objects")
-    keys = sorted({k for item in impacts for k in item})
-    unknown = [k for k in keys if k not in _LAYOUTS["notice_json"]]
-    if unknown:
-        raise InputFileError(
-            path, f"impact keys among {sorted(_LAYOUTS['notice_json'])}", column=unknown[0]
-        )
-    rows = pl.DataFrame(
-        {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in keys},
-        schema={k: pl.String for k in keys},
-    )
-    source = notice.get("source") or {}
-    if not isinstance(source, dict):
-        raise InputFileError(path, "notice.source as an object", value=type(source).__name__)
-    fields = {
-        "notice_id": ("notice.noticeId", notice.get("noticeId")),
-        "state": ("notice.jurisdiction", notice.get("jurisdiction")),
-        "notice_date": (
-            "notice.source.letterDate",
-            source.get("letterDate") or source.get("receivedDate"),
-        ),
-    }
-    meta: dict[str, str | None] = {}
-    for field, (where, value) in fields.items():
-        if value is not None and not isinstance(value, str | int):
-            raise InputFileError(path, "a text or a number", column=where, value=str(value))
-        meta[field] = None if value is None else str(value)
-    date_text = meta["notice_date"]
-    if date_text is not None and pl.select(parse_date(pl.lit(date_text))).item() is None:
-        raise InputFileError(path, "a date", column="notice.source.letterDate", value=date_text)
-    return rows, meta
-
-
 def _detect(path: Path, header: Sequence[str]) -> str:
     csv_layouts = ("impacts", "title_totals", "notice_titles")
     for name in csv_layouts:
@@ -219,7 +175,7 @@ def _read_one(
     meta: dict[str, str | None] = {"state": state}
     problems = None
     if format == "notice_json" or (format == "auto" and path.suffix.lower() == ".json"):
-        raw, meta = _load_json(path)
+        raw, meta = load_notice(path, keys=_LAYOUTS["notice_json"])
         meta["state"] = meta.get("state") or state
         layout = "notice_json"
     else:
@@ -245,23 +201,20 @@ def _read_one(
         for f, cols in present.items()
         if cols
     }
-    df = raw.with_columns(**{f"_{k}": v for k, v in fields.items()})
-    for needed in ("_job_title", "_employees_affected"):  # a notice whose impacts lack the key
-        if needed not in df.columns:
-            df = df.with_columns(pl.lit(None, dtype=pl.String).alias(needed))
+    absent = dict.fromkeys(
+        ("job_title", "employees_affected", "facility_count"), pl.lit(None, pl.String)
+    )
+    df = raw.with_columns(**{f"_{k}": v for k, v in (absent | fields).items()})
     title = pl.coalesce(
         *(pl.col(f"_{f}") for f in ("job_title", "job_title_raw") if f"_{f}" in df.columns)
     )
-    checks = [
+    reason = pl.coalesce(
+        pl.lit(problems if problems is not None else None, dtype=pl.String),  # unread CSV rows
         pl.when(title.is_null()).then(pl.lit("missing job title")),
         pl.when(null_markers("_employees_affected").is_null()).then(pl.lit("missing count")),
         count_problem("_employees_affected"),
-    ]
-    if problems is not None:  # rows the CSV reader could not read whole
-        checks.insert(0, pl.lit(problems))
-    if "_facility_count" in df.columns:
-        checks.append(count_problem("_facility_count").str.replace("count", "facility_count"))
-    reason = pl.coalesce(checks)
+        count_problem("_facility_count").str.replace("count", "facility_count"),
+    )
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
     df = df.with_columns(_reason=reason)
     bad = df.filter(pl.col("_reason").is_not_null())
