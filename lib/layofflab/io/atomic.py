@@ -54,11 +54,11 @@ def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return pid < 2**22  # another user's live process (or an impossible id: not alive)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except PermissionError:
+        return True  # it exists, under another user
+    except (ProcessLookupError, OverflowError, ValueError):
+        return False  # gone (or no possible process id)
     return True
 
 
