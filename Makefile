@@ -93,7 +93,9 @@ typecheck: setup ## mypy over lib/layofflab (not yet part of lint)
 bench: setup ## Run the benchmarks in bench/ (ratios against baselines measured in the same process)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script; done
 
-clean: ## Remove generated files (data/processed, reports, caches); keeps .venv
-	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache .hypothesis .mypy_cache
+clean: ## Remove generated files (data/processed, reports, caches, temporary files of killed builds); keeps .venv
+	find data/processed reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find notebooks -maxdepth 1 -name '.*.tmp.ipynb' -delete
+	rm -rf .pytest_cache .ruff_cache .hypothesis .mypy_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv*' -exec rm -rf {} +
 	touch data/processed/.gitkeep reports/.gitkeep

@@ -122,10 +122,11 @@ def test_text_normalization():
 
 
 def test_floats_and_percentages():
+    # A percent sign divides by 100 (issue 14: '0.5%' was read as a share of 0.5).
     assert one(parse_float("v"), ["0.15", "$1,500", "15%", "NULL", "abc"]) == [
         0.15,
         1500.0,
-        15.0,
+        0.15,
         None,
         None,
     ]

@@ -58,7 +58,7 @@ def test_every_rule_rejects_with_a_reason(curated):
         7: "announce_date: unparseable date",
         8: "announce_date: implausible date (after 2027-11-28)",
         9: "negative amount_usd_bn",
-        10: "unparseable amount_usd_bn '60-65'",
+        10: "amount_usd_bn '60-65' is a range (transcribe one amount, e.g. its midpoint 62.5)",
         11: "unrecognised verified value 'maybe' (expected yes/no/true/false)",
         12: "duplicate of source_row 1",
         14: "missing ticker",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "MAX_SHOWN",
     "DownloadError",
     "EstimationError",
     "InputFileError",
@@ -32,7 +33,24 @@ __all__ = [
     "RowConservationError",
     "SchemaValidationError",
     "TransientDownloadError",
+    "shorten",
 ]
+
+
+#: Longest value (its ``repr``) an error message quotes in full.
+MAX_SHOWN = 200
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut in the middle to at most ``limit`` characters, saying how much was cut.
+
+    >>> shorten("x" * 1000, 40)
+    'xxxxxxxxxx…[980 characters]…xxxxxxxxxx'
+    """
+    if len(text) <= limit:
+        return text
+    keep = max((limit - len(f"…[{len(text)} characters]…")) // 2, 0)
+    return f"{text[:keep]}…[{len(text) - 2 * keep} characters]…{text[len(text) - keep :]}"
 
 
 class LayofflabError(Exception):
@@ -85,9 +103,9 @@ class InputFileError(LayofflabError, ValueError):
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
-            where.append(f"column {column!r}")
+            where.append(f"column {shorten(repr(column))}")
         if value is not None:
-            where.append(f"value {value!r}")
+            where.append(f"value {shorten(repr(value))}")
         tail = f"; found {found}" if found is not None else ""
         super().__init__(f"{', '.join(where)}: expected {expected}{tail}")
 
@@ -121,13 +139,14 @@ class SchemaValidationError(LayofflabError, ValueError):
 class ManifestError(LayofflabError):
     """A raw file differs from ``data/raw/MANIFEST`` (changed, missing or unlisted)."""
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    def __init__(self, path: str | Path, problem: str, *, hint: str | None = None) -> None:
         self.path = Path(path)
         self.problem = problem
-        super().__init__(
-            f"{path}: {problem}. Raw data is immutable; if the change is deliberate, "
+        hint = hint or (
+            "Raw data is immutable; if the change is deliberate, "
             "run `make manifest` and commit the new MANIFEST."
         )
+        super().__init__(f"{path}: {problem}. {hint}")
 
 
 class EstimationError(LayofflabError):

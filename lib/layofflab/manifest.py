@@ -25,16 +25,25 @@ layofflab.errors.ManifestError: ...a.csv: content changed (sha256 ... listed, ..
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 
 from layofflab import config
-from layofflab.errors import ManifestError
+from layofflab.errors import ManifestError, shorten
 from layofflab.io import write_text_atomic
 
-__all__ = ["MANIFEST_NAME", "read_manifest", "sha256_file", "verify_manifest", "write_manifest"]
+__all__ = [
+    "MANIFEST_NAME",
+    "describe_changes",
+    "manifest_changes",
+    "read_manifest",
+    "sha256_file",
+    "verify_manifest",
+    "write_manifest",
+]
 
 MANIFEST_NAME = "MANIFEST"
 _COLUMNS = ("path", "bytes", "sha256", "source", "retrieved")
@@ -58,18 +67,67 @@ def _raw_files(raw_dir: Path) -> list[str]:
     )
 
 
-def read_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
-    """Read ``<raw_dir>/MANIFEST`` (default the project's ``data/raw``).
+_HINT = (
+    "Restore it (`git checkout data/raw/MANIFEST`), or delete it and run `make manifest` "
+    "to list the raw files again (their sources then read UNDOCUMENTED until filled in)."
+)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
-    Raises :class:`ManifestError` when it is missing or malformed.
+
+def _raw_dir(raw_dir: str | Path | None) -> Path:
+    return config.DATA_RAW if raw_dir is None else Path(raw_dir)
+
+
+def read_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
+    """Read ``<raw_dir>/MANIFEST`` (default ``data/raw``).
+
+    Raises
+    ------
+    ManifestError
+        When it is missing, empty or malformed: not UTF-8, another header, a line without
+        five tab-separated fields, a size that is not a whole number, a sha256 that is not 64
+        hex digits, a path listed twice (naming the line).
     """
-    path = Path(raw_dir if raw_dir is not None else config.DATA_RAW) / MANIFEST_NAME
+    path = _raw_dir(raw_dir) / MANIFEST_NAME
     if not path.is_file():
         raise ManifestError(path, "missing")
-    df = pl.read_csv(path, separator="\t", infer_schema=False, quote_char=None)
-    if tuple(df.columns) != _COLUMNS:
-        raise ManifestError(path, f"header {df.columns}, expected {list(_COLUMNS)}")
-    return df.with_columns(pl.col("bytes").cast(pl.Int64))
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(path, f"not UTF-8 (byte offset {exc.start})", hint=_HINT) from exc
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ManifestError(
+            path, f"empty (expected the header {chr(9).join(_COLUMNS)!r})", hint=_HINT
+        )
+    if tuple(lines[0].split("\t")) != _COLUMNS:
+        found = shorten(repr(lines[0]))
+        raise ManifestError(path, f"header {found}, expected {list(_COLUMNS)}", hint=_HINT)
+    rows: list[tuple[str, int, str, str, str]] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        problem = None
+        if len(cells) != len(_COLUMNS):
+            problem = f"{len(cells)} tab-separated fields, expected {len(_COLUMNS)}"
+        elif not cells[0].strip():
+            problem = "an empty path"
+        elif not cells[1].isdigit():
+            problem = f"bytes {shorten(repr(cells[1]))} is not a whole number"
+        elif not _SHA256.match(cells[2]):
+            problem = f"sha256 {shorten(repr(cells[2]))} is not 64 lower-case hex digits"
+        elif cells[0] in seen:
+            problem = f"{cells[0]!r} listed again (first on line {seen[cells[0]]})"
+        if problem:
+            raise ManifestError(path, f"line {number}: {problem}", hint=_HINT)
+        seen[cells[0]] = number
+        rows.append((cells[0], int(cells[1]), cells[2], cells[3], cells[4]))
+    schema = dict(
+        zip(_COLUMNS, (pl.String, pl.Int64, pl.String, pl.String, pl.String), strict=True)
+    )
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
@@ -80,7 +138,7 @@ def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
     ManifestError
         For the first file that changed (size or sha256), is missing, or is not listed.
     """
-    raw_dir = Path(raw_dir if raw_dir is not None else config.DATA_RAW)
+    raw_dir = _raw_dir(raw_dir)
     manifest = read_manifest(raw_dir)
     listed = set(manifest["path"])
     for name in _raw_files(raw_dir):
@@ -98,6 +156,79 @@ def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
     return manifest
 
 
+def manifest_changes(raw_dir: str | Path | None = None) -> pl.DataFrame:
+    """What :func:`write_manifest` would change: one row per raw file added, changed or removed.
+
+    Columns ``path``, ``change`` (``added``, ``changed``, ``removed``), ``old_sha256``,
+    ``new_sha256``, ``old_bytes``, ``new_bytes`` (null where there is none); empty when the
+    manifest matches the files. A missing manifest counts every file as added.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> raw = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (raw / "a.csv").write_text("x\\n1\\n")
+    >>> manifest_changes(raw).select("path", "change", "new_bytes").rows()
+    [('a.csv', 'added', 4)]
+    """
+    raw_dir = _raw_dir(raw_dir)
+    old: dict[str, tuple[str, int]] = {}
+    if (raw_dir / MANIFEST_NAME).is_file():
+        listed = read_manifest(raw_dir)
+        old = {p: (h, n) for p, n, h in listed.select("path", "bytes", "sha256").iter_rows()}
+    now = {
+        name: (sha256_file(raw_dir / name), (raw_dir / name).stat().st_size)
+        for name in _raw_files(raw_dir)
+    }
+    rows = []
+    for name in sorted(set(old) | set(now)):
+        before, after = old.get(name), now.get(name)
+        if before == after:
+            continue
+        change = "added" if before is None else "removed" if after is None else "changed"
+        rows.append(
+            (
+                name,
+                change,
+                before and before[0],
+                after and after[0],
+                before and before[1],
+                after and after[1],
+            )
+        )
+    schema = {
+        "path": pl.String,
+        "change": pl.String,
+        "old_sha256": pl.String,
+        "new_sha256": pl.String,
+        "old_bytes": pl.Int64,
+        "new_bytes": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def describe_changes(changes: pl.DataFrame) -> list[str]:
+    """One line per change of :func:`manifest_changes`, with sha256 prefixes and sizes.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"path": ["a.csv"], "change": ["changed"], "old_sha256": ["ab" * 32],
+    ...                    "new_sha256": ["cd" * 32], "old_bytes": [4], "new_bytes": [6]})
+    >>> describe_changes(df)
+    ['changed  a.csv  sha256 abababababab -> cdcdcdcdcdcd, 4 -> 6 bytes']
+    """
+    lines = []
+    for name, change, old_h, new_h, old_n, new_n in changes.iter_rows():
+        if change == "added":
+            detail = f"sha256 {new_h[:12]}, {new_n} bytes"
+        elif change == "removed":
+            detail = f"sha256 {old_h[:12]} was listed, {old_n} bytes"
+        else:
+            detail = f"sha256 {old_h[:12]} -> {new_h[:12]}, {old_n} -> {new_n} bytes"
+        lines.append(f"{change:<8} {name}  {detail}")
+    return lines
+
+
 def write_manifest(
     raw_dir: str | Path | None = None,
     *,
@@ -108,13 +239,18 @@ def write_manifest(
     Parameters
     ----------
     raw_dir : path, optional
-        The raw-data folder (default the project's ``data/raw``).
+        The raw-data folder (default ``data/raw``).
     sources : mapping, optional
         ``{path: (source, retrieved)}`` for new files; files already listed keep
         their source and retrieval date. A new file without an entry gets
         ``source = "UNDOCUMENTED"`` so the gap is visible.
+
+    Raises
+    ------
+    ManifestError
+        When the present manifest is empty or malformed (see :func:`read_manifest`).
     """
-    raw_dir = Path(raw_dir if raw_dir is not None else config.DATA_RAW)
+    raw_dir = _raw_dir(raw_dir)
     known: dict[str, tuple[str, str]] = {}
     if (raw_dir / MANIFEST_NAME).is_file():
         old = read_manifest(raw_dir)

@@ -1,4 +1,5 @@
-"""Cleaning: rules as polars expressions (:mod:`.rules`) and their evaluation (:mod:`.engine`).
+"""Cleaning: rules as polars expressions (:mod:`.rules`, numbers in :mod:`.numbers`) and their
+evaluation (:mod:`.engine`).
 
 Readers import both from here: ``from layofflab.cleaning import parse_count, per_value``.
 
@@ -19,11 +20,14 @@ from layofflab.cleaning.engine import (
     per_value,
     per_value_many,
 )
+from layofflab.cleaning.numbers import *  # noqa: F403 (the numbers' own __all__)
+from layofflab.cleaning.numbers import __all__ as _numbers_all
 from layofflab.cleaning.rules import *  # noqa: F403 (the rules' own __all__)
 from layofflab.cleaning.rules import __all__ as _rules_all
 
 __all__ = [
     *_rules_all,
+    *_numbers_all,
     "PER_VALUE_MIN_ROWS",
     "Stages",
     "evaluate_stages",

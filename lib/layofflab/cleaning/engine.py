@@ -9,7 +9,7 @@ independent fields side by side.
 Examples
 --------
 >>> import polars as pl
->>> from layofflab.cleaning.rules import parse_count
+>>> from layofflab.cleaning import parse_count
 >>> df = pl.DataFrame({"n": ["~5", "7", "~5"]})
 >>> per_value(df, ["n"], [{"count": parse_count("n")}], min_rows=1)["count"].to_list()
 [5, 7, 5]
@@ -38,7 +38,7 @@ def evaluate_stages(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
     Examples
     --------
     >>> import polars as pl
-    >>> from layofflab.cleaning.rules import null_markers, parse_count
+    >>> from layofflab.cleaning import null_markers, parse_count
     >>> df = pl.DataFrame({"n": ["~5", "7"]})
     >>> evaluate_stages(df, [{"_t": null_markers("n")}, {"n_int": parse_count("_t")}]).rows()
     [(5,), (7,)]
@@ -119,7 +119,7 @@ def per_value_many(
     Examples
     --------
     >>> import polars as pl
-    >>> from layofflab.cleaning.rules import parse_count, parse_date
+    >>> from layofflab.cleaning import parse_count, parse_date
     >>> df = pl.DataFrame({"d": ["3/6/2023", "TBD"] * 20_000, "n": ["~5", "7"] * 20_000})
     >>> dates, counts = per_value_many(
     ...     df, [(["d"], [{"date": parse_date("d")}]), (["n"], [{"count": parse_count("n")}])]

@@ -7,6 +7,7 @@ files too large for memory).
 Examples
 --------
 >>> import polars as pl
+>>> from layofflab.cleaning import parse_count  # numbers: layofflab.cleaning.numbers
 >>> df = pl.DataFrame({"n": [" 1,200", "~500", "Up to 300", "NULL", "16000.0", "12.5"],
 ...                    "d": ["3/6/2023", "2023-03-06", "44991", "Mar 6, 2023", "6/3/23", "TBD"]})
 >>> df.select(
@@ -33,16 +34,13 @@ __all__ = [
     "MIN_PLAUSIBLE_DATE",
     "MISSING_MARKERS",
     "count_is_approximate",
-    "count_problem",
     "date_problem",
     "first_date_text",
     "first_number_text",
     "max_plausible_date",
     "normalize_text",
     "null_markers",
-    "parse_count",
     "parse_date",
-    "parse_float",
     "parsed_date_problem",
     "site_list_total",
     "strip_trailing_punctuation",
@@ -167,55 +165,10 @@ def strip_trailing_punctuation(expr: str | pl.Expr) -> pl.Expr:
     return _col(expr).str.strip_chars_end(".,;: ")
 
 
-def _number_text(expr: str | pl.Expr) -> pl.Expr:
-    text = null_markers(expr).str.replace(_APPROX, "")
-    return text.str.replace_all(r"[,\s]", "").str.replace(r"\+$", "")
-
-
-def parse_float(expr: str | pl.Expr) -> pl.Expr:
-    """Parse numbers such as ``'1,200.5'``, ``'$1.2'``, ``'15%'`` (→ 15.0) into ``Float64``; else null."""
-    text = _number_text(expr).str.replace_all(r"^\$|%$", "")
-    return text.cast(pl.Float64, strict=False)
-
-
-def parse_count(expr: str | pl.Expr) -> pl.Expr:
-    """Parse a head count into ``Int64``: ``'1,200'``, ``'16000.0'``, ``'~500'``, ``'Up to 300'``.
-
-    Fractions (``'12.5'``), text, negative and absurd values give null; use
-    :func:`count_problem` to tell those apart from a missing value.
-    """
-    value = _number_text(expr).cast(pl.Float64, strict=False)
-    ok = (value == value.floor()) & (value >= 0) & (value <= MAX_PLAUSIBLE_COUNT)
-    return pl.when(ok).then(value).otherwise(None).cast(pl.Int64)
-
-
 def count_is_approximate(expr: str | pl.Expr) -> pl.Expr:
     """True where the count was qualified (``~``, ``about``, ``up to``, ``over``, ``+``…)."""
     text = null_markers(expr)
     return (text.str.contains(_APPROX) | text.str.contains(r"\+$")).fill_null(False)
-
-
-def count_problem(expr: str | pl.Expr) -> pl.Expr:
-    """A reason text where a non-missing count cannot be accepted, else null.
-
-    Reasons: ``'unparseable count'``, ``'fractional count'``, ``'negative count'``,
-    ``'absurd count (> 1,000,000)'``.
-    """
-    raw = null_markers(expr)
-    value = _number_text(expr).cast(pl.Float64, strict=False)
-    return (
-        pl.when(raw.is_null())
-        .then(None)
-        .when(value.is_null())
-        .then(pl.lit("unparseable count"))
-        .when(value < 0)
-        .then(pl.lit("negative count"))
-        .when(value > MAX_PLAUSIBLE_COUNT)
-        .then(pl.lit("absurd count (> 1,000,000)"))
-        .when(value != value.floor())
-        .then(pl.lit("fractional count"))
-        .otherwise(None)
-    )
 
 
 def parse_date(expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()) -> pl.Expr:

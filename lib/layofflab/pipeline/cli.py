@@ -23,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,12 @@ import polars as pl
 from layofflab import __version__, config
 from layofflab.errors import LayofflabError
 from layofflab.fetch.cli import add_parser as add_fetch_parser
+from layofflab.pipeline.errors_cli import (
+    OneLineParser,
+    escape_control,
+    report_failure,
+    terminal_safe,
+)
 from layofflab.tables import describe
 
 __all__ = ["main"]
@@ -40,7 +45,7 @@ __all__ = ["main"]
 
 def _print_table(df: pl.DataFrame) -> None:
     with pl.Config(tbl_rows=200, tbl_cols=20, fmt_str_lengths=120, tbl_hide_dataframe_shape=True):
-        print(df)
+        print(terminal_safe(df))
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -57,10 +62,13 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_manifest(args: argparse.Namespace) -> int:
-    from layofflab.manifest import write_manifest
+    from layofflab.manifest import describe_changes, manifest_changes, write_manifest
 
+    changes = manifest_changes()
     path = write_manifest()
-    print(f"wrote {path.relative_to(config.PROJECT_ROOT)}")
+    for line in describe_changes(changes) or ["no raw file added, changed or removed"]:
+        print(escape_control(line))
+    print(f"wrote {_shown(path)}")
     return 0
 
 
@@ -69,6 +77,15 @@ def _failures(outcomes: Sequence[Any], command: str) -> int:
         if o.status != "ok":
             print(f"layofflab {command}: {o.name} failed: {o.error}", file=sys.stderr)
     return 1 if any(o.status != "ok" for o in outcomes) else 0
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the project when inside it, escaped for the terminal."""
+    try:
+        path = path.relative_to(config.PROJECT_ROOT)
+    except ValueError:
+        pass
+    return escape_control(str(path))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -161,7 +178,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     out = Path(args.out)
     data, rejects = write_cleaned(cleaned, table, out, stem=args.source)
     _print_table(cleaned.summary())
-    print(f"wrote {data} and {rejects}")
+    print(f"wrote {_shown(data)} and {_shown(rejects)}")
     return 0
 
 
@@ -230,7 +247,7 @@ def _run_parser(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="layofflab",
         description="Does AI capital spending predict tech layoffs? Pipeline commands.",
     )
@@ -268,19 +285,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 2 user error)."""
+    """Run the command line; returns the exit status (0 success, 2 user error, 1 internal error).
+
+    Every failure is one line on stderr (:func:`~layofflab.pipeline.errors_cli.report_failure`).
+    """
     args = _parser().parse_args(argv)
     try:
         if getattr(args, "needs_project", False):
             with config.project(getattr(args, "project", None)):
                 return args.run(args)
         return args.run(args)
-    except LayofflabError as exc:
-        print(f"layofflab {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"layofflab {args.command}: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
-        return 2
+    except (Exception, KeyboardInterrupt) as exc:
+        return report_failure(args.command, exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

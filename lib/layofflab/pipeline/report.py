@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from layofflab import __version__, config
-from layofflab.io import write_text_atomic
+from layofflab.io import remove_stale_temps, write_text_atomic
 from layofflab.pipeline import cache, plan, runlist
 from layofflab.pipeline.executor import Job, Progress, default_workers, run_jobs
 from layofflab.pipeline.index import Entry, render_index
@@ -200,6 +200,8 @@ def build_reports(
     selected = [_with_timeouts(r, cell_timeout, run_timeout) for r in selected]
     report_dir = Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (report_dir, *(p for p in report_dir.rglob("*") if p.is_dir())):
+        remove_stale_temps(folder)  # what a killed build left
     ctx = plan.context(report_dir)
     progress = progress or Progress([r.name for r in selected])
     done = _execute(

@@ -76,7 +76,7 @@ def make_rejects(
 
 def reason_kind(expr: str | pl.Expr) -> pl.Expr:
     """A reject reason without what varies from row to row — row numbers, accession numbers,
-    filing dates — so that reasons of one kind count together.
+    filing dates, undecodable bytes and their offsets — so that reasons of one kind count together.
 
     Examples
     --------
@@ -91,6 +91,8 @@ def reason_kind(expr: str | pl.Expr) -> pl.Expr:
         text.str.replace_all(r"source_row \d+", "source_row N")
         .str.replace_all(r"accession [^,)]+", "accession …")
         .str.replace_all(r"filed \d{4}-\d{2}-\d{2}", "filed …")
+        .str.replace_all(r"byte 0x[0-9A-F]{2} at offset \d+", "byte at offset N")
+        .str.replace_all(r"shows it as \\x[0-9a-f]{2}", "shows it as \\xNN")
     )
 
 

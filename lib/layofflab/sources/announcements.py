@@ -12,9 +12,9 @@ file's stated collection window, negative amount, duplicate of an earlier row, �
 
 Output columns: company_id (ticker, upper case), cik (10 digits, from the alias table;
 null for tickers not in it), announce_date (Date), event_type, is_capex_guidance,
-amount_usd_bn (Float64; null = qualitative statement; a range is stored as its
-midpoint), horizon, description, source_url, source_tier (primary | news | weak),
-verified (Boolean; missing = False), collected_from and collected_to (the window the
+amount_usd_bn (Float64; null = qualitative statement; one amount per row: a range such as
+``60-65`` is rejected, its reason naming the midpoint to transcribe instead), horizon,
+description, source_url, source_tier (primary | news | weak), verified (Boolean; missing = False), collected_from and collected_to (the window the
 source searched, from the optional raw columns of those names; null = not stated: a
 quarter outside the window is "not collected", not "no announcement"),
 source_file, source_row.
@@ -39,9 +39,15 @@ from pathlib import Path
 
 import polars as pl
 
-from layofflab.cleaning import date_problem, normalize_text, null_markers, parse_date, parse_float
+from layofflab.cleaning import (
+    normalize_text,
+    null_markers,
+    parse_date,
+    parse_float,
+    parsed_date_problem,
+)
 from layofflab.errors import InputFileError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows
 from layofflab.lookups import load_table
 from layofflab.schemas import ANNOUNCEMENTS, MAX_AMOUNT_BN
 from layofflab.sources._base import Cleaned, make_rejects
@@ -71,8 +77,9 @@ def event_types() -> pl.DataFrame:
     return table.with_columns(pl.col("is_capex_guidance") == "true")
 
 
-def _mapped(path: Path) -> pl.DataFrame:
-    raw = read_csv_text(path)
+def _mapped(path: Path) -> tuple[pl.DataFrame, pl.Series]:
+    rows = read_csv_rows(path)
+    raw = rows.frame
     mapping = dict(load_table("announcement_columns.csv").iter_rows())
     renames: dict[str, str] = {}
     for name in raw.columns:
@@ -94,22 +101,58 @@ def _mapped(path: Path) -> pl.DataFrame:
     df = raw.select(*(pl.col(c).alias(renames[c]) for c in renames), *keep)
     return df.with_columns(
         *(pl.lit(None, dtype=pl.String).alias(c) for c in _OPTIONAL if c not in df.columns)
+    ), rows.problems
+
+
+#: A range of amounts (``'35-40'``, ``'$35–40'``, ``'35 to 40'``): rejected, naming its midpoint.
+_RANGE = r"^(\$?\s?\d[\d,.]*)\s*(?:-|–|—|to)\s*(\$?\s?\d[\d,.]*)$"
+
+
+def _range_problem(column: str) -> pl.Expr:
+    """A range is not an amount: the reason names the midpoint to transcribe instead."""
+    text = null_markers(column)
+    low, high = (parse_float(text.str.extract(_RANGE, i)) for i in (1, 2))
+    return pl.when(text.str.contains(_RANGE) & low.is_not_null() & high.is_not_null()).then(
+        pl.format(
+            "amount_usd_bn '{}' is a range (transcribe one amount, e.g. its midpoint {})",
+            text,
+            ((low + high) / 2).round(3).cast(pl.String),
+        )
     )
 
 
+#: Values computed once per row before the checks (dropped afterwards).
+_HELPERS = ("_amount", "_range", "_day", "_date_issue", "_from", "_to")
+
+
+def _helpers() -> dict[str, pl.Expr]:
+    return {
+        "_amount": parse_float("amount_usd_bn"),
+        "_range": _range_problem("amount_usd_bn"),
+        "_day": parse_date("announce_date"),
+        "_from": parse_date("collected_from"),
+        "_to": parse_date("collected_to"),
+    }
+
+
 def _problems(today: dt.date | None) -> pl.Expr:
+    """The reject reason of each row (null: clean); reads the columns of :func:`_helpers`."""
     types = event_types()["event_type"].sort().to_list()
     ticker = null_markers("company_id").str.to_uppercase()
     event = _event("event_type")
     amount_raw = null_markers("amount_usd_bn")
-    amount = parse_float("amount_usd_bn")
+    amount = pl.col("_amount")
     url = null_markers("source_url")
     verified = null_markers("verified").str.to_lowercase()
-    date_issue = date_problem("announce_date", today=today, required=True)
-    day = parse_date("announce_date")
-    window = {c: (null_markers(c), parse_date(c)) for c in ("collected_from", "collected_to")}
+    date_issue = pl.col("_date_issue")
+    day = pl.col("_day")
+    window = {
+        c: (null_markers(c), pl.col(k))
+        for c, k in (("collected_from", "_from"), ("collected_to", "_to"))
+    }
     start, end = window["collected_from"][1], window["collected_to"][1]
     checks = [
+        (pl.col("_row_problem").is_not_null(), pl.col("_row_problem")),
         (ticker.is_null(), pl.lit("missing ticker")),
         (~ticker.str.contains(_TICKER), pl.format("malformed ticker '{}'", ticker)),
         (date_issue.is_not_null(), pl.format("announce_date: {}", date_issue)),
@@ -120,6 +163,7 @@ def _problems(today: dt.date | None) -> pl.Expr:
                 "unknown event_type '{}' (expected one of {})", event, pl.lit(", ".join(types))
             ),
         ),
+        (pl.col("_range").is_not_null(), pl.col("_range")),
         (
             amount_raw.is_not_null() & amount.is_null(),
             pl.format("unparseable amount_usd_bn '{}'", amount_raw),
@@ -161,13 +205,21 @@ def _event(column: str) -> pl.Expr:
 
 
 def _read_one(path: Path, *, today: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    raw = _mapped(path).with_columns(
+    mapped, problems = _mapped(path)
+    raw = mapped.with_columns(
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
-    tagged = raw.with_columns(
-        _reason=_problems(today),
-        _raw=pl.struct([pl.col(c).cast(pl.String) for c in values]).struct.json_encode(),
+    tagged = (
+        raw.with_columns(_row_problem=problems, **_helpers())
+        .with_columns(
+            _date_issue=parsed_date_problem("announce_date", "_day", today=today, required=True)
+        )
+        .with_columns(
+            _reason=_problems(today),
+            _raw=pl.struct([pl.col(c).cast(pl.String) for c in values]).struct.json_encode(),
+        )
+        .drop(*_HELPERS, "_row_problem")
     )
     clean = tagged.filter(pl.col("_reason").is_null()).select(
         company_id=null_markers("company_id").str.to_uppercase(),

@@ -22,7 +22,7 @@ import polars as pl
 
 from layofflab.cleaning import count_problem, date_problem, normalize_text, parse_count, parse_date
 from layofflab.errors import LookupMissError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows
 from layofflab.lookups import load_table
 from layofflab.schemas import JOB_FAMILIES
 from layofflab.sources._base import Cleaned, make_rejects
@@ -44,10 +44,17 @@ def _read_one(path: str | Path) -> Cleaned:
     :class:`~layofflab.errors.LookupMissError`); unusable counts or dates are rejects.
     """
     path = Path(path)
-    raw = read_csv_text(path, required=_FAMILY_COLUMNS).with_columns(
+    rows = read_csv_rows(path, required=_FAMILY_COLUMNS)
+    raw = rows.frame.with_columns(
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     reason = pl.coalesce(
+        pl.lit(rows.problems),
+        pl.when(~normalize_text("state").str.contains(r"^[A-Z]{2}$").fill_null(False)).then(
+            pl.format("invalid state '{}'", pl.col("state").fill_null("(missing)"))
+        ),
+        pl.when(normalize_text("employer").is_null()).then(pl.lit("missing employer")),
+        pl.when(normalize_text("job_family").is_null()).then(pl.lit("missing job_family")),
         date_problem("notice_date", required=True),
         count_problem("employees"),
         pl.when(parse_count("employees").is_null()).then(pl.lit("missing count")),

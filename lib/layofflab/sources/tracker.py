@@ -36,6 +36,7 @@ from layofflab.cleaning import (
     count_problem,
     normalize_text,
     null_markers,
+    number_problem,
     parse_count,
     parse_date,
     parse_float,
@@ -44,7 +45,7 @@ from layofflab.cleaning import (
     strip_trailing_punctuation,
 )
 from layofflab.errors import InputFileError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows
 from layofflab.lookups import load_toml, map_values
 from layofflab.schemas import TRACKER
 from layofflab.sources import tracker_corrections
@@ -149,13 +150,16 @@ def _field_stages(field: str, *, today: dt.date | None, path: Path) -> list[dict
                 "_p_pct_outside": pl.when(value.is_not_null() & ~value.is_between(0, 1)).then(
                     pl.lit("pct_laid_off outside [0, 1]")
                 ),
-                "_p_pct_unparseable": pl.when(pl.col("_tv").is_not_null() & value.is_null()).then(
-                    pl.lit("unparseable pct_laid_off")
-                ),
+                "_p_pct_unparseable": number_problem("_tv", what="pct_laid_off"),
             },
         ]
     if field == "funds_raised_musd":
-        return [{field: parse_float(field)}]
+        value = pl.col(field)
+        return [
+            {"_tv": null_markers(field)},
+            {field: parse_float("_tv"), "_tfp": number_problem("_tv", what=field)},
+            {"_p_funds": pl.coalesce("_tfp", pl.when(value < 0).then(pl.lit(f"negative {field}")))},
+        ]
     if field in ("date", "date_added"):
         problem = parsed_date_problem("_tv", field, today=today, required=field == "date")
         return [
@@ -167,7 +171,7 @@ def _field_stages(field: str, *, today: dt.date | None, path: Path) -> list[dict
 
 
 def _read_one(
-    path: Path, raw: pl.DataFrame, *, today: dt.date | None
+    path: Path, raw: pl.DataFrame, problems: pl.Series, *, today: dt.date | None
 ) -> tuple[pl.DataFrame, pl.DataFrame, int, list[str]]:
     fmt, spec = _detect_format(path, raw.columns)
     column_map = spec["columns"]
@@ -178,14 +182,19 @@ def _read_one(
     )
     # Every field is cleaned once per distinct raw value, then aligned with the rows.
     parts = per_value_many(raw, [([f], _field_stages(f, today=today, path=path)) for f in _FIELDS])
-    df = pl.concat([*parts, raw.select("source_file", "source_row")], how="horizontal")
+    df = pl.concat(
+        [*parts, raw.select("source_file", "source_row"), problems.alias("_p_input").to_frame()],
+        how="horizontal",
+    )
     reason = pl.coalesce(
+        "_p_input",
         "_p_company",
         "_p_date",
         "_p_laid_off",
         "_p_pct_outside",
         "_p_pct_unparseable",
         "_p_date_added",
+        "_p_funds",
         pl.when(pl.lit(spec["cited"]) & pl.col("source_url").is_null()).then(
             pl.lit("missing source_url (every row of this format cites its page)")
         ),
@@ -333,11 +342,11 @@ def read(
         if path.name in names:
             raise InputFileError(path, "file names that are unique among the inputs")
         names.add(path.name)
-        raw = read_csv_text(path)
-        if tracker_corrections.is_corrections_header(raw.columns):
+        rows = read_csv_rows(path)
+        if tracker_corrections.is_corrections_header(rows.frame.columns):
             fixes.extend(tracker_corrections.read_corrections(path))
             continue
-        clean, bad, n, fields[path.name] = _read_one(path, raw, today=today)
+        clean, bad, n, fields[path.name] = _read_one(path, rows.frame, rows.problems, today=today)
         cleans.append(clean)
         rejects.append(bad)
         rows_in[path.name] = n

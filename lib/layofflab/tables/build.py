@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from layofflab import config, schemas
-from layofflab.io import write_parquet_atomic, write_text_atomic
+from layofflab.io import remove_stale_temps, write_parquet_atomic, write_text_atomic
 from layofflab.manifest import sha256_file, verify_manifest
 from layofflab.sources._base import Cleaned
 from layofflab.tables.registry import (
@@ -125,11 +125,13 @@ def build(
     force: bool = False,
 ) -> list[BuildReport]:
     """Stage ``data``: verify the raw manifest, then build every table (or those in ``names``)
-    that is out of date. Folders default to those of :mod:`layofflab.config`."""
+    that is out of date. Folders default to those of :mod:`layofflab.config`. Temporary files
+    a killed build left in ``out_dir`` are removed first."""
     raw_dir = config.DATA_RAW if raw_dir is None else Path(raw_dir)
     out_dir = config.DATA_PROCESSED if out_dir is None else Path(out_dir)
     verify_manifest(raw_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)  # left by a build that was killed
     chosen = [get_table(n) for n in names] if names else list(TABLES.values())
     reports = []
     for t in chosen:

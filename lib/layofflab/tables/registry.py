@@ -233,7 +233,7 @@ PIPELINE_CODE: tuple[str, ...] = (
     "sources",
     "resources",
     "cleaning",
-    "io.py",
+    "io",
     "lookups.py",
     "schemas",
     "tables",

@@ -49,7 +49,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -57,7 +57,7 @@ from typing import Literal
 import polars as pl
 
 from layofflab.errors import InputFileError, InvalidArgumentError, LookupMissError
-from layofflab.io import read_text_bytes
+from layofflab.io import NonFinite, read_json
 from layofflab.schemas import DERIVATIONS
 from layofflab.sources._base import Cleaned
 from layofflab.sources.sec import derive
@@ -88,6 +88,19 @@ _FACT_KEYS = ("start", "end", "val", "accn", "fy", "fp", "form", "filed", "frame
 _RAW_COLUMNS = ("cik", "entity_name", "taxonomy", "xbrl_tag", "unit", *_FACT_KEYS)
 
 
+def _fact_text(value: object) -> str | None:
+    """A fact's value as text; a string that reads as a non-finite number is marked as one."""
+    if value is None:
+        return None
+    if isinstance(value, str) and not isinstance(value, NonFinite):
+        try:
+            if not math.isfinite(float(value)):
+                return str(NonFinite(value))
+        except ValueError:
+            pass
+    return str(value)
+
+
 def load_facts(path: str | Path) -> pl.DataFrame:
     """Flatten one companyfacts JSON into one row per fact, every value as text.
 
@@ -107,21 +120,20 @@ def load_facts(path: str | Path) -> pl.DataFrame:
     expected = (
         "SEC companyfacts JSON ({'cik', 'entityName', 'facts': {taxonomy: {tag: {'units'}}}})"
     )
-    try:
-        doc = json.loads(read_text_bytes(path))
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            path,
-            f"{expected}; invalid or truncated JSON ({exc.msg} at "
-            f"line {exc.lineno}, column {exc.colno})",
-        ) from exc
+    doc = read_json(path, expected=expected)
     if not isinstance(doc, dict) or not isinstance(doc.get("facts"), dict) or "cik" not in doc:
         found = sorted(doc)[:6] if isinstance(doc, dict) else type(doc).__name__
         raise InputFileError(path, expected, value=f"top level: {found}")
-    try:
-        cik = f"{int(doc['cik']):010d}"
-    except (TypeError, ValueError) as exc:
-        raise InputFileError(path, expected, column="cik", value=doc["cik"]) from exc
+    raw_cik = doc["cik"]
+    if isinstance(raw_cik, bool) or not (
+        (isinstance(raw_cik, int) and 0 <= raw_cik < 10**10)
+        or (isinstance(raw_cik, str) and raw_cik.strip().isdigit() and len(raw_cik.strip()) <= 10)
+    ):
+        raise InputFileError(path, expected, column="cik", value=str(raw_cik))
+    cik = f"{int(raw_cik):010d}"
+    name = doc.get("entityName")
+    if name is not None and not isinstance(name, str):
+        raise InputFileError(path, expected, column="entityName", value=type(name).__name__)
     cols: dict[str, list] = {c: [] for c in _RAW_COLUMNS}
     for taxonomy, tags in doc["facts"].items():
         if not isinstance(tags, dict):
@@ -146,15 +158,18 @@ def load_facts(path: str | Path) -> pl.DataFrame:
                     entry = fact if isinstance(fact, dict) else {}
                     for key, value in (
                         ("cik", cik),
-                        ("entity_name", doc.get("entityName")),
+                        ("entity_name", name),
                         ("taxonomy", taxonomy),
                         ("xbrl_tag", tag),
                         ("unit", unit),
                     ):
                         cols[key].append(value)
                     for key in _FACT_KEYS:
-                        value = entry.get(key)
-                        cols[key].append(None if value is None else str(value))
+                        cols[key].append(_fact_text(entry.get(key)))
+    if not cols["cik"]:
+        raise InputFileError(
+            path, f"{expected} with at least one fact", found="none (empty facts, taxonomy or unit)"
+        )
     schema = dict.fromkeys(_RAW_COLUMNS, pl.String)
     return pl.DataFrame(cols, schema=schema).select(
         pl.lit(path.name).alias("source_file"),

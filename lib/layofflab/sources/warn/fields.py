@@ -132,7 +132,7 @@ def field_stages(
                 "employees_affected": pl.coalesce(sites, pl.when("_t_digit").then(parse_count(u))),
                 "employees_approximate": count_is_approximate(t)
                 | (pl.col("_t_digit") & sites.is_null() & (u != t)).fill_null(False),
-                "_p_count": pl.when(pl.col("_t_digit") & sites.is_null()).then(count_problem(u)),
+                "_p_count": pl.when(sites.is_null()).then(count_problem(u)),
                 "_f_sites_summed": sites.is_not_null(),
                 "_f_count_from_text": (pl.col("_t_digit") & sites.is_null() & (u != t)).fill_null(
                     False

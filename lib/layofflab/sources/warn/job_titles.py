@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args
@@ -40,15 +39,17 @@ from layofflab.cleaning import (
     count_problem,
     normalize_text,
     null_markers,
+    number_problem,
     parse_count,
     parse_date,
     parse_float,
 )
 from layofflab.errors import InputFileError, InvalidArgumentError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows
 from layofflab.lookups import load_table
 from layofflab.schemas import JOB_TITLES
 from layofflab.sources._base import Cleaned, make_rejects
+from layofflab.sources.warn.title_notice import load_notice
 
 __all__ = [
     "COLUMNS",
@@ -157,38 +158,6 @@ def engineer_share(df: pl.DataFrame) -> float:
     )
 
 
-def _load_json(path: Path) -> tuple[pl.DataFrame, dict[str, str | None]]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-        notice = doc["notice"]
-        impacts = notice["jobTitleImpacts"]
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, f"a JSON notice ({exc})") from exc
-    except (KeyError, TypeError) as exc:
-        raise InputFileError(
-            path, "a JSON object with notice.jobTitleImpacts", value=str(exc)
-        ) from exc
-    if not isinstance(impacts, list):
-        raise InputFileError(path, "notice.jobTitleImpacts as a list")
-    keys = sorted({k for item in impacts for k in item})
-    unknown = [k for k in keys if k not in _LAYOUTS["notice_json"]]
-    if unknown:
-        raise InputFileError(
-            path, f"impact keys among {sorted(_LAYOUTS['notice_json'])}", column=unknown[0]
-        )
-    rows = pl.DataFrame(
-        {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in keys},
-        schema={k: pl.String for k in keys},
-    )
-    source = notice.get("source") or {}
-    meta = {
-        "notice_id": notice.get("noticeId"),
-        "state": notice.get("jurisdiction"),
-        "notice_date": source.get("letterDate") or source.get("receivedDate"),
-    }
-    return rows, meta
-
-
 def _detect(path: Path, header: Sequence[str]) -> str:
     csv_layouts = ("impacts", "title_totals", "notice_titles")
     for name in csv_layouts:
@@ -204,12 +173,14 @@ def _read_one(
     path: Path, *, format: TitleFormat, employer: str | None, state: str | None
 ) -> Cleaned:
     meta: dict[str, str | None] = {"state": state}
+    problems = None
     if format == "notice_json" or (format == "auto" and path.suffix.lower() == ".json"):
-        raw, meta = _load_json(path)
+        raw, meta = load_notice(path, keys=_LAYOUTS["notice_json"])
         meta["state"] = meta.get("state") or state
         layout = "notice_json"
     else:
-        raw = read_csv_text(path)
+        rows = read_csv_rows(path)
+        raw, problems = rows.frame, rows.problems
         layout = _detect(path, raw.columns) if format == "auto" else format
         if set(raw.columns) != set(_LAYOUTS[layout]):
             raise InputFileError(
@@ -230,14 +201,19 @@ def _read_one(
         for f, cols in present.items()
         if cols
     }
-    df = raw.with_columns(**{f"_{k}": v for k, v in fields.items()})
+    absent = dict.fromkeys(
+        ("job_title", "employees_affected", "facility_count"), pl.lit(None, pl.String)
+    )
+    df = raw.with_columns(**{f"_{k}": v for k, v in (absent | fields).items()})
     title = pl.coalesce(
         *(pl.col(f"_{f}") for f in ("job_title", "job_title_raw") if f"_{f}" in df.columns)
     )
     reason = pl.coalesce(
+        pl.lit(problems if problems is not None else None, dtype=pl.String),  # unread CSV rows
         pl.when(title.is_null()).then(pl.lit("missing job title")),
         pl.when(null_markers("_employees_affected").is_null()).then(pl.lit("missing count")),
         count_problem("_employees_affected"),
+        count_problem("_facility_count").str.replace("count", "facility_count"),
     )
     values = [c for c in raw.columns if c not in ("source_file", "source_row")]
     df = df.with_columns(_reason=reason)
@@ -327,20 +303,19 @@ def _simple(
     key: str,
 ) -> Cleaned:
     path = Path(path)
-    raw = read_csv_text(path)
+    rows = read_csv_rows(path)
+    raw = rows.frame
     if set(raw.columns) != set(columns):
         raise InputFileError(path, f"the header {','.join(columns)}", value=",".join(raw.columns))
     raw = raw.with_columns(
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     df = raw.with_columns(**{new: pl.col(old) for old, new in columns.items()})
-    problems = [pl.when(null_markers(key).is_null()).then(pl.lit(f"missing {key}"))]
-    problems += [
-        pl.when(null_markers(c).is_not_null() & parse_float(c).is_null()).then(
-            pl.lit(f"unparseable {c}")
-        )
-        for c in numeric
+    problems = [
+        pl.lit(rows.problems),
+        pl.when(null_markers(key).is_null()).then(pl.lit(f"missing {key}")),
     ]
+    problems += [number_problem(c, what=c) for c in numeric]
     problems += [count_problem(c) for c in counts]
     df = df.with_columns(_reason=pl.coalesce(problems))
     bad = df.filter(pl.col("_reason").is_not_null())

@@ -35,7 +35,7 @@ import polars as pl
 from layofflab import cleaning
 from layofflab.cleaning import parse_count
 from layofflab.errors import InvalidArgumentError
-from layofflab.io import read_csv_text
+from layofflab.io import read_csv_rows
 from layofflab.schemas import WARN, validate_cleaned
 from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.entities import attach_company_ids
@@ -210,12 +210,14 @@ def _source_names(paths: Sequence[Path]) -> list[str]:
 def _read_one(
     path: Path, name: str, *, format: Format, state: str | None, today: dt.date | None
 ) -> _Part:
-    raw = read_csv_text(path)
+    rows = read_csv_rows(path)
+    raw = rows.frame
     lay, st = detect_layout(path, raw, format=format, state=state)
     raw = raw.with_columns(
         source_file=pl.lit(name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     parsed = _parse(count_by_date(raw, lay), lay, st, today)
+    parsed = parsed.with_columns(_reason=pl.coalesce(pl.lit(rows.problems), "_reason"))
     bad = parsed.filter(pl.col("_reason").is_not_null()).select("source_row", "_reason")
     rejects = _rejects(raw, bad)
     clean = (
