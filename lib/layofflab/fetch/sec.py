@@ -69,8 +69,9 @@ _MEMBER = r"CIK\d{10}\.json"
 
 
 def user_agent(given: str | None, *, environ: Mapping[str, str] | None = None) -> str:
-    """The declared User-Agent: ``given``, else ``$LAYOFFLAB_SEC_USER_AGENT``; refused unless it
-    holds a name and an e-mail address.
+    """The declared User-Agent: ``given``, else ``$LAYOFFLAB_SEC_USER_AGENT``.
+
+    It is refused unless it holds a name and an e-mail address.
 
     >>> user_agent(None, environ={})
     Traceback (most recent call last):

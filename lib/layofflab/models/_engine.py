@@ -114,9 +114,12 @@ DENSE_JACKKNIFE_MAX = 600
 
 
 def _ols_jackknife_dense(pdf: Any, xn: list[str], n_fe: int, kept: list[str]) -> np.ndarray | None:
-    """Σ_g (b_(g) - b)(b_(g) - b)' for OLS by refitting without each cluster, with the fixed
-    effects as dummy columns (exact, as pyfixest's CRV3 refits, but ~100× faster on panels
-    of a few hundred rows); None when there are too many dummies for a dense solve."""
+    """Σ_g (b_(g) - b)(b_(g) - b)' for OLS by refitting without each cluster.
+
+    The fixed effects enter as dummy columns (exact, as pyfixest's CRV3 refits, but ~100×
+    faster on panels of a few hundred rows); None when there are too many dummies for a dense
+    solve.
+    """
     codes = [pdf[f"fe_{i}"].astype("category").cat.codes.to_numpy() for i in range(n_fe)]
     levels = [int(c.max()) + 1 for c in codes]
     if sum(levels) > DENSE_JACKKNIFE_MAX:

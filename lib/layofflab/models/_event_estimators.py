@@ -107,8 +107,11 @@ def _lincomb(fit: object, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _wald(
     est: np.ndarray, V: np.ndarray, G: int
 ) -> tuple[float | None, int, float | None, float | None]:
-    """Wald test that ``est`` = 0 with covariance ``V``; its df is the rank of ``V`` (a
-    cluster-robust covariance has rank ≤ G − 1), and no test when nothing is identified."""
+    """Wald test that ``est`` = 0 with covariance ``V``.
+
+    Its df is the rank of ``V`` (a cluster-robust covariance has rank ≤ G − 1), and there is no
+    test when nothing is identified.
+    """
     if est.size == 0:
         return None, 0, None, None
     q = int(np.linalg.matrix_rank(V, tol=VAR_TOL * max(1.0, float(np.abs(V).max()))))

@@ -1,5 +1,6 @@
-"""Simulated panels for the capex study's three designs, with a planted effect, at the scale of
-the real panel (10–15 firms), for known-answer tests and power.
+"""Simulated panels for the capex study's three designs, with a planted effect.
+
+They have the scale of the real panel (10–15 firms), for known-answer tests and power.
 
 :func:`simulate_design_panel` draws a firm × quarter panel in which the treatment of
 quarter *t − 1* moves the outcome of quarter *t* by exactly ``effect``:

@@ -49,8 +49,11 @@ Method = Literal["relative_magnitude", "smoothness"]
 
 @dataclass(frozen=True)
 class HonestResult:
-    """Bounds per M: ``table`` (M, lb, ub, ci_low, ci_high), the point estimate of the average
-    post-period effect, and the breakdown value of M."""
+    """Bounds per M, the point estimate and the breakdown value of M.
+
+    ``table`` has M, lb, ub, ci_low, ci_high; ``estimate`` is the point estimate of the average
+    post-period effect.
+    """
 
     table: pl.DataFrame
     estimate: float

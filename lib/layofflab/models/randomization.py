@@ -104,8 +104,10 @@ def _draw_assignments(
     reps: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """N x reps x K placebo treatments (rows in ``frame`` order; the K columns of ``d``
-    re-assigned jointly)."""
+    """N x reps x K placebo treatments.
+
+    Rows are in ``frame`` order; the K columns of ``d`` are re-assigned jointly.
+    """
     n = d.shape[0]
     if scheme == "permute":
         return d[np.argsort(rng.random((n, reps)), axis=0)]

@@ -192,8 +192,10 @@ def _clean(df: pl.DataFrame, spec: dict) -> pl.DataFrame:
 
 
 def _drop_exact_duplicates(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Rows whose every raw cell equals an earlier row's (any file) → rejects naming it;
-    anonymized rows are never duplicates."""
+    """Rows whose every raw cell equals an earlier row's (any file) → rejects naming it.
+
+    Anonymized rows are never duplicates.
+    """
     marked = df.with_columns(
         _first=pl.col("source_row").first().over("_raw"),
         _first_file=pl.col("source_file").first().over("_raw"),

@@ -1,5 +1,6 @@
-"""Reader for the Non-U.S. Data Center Registry workbook (Richardson et al., 2025): one row per
-data-centre project outside the US, with the US companies involved.
+"""Reader for the Non-U.S. Data Center Registry workbook (Richardson et al., 2025).
+
+One row per data-centre project outside the US, with the US companies involved.
 
 Only the sheet named in ``resources/dc_registry.toml`` (``infrastructure project data``) is
 read, with fastexcel (calamine); the readme, field info, country list, the quotes sheet,

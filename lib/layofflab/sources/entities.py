@@ -417,8 +417,10 @@ def resolve_companies(
 
 
 def attach_company_ids(df: pl.DataFrame, *, column: str, resolve: bool = True) -> pl.DataFrame:
-    """:func:`resolve_companies` on ``column``, or, with ``resolve=False``, the same four
-    columns left unmatched (null ids and score) — for readers called with matching switched off.
+    """:func:`resolve_companies` on ``column``, or the same four columns left unmatched.
+
+    With ``resolve=False`` the columns are unmatched (null ids and score) — for readers called
+    with matching switched off.
 
     >>> attach_company_ids(pl.DataFrame({"employer": ["AWS"]}), column="employer", resolve=False).row(0)
     ('AWS', None, None, 'unmatched', None)

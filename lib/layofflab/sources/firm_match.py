@@ -1,5 +1,7 @@
-"""Which WARN employers are a big-tech firm: word-anchored name patterns with dated subsidiaries,
-and contractors at a firm's sites told apart (resources/firm_patterns.toml).
+"""Which WARN employers are a big-tech firm (resources/firm_patterns.toml).
+
+Word-anchored name patterns with dated subsidiaries, and contractors at a firm's sites told
+apart.
 
 :func:`layofflab.sources.entities.resolve_companies` maps a name to a company through the alias table;
 WARN employer names need more: site codes after the name ("Amazon (SJC14)", "Google
@@ -163,9 +165,10 @@ def match_firms(
 
 
 def apply_declared_ids(df: pl.DataFrame, *, column: str, source: str) -> pl.DataFrame:
-    """Where ``column`` states a company (a transcribed fact: "this notice is AMZN's"), it wins
-    over name matching: ``company_id`` is it, ``cik`` the alias table's, ``match_method``
-    ``"declared"``. ``column`` is dropped.
+    """Where ``column`` states a company, it wins over name matching.
+
+    A stated company is a transcribed fact ("this notice is AMZN's"): ``company_id`` is it,
+    ``cik`` the alias table's, ``match_method`` ``"declared"``. ``column`` is dropped.
 
     Raises
     ------

@@ -269,8 +269,10 @@ def _placebo(design: pl.DataFrame, options: CapexOptions, fitted) -> pl.DataFram
 
 
 def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
-    """Holm, BH (and Romano–Wolf for the linear cells) over the main terms' few-cluster p;
-    a cell without a finite few-cluster p is kept with null adjusted p-values."""
+    """Holm, BH (and Romano–Wolf for the linear cells) over the main terms' few-cluster p.
+
+    A cell without a finite few-cluster p is kept with null adjusted p-values.
+    """
     first = main.filter(pl.col("lag") == 1).with_columns(pl.col("p_few").fill_nan(None))
     out = first.select("outcome", "treatment", "term", "estimate", "p_few", "few_method")
     ok = first.filter(pl.col("p_few").is_not_null())

@@ -154,8 +154,10 @@ def classify(facts: pl.DataFrame, table: pl.DataFrame, today: dt.date | None) ->
 
 
 def _rescaled(value: pl.Expr, kept: pl.Expr) -> pl.Expr:
-    """Two values of one period that differ only by rounding to millions (a scale change:
-    NVIDIA reported in thousands until FY2015 and in millions later)."""
+    """Two values of one period that differ only by rounding to millions.
+
+    That is a scale change: NVIDIA reported in thousands until FY2015 and in millions later.
+    """
     in_millions = (value % 1e6 == 0) != (kept % 1e6 == 0)
     return ((value - kept).abs() < 1e6) & in_millions
 

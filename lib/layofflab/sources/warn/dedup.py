@@ -83,8 +83,10 @@ def _rules() -> dict[str, Any]:
 
 
 def with_keys(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the keys ``employer_key``, ``notice_key``, ``site_key`` (unless present),
-    ``date_key``, ``_order``.
+    """Add the comparison keys and the row order.
+
+    The keys are ``employer_key``, ``notice_key``, ``site_key`` (unless present), ``date_key``
+    and ``_order``.
 
     Missing optional columns (``is_amendment``, ``is_rescission``, ``layoff_type_raw``, dates,
     ``location``, ``source_notice_id``) are added as null / False.
@@ -165,8 +167,10 @@ _COPY_KEYS = (
 def reject_compiled_copies(
     df: pl.DataFrame, *, compiled: frozenset[str] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split ``df`` (from :func:`with_keys`, with a ``layout`` column) into kept rows and rows of
-    a compiled layout whose notice a state's own file also lists.
+    """Split ``df`` into kept rows and compiled copies of a state's own notices.
+
+    ``df`` comes from :func:`with_keys`, with a ``layout`` column; a copy is a row of a compiled
+    layout whose notice a state's own file also lists.
 
     A notice is its state, :func:`employer_key` and ``date_key`` (or, for sources that disagree
     on notice dates, state, employer key, effective date and count: :data:`_COPY_KEYS`); it is

@@ -157,8 +157,10 @@ def sink(
 
 
 def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFrame:
-    """Streaming form of :func:`layofflab.sources.warn.dedup.reject_repostings`: the re-posted
-    rows (``source_row``, ``_ref`` = the row kept), matched on the per-rule key hashes ``_k<i>``.
+    """Streaming form of :func:`layofflab.sources.warn.dedup.reject_repostings`.
+
+    The re-posted rows (``source_row``, ``_ref`` = the row kept), matched on the per-rule key
+    hashes ``_k<i>``.
 
     Only narrow columns take part, so memory grows with the number of distinct notices.
     """
