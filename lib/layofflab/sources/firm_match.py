@@ -116,9 +116,9 @@ def match_firms(
     InvalidArgumentError
         An unknown column or a firm without patterns.
     """
-    for name in (column, date, ticker):
-        if name is not None and name not in df.columns:
-            raise InvalidArgumentError("column", name, expected=f"a column of df ({df.columns})")
+    for given in (column, date, ticker):
+        if given is not None and given not in df.columns:
+            raise InvalidArgumentError("column", given, expected=f"a column of df ({df.columns})")
     table = firm_rules()
     unknown = [f for f in firms if f not in table["firms"]]
     if unknown:

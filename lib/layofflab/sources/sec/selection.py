@@ -13,12 +13,16 @@ restatements or alternative tags, each pointing at the fact that was kept.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from layofflab.cleaning import max_plausible_date
 from layofflab.sources.sec.calendar import fiscal_quarter, infer_fye, iso, month_index
 from layofflab.sources.sec.concepts import attach_concepts
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["classify", "select"]
 
@@ -112,7 +116,7 @@ def _reason(today: dt.date | None) -> pl.Expr:
             ),
         ),
     ]
-    expr = pl.when(checks[0][0]).then(checks[0][1])
+    expr: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         expr = expr.when(cond).then(text)
     return expr.otherwise(None)

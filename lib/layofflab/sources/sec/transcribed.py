@@ -20,6 +20,7 @@ later row repeating a company × concept × fiscal quarter is a duplicate of the
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -30,6 +31,9 @@ from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.sec.calendar import calendar_quarter
 from layofflab.sources.sec.concepts import concept_table
 from layofflab.sources.sec.derive import filing_url
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["TRANSCRIBED_COLUMNS", "TRANSCRIBED_OPTIONAL", "read_transcribed", "to_transcribed"]
 
@@ -185,7 +189,7 @@ def _problems(today: dt.date | None) -> pl.Expr:
             pl.format("source_url: not a URL '{}'", pl.col("source_url").fill_null("")),
         ),
     ]
-    reason = pl.when(checks[0][0]).then(checks[0][1])
+    reason: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         reason = reason.when(cond).then(text)
     return reason.otherwise(None)

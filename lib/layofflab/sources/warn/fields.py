@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -45,6 +46,9 @@ from layofflab.errors import InputFileError
 from layofflab.lookups import load_toml
 from layofflab.sources.warn.keys import employer_key
 from layofflab.sources.warn.layouts import DATES, JOIN, TABLE, Layout, rules
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["count_by_date", "field_stages", "field_text", "layoff_type"]
 
@@ -208,7 +212,7 @@ def layoff_type(text: pl.Expr) -> pl.Expr:
     >>> raw.select(layoff_type(pl.col("t"))).to_series().to_list()
     ['layoff', 'temporary_closure', 'other', None]
     """
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    expr: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for entry in load_toml(TABLE)["layoff_types"]:
         expr = expr.when(text.str.contains(entry["pattern"])).then(pl.lit(entry["type"]))
     return expr.when(text.is_not_null()).then(pl.lit("other")).otherwise(None)
