@@ -29,6 +29,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from layofflab.errors import InputFileError, LayofflabError
 from layofflab.io import read_csv_text, read_text_bytes
@@ -62,7 +63,7 @@ def _reject_html(path: Path, expected: str) -> None:
 
 
 def json_check(
-    *, keys: Sequence[str] = (), where: Callable[[dict], str | None] | None = None
+    *, keys: Sequence[str] = (), where: Callable[[dict[str, Any]], str | None] | None = None
 ) -> Check:
     """A check that the file is a JSON object with ``keys`` (and ``where(doc)`` returns None).
 

@@ -198,15 +198,16 @@ def fit_pyfixest(
     if fe:
         fml += " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
     dense = estimator == "ols" and vcov == "jackknife" and bool(fe)
+    vc: Any  # pyfixest's vcov argument: a name or {"CRV1" | "CRV3": cluster}
     if vcov == "jackknife" and not dense:
         # pyfixest's CRV3 refits the model without each cluster; with no small-sample factor it
         # returns Σ_g (b_(g) - b)(b_(g) - b)', scaled below to MNW's (G-1)/G convention
-        vc: Any = {"CRV3": "cl_0"}
+        vc = {"CRV3": "cl_0"}
         ssc = pf.ssc(k_adj=False, G_adj=False)
     elif dense:
         vc, ssc = "iid", pf.ssc(k_adj=False, G_adj=False)  # V replaced by the dense jackknife
     elif vcov == "cluster":
-        vc: Any = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
+        vc = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
         ssc = rule.pyfixest()
     else:
         vc = vcov
@@ -302,6 +303,7 @@ def estimate(
     else:
         codes = cluster_codes(sample.data, cluster)
         n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
+    engine: Literal["statsmodels", "pyfixest"]
     if fe or vcov == "jackknife":
         fit, kept, beta, V, _ = fit_pyfixest(
             estimator,

@@ -47,7 +47,9 @@ Design = Literal["announcement", "spike", "dose"]
 DESIGNS: tuple[str, ...] = ("announcement", "spike", "dose")
 
 
-def _treatment(design: str, rng: np.random.Generator, n: int, T: int, share: float, spike: float):
+def _treatment(
+    design: str, rng: np.random.Generator, n: int, T: int, share: float, spike: float
+) -> np.ndarray:
     if design == "dose":
         level = rng.uniform(2.0, 8.0, size=n)  # percent of assets per quarter
         x = np.zeros((n, T))

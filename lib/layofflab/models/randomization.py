@@ -111,6 +111,7 @@ def _draw_assignments(
     n = d.shape[0]
     if scheme == "permute":
         return d[np.argsort(rng.random((n, reps)), axis=0)]
+    assert unit is not None and time is not None  # the other schemes need both (checked)
     u = dense_codes(frame[unit])
     t = dense_codes(frame[time])
     n_u, n_t = int(u.max()) + 1, int(t.max()) + 1

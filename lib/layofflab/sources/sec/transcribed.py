@@ -20,6 +20,7 @@ later row repeating a company × concept × fiscal quarter is a duplicate of the
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -96,7 +97,7 @@ def _default_definitions(raw: pl.DataFrame) -> pl.DataFrame:
     """Definition of each row's concept × tag in ``sec_concepts.csv`` (company rows first)."""
     table = concept_table().select("concept", "company_id", "xbrl_tag", "definition")
     own = {(c, i, t): d for c, i, t, d in table.iter_rows()}
-    first = {}
+    first: dict[str, str | None] = {}  # concept -> its first definition
     for c, _, _, d in table.iter_rows():
         first.setdefault(c, d)
     keys = raw.select("concept", "company_id", "xbrl_tag").unique().rows()
@@ -195,7 +196,7 @@ def _problems(today: dt.date | None) -> pl.Expr:
     return reason.otherwise(None)
 
 
-def read_transcribed(path, *, today: dt.date | None) -> Cleaned:
+def read_transcribed(path: Path, *, today: dt.date | None) -> Cleaned:
     """Read a table in :data:`TRANSCRIBED_COLUMNS` format (+ :data:`TRANSCRIBED_OPTIONAL`).
 
     Examples

@@ -151,10 +151,13 @@ def _bad(name: str, key: str, value: object, expected: str) -> InputFileError:
 
 
 def _pairs(name: str, key: str, value: object) -> tuple[tuple[str, str], ...]:
-    ok = isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in value
-    )
-    if not ok:
+    if not (
+        isinstance(value, list)
+        and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+            for p in value
+        )
+    ):
         raise _bad(name, key, value, _KEYS[key])
     return tuple((p[0], p[1]) for p in value)
 
