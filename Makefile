@@ -83,12 +83,13 @@ lab: setup ## Start JupyterLab at the project root with the layofflab kernel (LA
 	  --MappingKernelManager.default_kernel_name=$(KERNEL) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-lint: setup ## ruff check and format check
+lint: setup ## ruff check (numpydoc docstring rules included), ruff format check, then mypy
 	$(BIN)/ruff check lib tests bench tools
 	$(BIN)/ruff format --check lib tests bench tools
+	$(BIN)/mypy
 
-typecheck: setup ## mypy over lib/layofflab (not yet part of lint)
-	$(BIN)/mypy lib/layofflab
+typecheck: setup ## mypy alone (strict; files and flags in pyproject.toml [tool.mypy])
+	$(BIN)/mypy
 
 bench: setup ## Run the benchmarks in bench/ (ratios against baselines measured in the same process)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script; done

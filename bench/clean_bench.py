@@ -1,5 +1,7 @@
-"""Cleaning benchmark (issue 3): our readers against a bare ``pl.read_csv`` and an idiomatic
-pandas implementation of the same rules, plus a 10-million-row file in bounded memory.
+"""Cleaning benchmark (issue 3): our readers against ``pl.read_csv`` and idiomatic pandas.
+
+Our readers run against a bare ``pl.read_csv`` and an idiomatic pandas implementation of the
+same rules, plus a 10-million-row file in bounded memory.
 
 Run ``python bench/clean_bench.py`` (``make bench``). Every timed task runs in a fresh child
 process so that its peak resident memory (``ru_maxrss``) is its own; times are the best of
@@ -706,9 +708,10 @@ _FLOOR_COLUMNS = {
 
 
 def floor_clean(path: Path, source: str) -> pl.DataFrame:
-    """A floor for the cost of cleaning: a strict subset of the rules, each by one cheap polars
-    expression over every row, in one lazy query on the streaming engine (which also reads
-    faster than the bare eager read).
+    """A floor for the cost of cleaning: a strict subset of the rules, in one lazy query.
+
+    Each rule is one cheap polars expression over every row, in one lazy query on the streaming
+    engine (which also reads faster than the bare eager read).
 
     Only: dates in the one format m/d/Y, numbers by a plain float cast, text trimmed, exact
     duplicates by a row hash. No missing markers, other date formats, Excel serials,

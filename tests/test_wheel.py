@@ -98,6 +98,7 @@ def test_the_build_prints_no_warning(installed):
 def test_the_wheel_ships_the_resources_and_no_project_files(installed):
     names = zipfile.ZipFile(installed["wheel"]).namelist()
     assert "layofflab/resources/tracker_formats.toml" in names
+    assert "layofflab/py.typed" in names  # PEP 561: type checkers read the annotations
     with zipfile.ZipFile(installed["wheel"]) as zf:
         aliases = zf.read("layofflab/resources/company_aliases.csv")  # the link, resolved
     assert aliases == (ROOT / "data" / "raw" / "company_aliases.csv").read_bytes()

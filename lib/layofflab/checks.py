@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import polars as pl
 
@@ -122,6 +122,10 @@ def check_choice(value: T, name: str, choices: Iterable[T]) -> T:
     return value
 
 
+@overload
+def check_date(value: Any, name: str, *, allow_empty: Literal[False] = False) -> dt.date: ...
+@overload
+def check_date(value: Any, name: str, *, allow_empty: bool) -> dt.date | None: ...
 def check_date(value: Any, name: str, *, allow_empty: bool = False) -> dt.date | None:
     """Parse an ISO date string (``YYYY-MM-DD``) or accept a ``datetime.date``; raise otherwise.
 

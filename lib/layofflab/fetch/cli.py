@@ -37,7 +37,9 @@ from layofflab.fetch.sec import warn_public_ciks
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Register ``fetch`` and its three sources on the ``layofflab`` subparsers."""
     parser = subparsers.add_parser(
         "fetch",

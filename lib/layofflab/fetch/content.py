@@ -1,4 +1,4 @@
-"""Content checks run on a complete download before it may replace the file in place.
+r"""Content checks run on a complete download before it may replace the file in place.
 
 A check takes the downloaded file and raises :class:`~layofflab.errors.InputFileError`
 when it is not what was asked for: an HTML page (an error or login page sent with status
@@ -14,7 +14,7 @@ Examples
 Traceback (most recent call last):
 ...
 layofflab.errors.InputFileError: ...page.json: expected JSON, not an HTML page ('<!DOCTYPE html><html><body>Request Rate...')
->>> _ = (d / "a.csv").write_text("state,employer_name\\nWA,Acme\\n")
+>>> _ = (d / "a.csv").write_text("state,employer_name\nWA,Acme\n")
 >>> csv_check(required=("state", "employer_name"))(d / "a.csv")
 >>> csv_check(required=("cik",))(d / "a.csv")
 Traceback (most recent call last):
@@ -29,6 +29,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from layofflab.errors import InputFileError, LayofflabError
 from layofflab.io import read_csv_text, read_text_bytes
@@ -62,7 +63,7 @@ def _reject_html(path: Path, expected: str) -> None:
 
 
 def json_check(
-    *, keys: Sequence[str] = (), where: Callable[[dict], str | None] | None = None
+    *, keys: Sequence[str] = (), where: Callable[[dict[str, Any]], str | None] | None = None
 ) -> Check:
     """A check that the file is a JSON object with ``keys`` (and ``where(doc)`` returns None).
 

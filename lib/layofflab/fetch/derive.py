@@ -74,7 +74,7 @@ class Derived:
 
 def _one(
     path: str, out_dir: str, concepts: Mapping[str, Sequence[str]] | None, today: dt.date | None
-) -> tuple[str, int, tuple | None]:
+) -> tuple[str, int, tuple[str, int | None, str | None, Any] | None]:
     """Clean one file and write its parts; return (file name, facts in, error). Runs in a worker.
 
     A rejected file comes back as the fields of its InputFileError (whose constructor

@@ -36,7 +36,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 import tenacity
@@ -247,7 +247,9 @@ class Fetcher:
         except httpx.TransportError as exc:
             raise TransientDownloadError(job.url, f"{type(exc).__name__}: {exc}") from exc
 
-    def _receive(self, job: _Job, r: httpx.Response, have: int, meta: dict) -> Status | None:
+    def _receive(
+        self, job: _Job, r: httpx.Response, have: int, meta: dict[str, Any]
+    ) -> Status | None:
         status = r.status_code
         if status == 304 and job.conditional:
             return "unchanged"
@@ -375,7 +377,7 @@ class Fetcher:
         return Download(job.url, job.dest, status, entry.bytes, entry.sha256, tries)
 
 
-def _validator(meta: dict) -> str | None:
+def _validator(meta: dict[str, Any]) -> str | None:
     """The ``If-Range`` validator of a partial download: a strong ETag, else Last-Modified."""
     etag = meta.get("etag") or ""
     return (
@@ -392,7 +394,7 @@ def _discard(job: _Job) -> None:
     job.meta.unlink(missing_ok=True)
 
 
-def _read_meta(path: Path) -> dict:
+def _read_meta(path: Path) -> dict[str, Any]:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -1,4 +1,4 @@
-"""``data/external/MANIFEST``: what ``layofflab fetch`` downloaded, from where, when, and its checksum.
+r"""``data/external/MANIFEST``: what ``layofflab fetch`` downloaded, from where, when, and its checksum.
 
 Format: UTF-8 text, tab-separated, one header line and one line per file, **sorted by path**;
 no quoting (a value never holds a tab or a line break; an empty field is an absent value)::
@@ -17,12 +17,12 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
->>> _ = (root / "a.csv").write_text("x\\n1\\n")
+>>> _ = (root / "a.csv").write_text("x\n1\n")
 >>> m = ExternalManifest(root)
 >>> m.record(Entry.for_file(root, "a.csv", url="http://h/a.csv", retrieved="2026-12-01T09:00:00Z",
 ...                         etag='"v1"', last_modified=""))
 >>> m.flush()
->>> print((root / "MANIFEST").read_text().replace("\\t", " | "), end="")
+>>> print((root / "MANIFEST").read_text().replace("\t", " | "), end="")
 path | bytes | sha256 | url | retrieved | etag | last_modified
 a.csv | 4 | daff832f... | http://h/a.csv | 2026-12-01T09:00:00Z | "v1" |
 >>> verify_manifest(root).select("path", "bytes").rows()
@@ -81,6 +81,7 @@ class Entry:
         return cls(path, full.stat().st_size, sha256_file(full), **fields)
 
     def line(self) -> str:
+        """The entry as one tab-separated MANIFEST line (no line break)."""
         return "\t".join(str(v) for v in astuple(self))
 
 

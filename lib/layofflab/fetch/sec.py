@@ -34,6 +34,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from tqdm import tqdm
@@ -41,7 +42,7 @@ from tqdm import tqdm
 from layofflab.checks import check_scalar
 from layofflab.errors import DownloadError, InputFileError, InvalidArgumentError, LookupMissError
 from layofflab.fetch import _sources
-from layofflab.fetch.content import json_check, zip_check
+from layofflab.fetch.content import Check, json_check, zip_check
 from layofflab.fetch.http import Download, Fetcher
 from layofflab.fetch.manifest import Entry
 from layofflab.io import read_csv_text
@@ -69,8 +70,9 @@ _MEMBER = r"CIK\d{10}\.json"
 
 
 def user_agent(given: str | None, *, environ: Mapping[str, str] | None = None) -> str:
-    """The declared User-Agent: ``given``, else ``$LAYOFFLAB_SEC_USER_AGENT``; refused unless it
-    holds a name and an e-mail address.
+    """The declared User-Agent: ``given``, else ``$LAYOFFLAB_SEC_USER_AGENT``.
+
+    It is refused unless it holds a name and an e-mail address.
 
     >>> user_agent(None, environ={})
     Traceback (most recent call last):
@@ -213,8 +215,8 @@ def register_ciks(paths: Iterable[str | Path]) -> pl.DataFrame:
     return pl.concat(frames).group_by("cik").agg(pl.col("rows").sum()).sort("cik")
 
 
-def _companyfacts_check(cik: str):
-    def same_cik(doc: dict) -> str | None:
+def _companyfacts_check(cik: str) -> Check:
+    def same_cik(doc: dict[str, Any]) -> str | None:
         try:
             found = int(doc["cik"])
         except (TypeError, ValueError):

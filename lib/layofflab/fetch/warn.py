@@ -28,6 +28,7 @@ import importlib
 import os
 import shutil
 import tempfile
+import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -104,7 +105,8 @@ def fetch_register(
     return done, failures
 
 
-def _warn_package():
+def _warn_package() -> tuple[types.ModuleType, types.ModuleType]:
+    """warn-scraper's ``warn.runner`` and ``warn.utils`` modules."""
     try:
         return importlib.import_module("warn.runner"), importlib.import_module("warn.utils")
     except ImportError:

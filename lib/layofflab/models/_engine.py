@@ -114,9 +114,12 @@ DENSE_JACKKNIFE_MAX = 600
 
 
 def _ols_jackknife_dense(pdf: Any, xn: list[str], n_fe: int, kept: list[str]) -> np.ndarray | None:
-    """Σ_g (b_(g) - b)(b_(g) - b)' for OLS by refitting without each cluster, with the fixed
-    effects as dummy columns (exact, as pyfixest's CRV3 refits, but ~100× faster on panels
-    of a few hundred rows); None when there are too many dummies for a dense solve."""
+    """Σ_g (b_(g) - b)(b_(g) - b)' for OLS by refitting without each cluster.
+
+    The fixed effects enter as dummy columns (exact, as pyfixest's CRV3 refits, but ~100×
+    faster on panels of a few hundred rows); None when there are too many dummies for a dense
+    solve.
+    """
     codes = [pdf[f"fe_{i}"].astype("category").cat.codes.to_numpy() for i in range(n_fe)]
     levels = [int(c.max()) + 1 for c in codes]
     if sum(levels) > DENSE_JACKKNIFE_MAX:
@@ -195,15 +198,16 @@ def fit_pyfixest(
     if fe:
         fml += " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
     dense = estimator == "ols" and vcov == "jackknife" and bool(fe)
+    vc: Any  # pyfixest's vcov argument: a name or {"CRV1" | "CRV3": cluster}
     if vcov == "jackknife" and not dense:
         # pyfixest's CRV3 refits the model without each cluster; with no small-sample factor it
         # returns Σ_g (b_(g) - b)(b_(g) - b)', scaled below to MNW's (G-1)/G convention
-        vc: Any = {"CRV3": "cl_0"}
+        vc = {"CRV3": "cl_0"}
         ssc = pf.ssc(k_adj=False, G_adj=False)
     elif dense:
         vc, ssc = "iid", pf.ssc(k_adj=False, G_adj=False)  # V replaced by the dense jackknife
     elif vcov == "cluster":
-        vc: Any = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
+        vc = {"CRV1": "+".join(f"cl_{i}" for i in range(len(cluster)))}
         ssc = rule.pyfixest()
     else:
         vc = vcov
@@ -299,6 +303,7 @@ def estimate(
     else:
         codes = cluster_codes(sample.data, cluster)
         n_clusters = {c: int(code.max()) + 1 for c, code in zip(cluster, codes, strict=True)}
+    engine: Literal["statsmodels", "pyfixest"]
     if fe or vcov == "jackknife":
         fit, kept, beta, V, _ = fit_pyfixest(
             estimator,

@@ -16,7 +16,7 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import polars as pl
@@ -24,6 +24,11 @@ from scipy import stats
 
 from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.panel.events import event_time
+
+if TYPE_CHECKING:
+    from pyfixest.estimation import Feols
+
+    from layofflab.models.did import Control
 
 __all__ = ["RUNNERS", "Block", "Context", "prepare"]
 
@@ -42,7 +47,7 @@ class Context:
     lags: int
     bin_endpoints: bool
     ssc: dict[str, Any]
-    control: str
+    control: Control
     cluster_is_unit: bool
     alpha: float
     G: int
@@ -67,7 +72,7 @@ class Block:
     vcov: np.ndarray | None = None
 
 
-def _ssc(ssc: str) -> dict[str, object]:
+def _ssc(ssc: str) -> dict[str, str | bool]:
     # Same switches as layofflab.models' ``ssc=`` for OLS: "stata" = reghdfe's
     # (G/(G-1))·((N-1)/(N-K)) with t(G-1).
     import pyfixest as pf
@@ -98,7 +103,7 @@ def _parse_rel(names: Sequence[str]) -> list[tuple[int, int | None]]:
     return out
 
 
-def _lincomb(fit: object, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _lincomb(fit: Feols, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     beta = np.asarray(fit._beta_hat, dtype=float)
     V = np.asarray(fit._vcov, dtype=float)
     return R @ beta, R @ V @ R.T
@@ -107,8 +112,11 @@ def _lincomb(fit: object, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _wald(
     est: np.ndarray, V: np.ndarray, G: int
 ) -> tuple[float | None, int, float | None, float | None]:
-    """Wald test that ``est`` = 0 with covariance ``V``; its df is the rank of ``V`` (a
-    cluster-robust covariance has rank ≤ G − 1), and no test when nothing is identified."""
+    """Wald test that ``est`` = 0 with covariance ``V``.
+
+    Its df is the rank of ``V`` (a cluster-robust covariance has rank ≤ G − 1), and there is no
+    test when nothing is identified.
+    """
     if est.size == 0:
         return None, 0, None, None
     q = int(np.linalg.matrix_rank(V, tol=VAR_TOL * max(1.0, float(np.abs(V).max()))))
@@ -126,7 +134,7 @@ def _se(V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, np.sqrt(np.where(ok, var, 1.0)), np.nan), ok
 
 
-def _fit(formula: str, pdf: object, cluster: str, ssc: dict) -> object:
+def _fit(formula: str, pdf: Any, cluster: str, ssc: dict[str, Any]) -> Feols:
     import pyfixest as pf
 
     with warnings.catch_warnings():
@@ -136,10 +144,15 @@ def _fit(formula: str, pdf: object, cluster: str, ssc: dict) -> object:
         # pyfixest takes sqrt of its own vcov diagonal, negative where a coefficient is not
         # identified; we report identification from the variances ourselves (see _se)
         warnings.filterwarnings("ignore", message="invalid value encountered in sqrt")
-        return pf.feols(formula, data=pdf, vcov={"CRV1": cluster}, ssc=ssc)
+        fit = pf.feols(formula, data=pdf, vcov={"CRV1": cluster}, ssc=ssc)
+    # pyfixest types feols() as Feols | FixestMulti; one formula without multiple-estimation
+    # syntax always gives a Feols
+    return cast("Feols", fit)
 
 
-def _twfe(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) -> tuple:
+def _twfe(
+    data: pl.DataFrame, window: list[int], omit: int, ssc: dict[str, Any]
+) -> tuple[Feols, list[int], np.ndarray]:
     d = data.with_columns(
         pl.when(pl.col("_cohort") > 0).then(pl.col("_rel")).otherwise(omit).alias("_rel")
     )
@@ -152,11 +165,14 @@ def _twfe(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) -> tuple:
     return fit, rels, R
 
 
-def _sun_abraham(data: pl.DataFrame, window: list[int], omit: int, ssc: dict) -> tuple:
+def _sun_abraham(
+    data: pl.DataFrame, window: list[int], omit: int, ssc: dict[str, Any]
+) -> tuple[Feols, list[int], np.ndarray, int]:
     from pyfixest.did.saturated_twfe import compute_period_weights
 
     if not (data["_cohort"] == 0).any():  # last-treated cohort as control
-        last = int(data["_cohort"].max())
+        # polars types Series.max() as any literal; _cohort is an integer column
+        last = int(cast(int, data["_cohort"].max()))
         data = data.filter(pl.col("_t") < last).with_columns(
             pl.when(pl.col("_cohort") == last).then(0).otherwise(pl.col("_cohort")).alias("_cohort")
         )

@@ -1,5 +1,6 @@
-"""Simulated panels for the capex study's three designs, with a planted effect, at the scale of
-the real panel (10–15 firms), for known-answer tests and power.
+"""Simulated panels for the capex study's three designs, with a planted effect.
+
+They have the scale of the real panel (10–15 firms), for known-answer tests and power.
 
 :func:`simulate_design_panel` draws a firm × quarter panel in which the treatment of
 quarter *t − 1* moves the outcome of quarter *t* by exactly ``effect``:
@@ -49,7 +50,9 @@ Design = Literal["announcement", "spike", "dose"]
 DESIGNS: tuple[str, ...] = ("announcement", "spike", "dose")
 
 
-def _treatment(design: str, rng: np.random.Generator, n: int, T: int, share: float, spike: float):
+def _treatment(
+    design: str, rng: np.random.Generator, n: int, T: int, share: float, spike: float
+) -> np.ndarray:
     if design == "dose":
         level = rng.uniform(2.0, 8.0, size=n)  # percent of assets per quarter
         x = np.zeros((n, T))

@@ -29,7 +29,7 @@ import contextlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -323,7 +323,7 @@ def callaway_santanna(
     )
 
 
-def _att_gt_frame(results: dict, alpha: float) -> pl.DataFrame:
+def _att_gt_frame(results: dict[str, Any], alpha: float) -> pl.DataFrame:
     g = np.asarray(results["group"], dtype=np.int64)
     t = np.asarray(results["year"], dtype=np.int64)
     tab = tidy_table(

@@ -63,7 +63,7 @@ __all__ = ["ESTIMATORS", "EventStudyResult", "event_study"]
 Estimator = Literal["twfe", "sun_abraham", "callaway_santanna", "all"]
 #: The estimators of ``estimator="all"``, in reporting order.
 ESTIMATORS: tuple[str, ...] = ("twfe", "sun_abraham", "callaway_santanna")
-_ESTIMATES_SCHEMA = {
+_ESTIMATES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "estimator": pl.String,
     "term": pl.String,
     "rel_time": pl.Int64,
@@ -238,7 +238,8 @@ def event_study(
     if not blocks:
         raise EstimationError("event_study", "; ".join(f"{k}: {v}" for k, v in failed.items()))
     chosen = tuple(n for n in chosen if n not in failed)
-    estimates = pl.concat(blocks).cast(_ESTIMATES_SCHEMA)
+    # a pl.Schema: polars types cast()'s mapping keys as names, selectors or dtypes (invariant)
+    estimates = pl.concat(blocks).cast(pl.Schema(_ESTIMATES_SCHEMA))
     pretrend = pl.DataFrame(tests, schema=_PRETREND_SCHEMA, orient="row")
     table = estimates.drop("estimator", "rel_time", "identified")
     if len(chosen) > 1:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import polars as pl
@@ -49,8 +49,11 @@ Method = Literal["relative_magnitude", "smoothness"]
 
 @dataclass(frozen=True)
 class HonestResult:
-    """Bounds per M: ``table`` (M, lb, ub, ci_low, ci_high), the point estimate of the average
-    post-period effect, and the breakdown value of M."""
+    """Bounds per M, the point estimate and the breakdown value of M.
+
+    ``table`` has M, lb, ub, ci_low, ci_high; ``estimate`` is the point estimate of the average
+    post-period effect.
+    """
 
     table: pl.DataFrame
     estimate: float
@@ -61,7 +64,10 @@ class HonestResult:
     post_periods: tuple[int, ...]
 
 
-def _container(es: EventStudyResult, estimator: str, alpha: float):
+def _container(
+    es: EventStudyResult, estimator: str, alpha: float
+) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
+    """diff_diff's MultiPeriodDiDResults of ``estimator`` (untyped), its pre and post periods."""
     from diff_diff.results import MultiPeriodDiDResults, PeriodEffect
 
     rows = es.estimates.filter(pl.col("estimator") == estimator)
@@ -171,7 +177,8 @@ def honest_did(
         rows, schema=["M", "lb", "ub", "ci_low", "ci_high"], orient="row"
     ).with_columns(method=pl.lit(method), estimator=pl.lit(estimator))
     covers = table.filter((pl.col("ci_low") <= 0) & (pl.col("ci_high") >= 0))
-    breakdown = float(covers["M"].min()) if covers.height else None
+    # polars types Series.min() as any literal; M is a Float64 column
+    breakdown = float(cast(float, covers["M"].min())) if covers.height else None
     estimate = float(
         np.mean(
             es.estimates.filter((pl.col("estimator") == estimator) & (pl.col("rel_time") >= 0))[

@@ -117,13 +117,14 @@ def bootstrap_design(
     X, y, names = h.X, h.y, h.names
     if not h.fe:
         return X, y, codes, names
-    nested, other = [], []
+    nested: list[str] = []  # fixed effects nested in the clusters: demeaned
+    other: list[str] = []  # the others: dummy columns
     for f in h.fe:
         n_pairs = data.select(
             pl.struct(pl.col(f).alias("a"), pl.col(cluster).alias("b")).n_unique()
         ).item()
         (nested if n_pairs == data[f].n_unique() else other).append(f)
-    dummies = []
+    dummies: list[np.ndarray] = []
     for f in other:
         c = dense_codes(data[f])
         L = int(c.max()) + 1

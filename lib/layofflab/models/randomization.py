@@ -104,11 +104,14 @@ def _draw_assignments(
     reps: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """N x reps x K placebo treatments (rows in ``frame`` order; the K columns of ``d``
-    re-assigned jointly)."""
+    """N x reps x K placebo treatments.
+
+    Rows are in ``frame`` order; the K columns of ``d`` are re-assigned jointly.
+    """
     n = d.shape[0]
     if scheme == "permute":
         return d[np.argsort(rng.random((n, reps)), axis=0)]
+    assert unit is not None and time is not None  # the other schemes need both (checked)
     u = dense_codes(frame[unit])
     t = dense_codes(frame[time])
     n_u, n_t = int(u.max()) + 1, int(t.max()) + 1

@@ -46,6 +46,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -61,9 +62,8 @@ def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
 
 
 def _check_unit_interval(name: str, value: object, *, closed_right: bool = False) -> float:
-    bounds = "both" if closed_right else "left"
+    bounds: Literal["both", "left"] = "both" if closed_right else "left"
     return float(check_scalar(value, name, float, min_val=0, max_val=1, include_boundaries=bounds))
-    return float(value)
 
 
 def simulate_panel(

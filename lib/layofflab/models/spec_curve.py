@@ -44,7 +44,7 @@ from layofflab.models.result import STAT_SCHEMA
 __all__ = ["SPEC_COLUMNS", "SpecGrid", "spec_curve"]
 
 #: Columns of the frame :func:`spec_curve` returns, in order.
-_SCHEMA = {
+_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "spec_id": pl.Int64,
     "outcome": pl.String,
     "treatment": pl.String,
@@ -58,6 +58,9 @@ _SCHEMA = {
 }
 #: Columns of the frame :func:`spec_curve` returns, in order.
 SPEC_COLUMNS: tuple[str, ...] = tuple(_SCHEMA)
+#: One specification as the workers get it: (spec_id, outcome, treatment, lag, fixed effects,
+#: sample name, sample filter).
+_Spec = tuple[int, str, str, int, Sequence[str], str, pl.Expr | None]
 
 
 def _str_tuple(name: str, value: Any) -> tuple[str, ...]:
@@ -139,7 +142,7 @@ class SpecGrid:
             * len(self.samples)
         )
 
-    def combinations(self) -> list[tuple[str, str, int, tuple[str, ...], str]]:
+    def combinations(self) -> list[tuple[str, str, int, Sequence[str], str]]:
         """Every specification ``(outcome, treatment, lag, fixed_effects, sample)`` in order."""
         return list(
             itertools.product(
@@ -164,7 +167,7 @@ class SpecGrid:
         return cols
 
 
-def _fe_label(fe: tuple[str, ...]) -> str:
+def _fe_label(fe: Sequence[str]) -> str:
     return " + ".join(fe) if fe else "none"
 
 
@@ -192,7 +195,7 @@ def _add_lags(df: pl.DataFrame, grid: SpecGrid, unit: str | None, time: str | No
     return df
 
 
-def _run_one(data: pl.DataFrame, spec: tuple, settings: dict) -> dict[str, Any]:
+def _run_one(data: pl.DataFrame, spec: _Spec, settings: dict[str, Any]) -> dict[str, Any]:
     from layofflab.models.panel_ols import panel_ols
     from layofflab.models.ppml import ppml
 
@@ -228,7 +231,9 @@ def _run_one(data: pl.DataFrame, spec: tuple, settings: dict) -> dict[str, Any]:
     return row
 
 
-def _run_batch(data: pl.DataFrame, batch: list[tuple], settings: dict) -> list[dict]:
+def _run_batch(
+    data: pl.DataFrame, batch: list[_Spec], settings: dict[str, Any]
+) -> list[dict[str, Any]]:
     import warnings
 
     with warnings.catch_warnings():
@@ -335,7 +340,7 @@ def spec_curve(
     }
     keep = sorted(needed | in_controls)
     data = _add_lags(df.select(keep), grid, unit, time)
-    settings = {
+    settings: dict[str, Any] = {
         "estimator": estimator,
         "cluster": cluster,
         "offset": offset,
@@ -343,7 +348,7 @@ def spec_curve(
         "ssc": ssc,
         "alpha": alpha,
     }
-    specs = [
+    specs: list[_Spec] = [
         (i, o, t, lag, fe, s, grid.samples[s])
         for i, (o, t, lag, fe, s) in enumerate(grid.combinations())
     ]
@@ -362,12 +367,14 @@ def spec_curve(
     return grid.specs().join(stats, on="spec_id", how="left").sort("spec_id").select(SPEC_COLUMNS)
 
 
-def _batches(specs: list[tuple], n_workers: int) -> list[list[tuple]]:
+def _batches(specs: list[_Spec], n_workers: int) -> list[list[_Spec]]:
     n = max(1, min(len(specs), 4 * n_workers))
     return [specs[i::n] for i in range(n)]
 
 
-def _run_loky(data: pl.DataFrame, specs: list[tuple], settings: dict, n_jobs: int) -> list:
+def _run_loky(
+    data: pl.DataFrame, specs: list[_Spec], settings: dict[str, Any], n_jobs: int
+) -> list[dict[str, Any]]:
     from joblib import Parallel, cpu_count, delayed
 
     workers = cpu_count() if n_jobs < 0 else n_jobs
@@ -377,7 +384,9 @@ def _run_loky(data: pl.DataFrame, specs: list[tuple], settings: dict, n_jobs: in
     return [row for batch in out for row in batch]
 
 
-def _run_dask(client: Any, data: pl.DataFrame, specs: list[tuple], settings: dict) -> list:
+def _run_dask(
+    client: Any, data: pl.DataFrame, specs: list[_Spec], settings: dict[str, Any]
+) -> list[dict[str, Any]]:
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     shared = client.scatter(data, broadcast=True)
     futures = [

@@ -1,5 +1,7 @@
-"""Company × period panels: building them (:mod:`.panel`), event timing (:mod:`.events`) and
-summaries of layoff events (:mod:`.summaries`).
+"""Company × period panels, event timing and summaries of layoff events.
+
+Building panels is :mod:`.panel`, event timing :mod:`.events`, summaries of layoff events
+:mod:`.summaries`.
 
 Examples
 --------

@@ -137,6 +137,7 @@ def event_time(
             raise InvalidArgumentError("event", event, expected="a Boolean column")
         first = pl.col(time).filter(pl.col(event).fill_null(False)).min()
     else:
+        assert event_date is not None  # exactly one of event and event_date (checked above)
         if not df.schema[event_date].is_integer():
             raise InvalidArgumentError(
                 "event_date", event_date, expected="an integer period column"

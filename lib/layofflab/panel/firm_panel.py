@@ -33,7 +33,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, cast
 
 import polars as pl
 
@@ -57,7 +57,9 @@ SOURCES = ("tracker", "warn", "announcements")
 _KIND_ORDER = {"sec_xbrl": 0, "third_party": 1, "press": 2}
 
 
-def _grid(ids: list[str], lo: dt.date, hi: dt.date, freq: str) -> pl.DataFrame:
+def _grid(
+    ids: list[str], lo: dt.date, hi: dt.date, freq: Literal["quarter", "month"]
+) -> pl.DataFrame:
     every = _EVERY[freq]
     periods = pl.date_range(
         pl.lit(lo).dt.truncate(every), pl.lit(hi).dt.truncate(every), every, eager=True
@@ -210,7 +212,8 @@ def build_firm_panel(
             last.append(warn["notice_date"].max())
         if announcements is not None:
             last.append(announcements["announce_date"].max())
-        hi = max(d for d in last if d is not None)
+        # polars types Series.max() as any literal; that of a Date column is a date
+        hi = cast(dt.date, max(d for d in last if d is not None))
     else:
         hi = check_date(end, "end")
     grid = _grid(ids, lo, hi, freq)

@@ -16,7 +16,8 @@ Examples
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Literal, cast
 
 import polars as pl
 
@@ -58,9 +59,9 @@ def monthly_layoffs(
     )
     if out.is_empty():
         return out
-    grid = pl.DataFrame(
-        {"month": pl.date_range(out["month"].min(), out["month"].max(), every, eager=True)}
-    )
+    # polars types Series.min()/max() as any literal; those of a Date (or Datetime) column are dates
+    lo, hi = cast(dt.date, out["month"].min()), cast(dt.date, out["month"].max())
+    grid = pl.DataFrame({"month": pl.date_range(lo, hi, every, eager=True)})
     return grid.join(out, on="month", how="left", maintain_order="left").fill_null(0)
 
 

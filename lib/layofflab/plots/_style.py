@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["figure_and_axes", "style"]
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "svg.hashsalt": "layofflab",
@@ -33,8 +37,8 @@ def style() -> Iterator[None]:
 
 def figure_and_axes(
     ax: Axes | None, *, figsize: tuple[float, float] = (9, 4)
-) -> tuple[Figure, Axes]:
-    """The figure of ``ax``, or a new figure and axes when ``ax`` is None."""
+) -> tuple[Figure | SubFigure, Axes]:
+    """The figure of ``ax`` (a SubFigure if ``ax`` is in one), or a new figure and axes."""
     if ax is not None:
         return ax.figure, ax
     fig, new_ax = plt.subplots(figsize=figsize, layout="constrained")

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from layofflab.checks import check_columns
@@ -52,7 +52,7 @@ def plot_event_study(
     ax: Axes | None = None,
     omit: int | None = -1,
     title: str | None = None,
-) -> Figure:
+) -> Figure | SubFigure:
     """Estimates and confidence intervals by relative period, estimators side by side.
 
     Parameters
@@ -69,6 +69,7 @@ def plot_event_study(
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` (a SubFigure if ``ax`` is in one), else a new figure.
 
     Examples
     --------
@@ -154,7 +155,7 @@ def plot_spec_curve(
     alpha: float = 0.05,
     dimensions: Sequence[str] | None = None,
     title: str | None = None,
-) -> Figure:
+) -> Figure | SubFigure:
     """Specification curve: sorted estimates with CIs over a panel of the choices made.
 
     Parameters
@@ -196,6 +197,7 @@ def plot_spec_curve(
         dims = list(dimensions)
         check_columns(ok, dims, name="dimensions")
     x = np.arange(ok.height)
+    fig: Figure | SubFigure
     with style():
         if ax is None:
             import matplotlib.pyplot as plt
@@ -252,7 +254,7 @@ def plot_coefficients(
     terms: Sequence[str] | None = None,
     ax: Axes | None = None,
     title: str | None = None,
-) -> Figure:
+) -> Figure | SubFigure:
     """Coefficient plot: estimates and CIs of several models, terms on the vertical axis.
 
     Parameters

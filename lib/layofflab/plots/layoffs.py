@@ -16,7 +16,8 @@ import matplotlib.dates as mdates
 import polars as pl
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from layofflab.checks import check_columns
@@ -29,7 +30,7 @@ _THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 def plot_monthly_layoffs(
     monthly: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
-) -> Figure:
+) -> Figure | SubFigure:
     """Bar chart of workers laid off per month (from :func:`layofflab.monthly_layoffs`).
 
     Parameters
@@ -44,6 +45,7 @@ def plot_monthly_layoffs(
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` (a SubFigure if ``ax`` is in one), else a new figure.
 
     Examples
     --------
@@ -68,7 +70,7 @@ def plot_monthly_layoffs(
 
 def plot_top_companies(
     top: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
-) -> Figure:
+) -> Figure | SubFigure:
     """Horizontal bars of total workers laid off per company (from :func:`layofflab.top_companies`).
 
     Each bar is annotated with the number of events behind it.
@@ -85,6 +87,7 @@ def plot_top_companies(
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` (a SubFigure if ``ax`` is in one), else a new figure.
 
     Examples
     --------
@@ -105,6 +108,7 @@ def plot_top_companies(
             orient="h",
         )
         for patch, events in zip(ax.patches, top["events"].to_list(), strict=False):
+            assert isinstance(patch, Rectangle)  # a bar of barplot
             ax.annotate(
                 f" {events} event{'s' if events != 1 else ''}",
                 (patch.get_width(), patch.get_y() + patch.get_height() / 2),

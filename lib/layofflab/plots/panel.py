@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 
 from layofflab.checks import check_columns
 from layofflab.plots._style import figure_and_axes, style
@@ -29,7 +29,7 @@ __all__ = ["plot_panel_timeline"]
 
 def plot_panel_timeline(
     panel: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None
-) -> Figure:
+) -> Figure | SubFigure:
     """One row per company: bubble area ∝ workers laid off in the quarter, ▲ = AI-capex announcement.
 
     Quarters with layoff events but no reported count are drawn as open circles.
@@ -47,6 +47,7 @@ def plot_panel_timeline(
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` (a SubFigure if ``ax`` is in one), else a new figure.
 
     Examples
     --------

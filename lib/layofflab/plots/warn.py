@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
@@ -27,7 +27,7 @@ __all__ = ["plot_job_families"]
 
 def plot_job_families(
     families: pl.DataFrame, *, ax: Axes | None = None, title: str | None = None, top: int = 15
-) -> Figure:
+) -> Figure | SubFigure:
     """Share of listed workers by job family (all notices pooled), engineering families highlighted."""
     check_columns(families, ["job_family", "is_engineering", "employees"], name="families")
     pooled = (

@@ -75,7 +75,9 @@ def _first_match(text: pl.Expr, rules: Sequence[Rule]) -> pl.Expr:
     )
 
 
-def _pick(index: pl.Expr, values: Sequence[str | int | None], dtype: pl.DataType) -> pl.Expr:
+def _pick(
+    index: pl.Expr, values: Sequence[str | int | None], dtype: pl.DataType | type[pl.DataType]
+) -> pl.Expr:
     return index.replace_strict(
         list(range(len(values))), list(values), default=None, return_dtype=dtype
     )

@@ -123,7 +123,14 @@ class RoleTables:
         return (*self.groups, UNCLASSIFIED)
 
 
-def _ensure(ok: object, path: Path, expected: str, row=None, column=None, value=None) -> None:
+def _ensure(
+    ok: object,
+    path: Path,
+    expected: str,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+) -> None:
     """Raise :class:`InputFileError` (naming file, row, column, value) unless ``ok``."""
     if not ok:
         raise InputFileError(path, expected, row=row, column=column, value=value)
@@ -165,13 +172,17 @@ def _rows(path: Path, df: pl.DataFrame, key: str) -> list[tuple[int, dict[str, s
 
 
 def _required(path: Path, row: int, column: str, value: str | None) -> str:
-    _ensure(value is not None and value.strip(), path, f"a value in column {column!r}", row, column)
+    if value is None or not value.strip():
+        raise InputFileError(path, f"a value in column {column!r}", row=row, column=column)
     _ensure(value == value.strip(), path, "no leading or trailing spaces", row, column, value)
     return value
 
 
 def _choice(path: Path, row: int, column: str, value: str | None, allowed: Sequence[str]) -> str:
-    _ensure(value in allowed, path, f"one of {', '.join(allowed)}", row, column, value)
+    if value is None or value not in allowed:
+        raise InputFileError(
+            path, f"one of {', '.join(allowed)}", row=row, column=column, value=value
+        )
     return value
 
 
@@ -196,7 +207,7 @@ def _abbreviations(directory: Path) -> tuple[tuple[Abbreviation, ...], str]:
     path = directory / ABBREVIATIONS
     out, single = [], []
     for row, rec in _rows(path, _read(directory, ABBREVIATIONS), "abbreviation"):
-        abbr = rec["abbreviation"]
+        abbr = _required(path, row, "abbreviation", rec["abbreviation"])  # the key: filled
         expansion = _required(path, row, "expansion", rec["expansion"])
         _ensure(abbr[0].isalnum() and abbr[-1].isalnum(), path,
                 "an abbreviation starting and ending with a letter or digit", row, "abbreviation",
@@ -212,9 +223,9 @@ def _abbreviations(directory: Path) -> tuple[tuple[Abbreviation, ...], str]:
 
 def _soc(directory: Path) -> dict[str, str]:
     path = directory / SOC_MAJOR_GROUPS
-    names = {}
+    names: dict[str, str] = {}
     for row, rec in _rows(path, _read(directory, SOC_MAJOR_GROUPS), "soc_major_code"):
-        code = rec["soc_major_code"]
+        code = _required(path, row, "soc_major_code", rec["soc_major_code"])
         _ensure(re.fullmatch(r"\d{2}-0000", code), path, "a SOC major group code such as 15-0000",
                 row, "soc_major_code", code)  # fmt: skip
         names[code] = _required(path, row, "soc_major_name", rec["soc_major_name"])
@@ -222,12 +233,14 @@ def _soc(directory: Path) -> dict[str, str]:
     return names
 
 
-def _groups(directory: Path, soc: Mapping[str, str]) -> tuple[dict[str, str | None], dict]:
+def _groups(
+    directory: Path, soc: Mapping[str, str]
+) -> tuple[dict[str, str | None], dict[str, str]]:
     path = directory / GROUPS
     default: dict[str, str | None] = {}
     counts_as: dict[str, str] = {}
     for row, rec in _rows(path, _read(directory, GROUPS), "group"):
-        group, code = rec["group"], rec["soc_major_code"]
+        group, code = _required(path, row, "group", rec["group"]), rec["soc_major_code"]
         _ensure(group != UNCLASSIFIED, path,
                 f"a group other than {UNCLASSIFIED!r} (the label of unmatched titles)", row,
                 "group", group)  # fmt: skip
@@ -246,11 +259,16 @@ def _group_rules(
         group = _required(path, row, "group", rec["group"])
         _lookup(GROUP_RULES, "group", group, default, GROUPS)
         code = rec["soc_major_code"] or default[group]
-        _ensure(code, path, f"a soc_major_code (group {group!r} has no default in {GROUPS})",
-                row, "soc_major_code")  # fmt: skip
+        if not code:
+            raise InputFileError(
+                path,
+                f"a soc_major_code (group {group!r} has no default in {GROUPS})",
+                row=row,
+                column="soc_major_code",
+            )
         _lookup(GROUP_RULES, "soc_major_code", code, soc, SOC_MAJOR_GROUPS)
         pattern = _regex(path, row, "(?i)" + _required(path, row, "pattern", rec["pattern"]))
-        rules.append(Rule(rec["rule"], group, code, pattern))
+        rules.append(Rule(_required(path, row, "rule", rec["rule"]), group, code, pattern))
     reached = {r.value for r in rules}
     for row, group in enumerate(default, start=1):
         _ensure(group in reached, directory / GROUPS,
@@ -259,16 +277,20 @@ def _group_rules(
     return tuple(rules)
 
 
-def _seniority(directory: Path) -> tuple[tuple[str, ...], dict, dict, frozenset[str]]:
+def _seniority(
+    directory: Path,
+) -> tuple[tuple[str, ...], dict[str, str], dict[str, int], frozenset[str]]:
     path = directory / SENIORITY
-    ladder, level, management = {}, {}, set()
+    ladder: dict[str, str] = {}
+    level: dict[str, int] = {}
+    management: set[str] = set()
     for row, rec in _rows(path, _read(directory, SENIORITY), "seniority"):
-        value = rec["seniority"]
+        value = _required(path, row, "seniority", rec["seniority"])  # the key: filled
         ladder[value] = _choice(path, row, "ladder", rec["ladder"], _LADDERS)
-        if rec["level"] is not None:
-            _ensure(re.fullmatch(r"[1-9]", rec["level"]), path, "a level number from 1 to 9", row,
-                    "level", rec["level"])  # fmt: skip
-            level[value] = int(rec["level"])
+        if (number := rec["level"]) is not None:
+            _ensure(re.fullmatch(r"[1-9]", number), path, "a level number from 1 to 9", row,
+                    "level", number)  # fmt: skip
+            level[value] = int(number)
         if _choice(path, row, "soc_management", rec["soc_management"], _BOOLEANS) == "true":
             management.add(value)
     order = tuple(ladder)
@@ -280,7 +302,10 @@ def _seniority(directory: Path) -> tuple[tuple[str, ...], dict, dict, frozenset[
 
 def _seniority_rules(directory: Path, seniority: Sequence[str]) -> tuple[Rule, ...]:
     managers = directory / PEOPLE_MANAGERS
-    teams = [rec["team"] for _, rec in _rows(managers, _read(directory, PEOPLE_MANAGERS), "team")]
+    teams = [
+        _required(managers, row, "team", rec["team"])  # the key: filled
+        for row, rec in _rows(managers, _read(directory, PEOPLE_MANAGERS), "team")
+    ]
     people = rf"(?:{'|'.join(re.escape(t) for t in teams)}) manager"
     path = directory / SENIORITY_RULES
     rules = []
@@ -292,7 +317,7 @@ def _seniority_rules(directory: Path, seniority: Sequence[str]) -> tuple[Rule, .
         _ensure(not odd, path, f"no placeholder but {PEOPLE_MANAGER_PLACEHOLDER}", row, "pattern",
                 odd[0] if odd else None)  # fmt: skip
         pattern = _regex(path, row, "(?i)" + raw.replace(PEOPLE_MANAGER_PLACEHOLDER, people))
-        rules.append(Rule(rec["rule"], value, None, pattern))
+        rules.append(Rule(_required(path, row, "rule", rec["rule"]), value, None, pattern))
     return tuple(rules)
 
 

@@ -61,8 +61,10 @@ def validate(df: pl.DataFrame, schema: pa.DataFrameSchema, *, table: str) -> pl.
 
 
 def validate_cleaned(cleaned: Any, schema: pa.DataFrameSchema, *, table: str) -> Any:
-    """Validate a reader's result: ``cleaned.data`` against ``schema`` and ``cleaned.rejects``
-    against :data:`REJECTS`; return it unchanged.
+    """Validate a reader's result and return it unchanged.
+
+    ``cleaned.data`` is checked against ``schema`` and ``cleaned.rejects`` against
+    :data:`REJECTS`.
 
     Examples
     --------

@@ -1,5 +1,6 @@
-"""What the two AI-event readers share: their declared formats, header mapping, name lists and
-the firm table.
+"""What the two AI-event readers share.
+
+They share their declared formats, header mapping, name lists and the firm table:
 
 * :func:`load_format` reads ``resources/<name>.toml`` and rejects keys it does not know;
 * :func:`map_headers` renames raw headers to fields, or raises :class:`InputFileError`
@@ -42,8 +43,11 @@ _SEP = "\x1f"  # unit separator: never in a name
 
 
 def load_format(name: str, *, known: Mapping[str, Any]) -> dict[str, Any]:
-    """``resources/<name>.toml``, checked against ``known`` (key → ``dict`` for a table,
-    ``list``/``str`` for a value); an unknown or mistyped key raises :class:`InvalidArgumentError`."""
+    """``resources/<name>.toml``, checked against ``known``.
+
+    ``known`` maps a key to ``dict`` for a table, ``list``/``str`` for a value; an unknown or
+    mistyped key raises :class:`InvalidArgumentError`.
+    """
     spec = load_toml(f"{name}.toml")
 
     def check(table: Mapping[str, Any], shape: Mapping[str, Any], where: str) -> None:
@@ -173,8 +177,10 @@ def firm_table() -> pl.DataFrame:
 
 
 def firm_ids(names: pl.Expr) -> pl.Expr:
-    """Company ids (``List(String)``, each once, in the order listed) of the names in ``names``
-    that the firm table lists; the others are left out."""
+    """Company ids of the names in ``names`` that the firm table lists.
+
+    The ids are a ``List(String)``, each once, in the order listed; the other names are left out.
+    """
     table = firm_table().unique("key", keep="first", maintain_order=True)
     mapping = dict(zip(table["key"].to_list(), table["company_id"].to_list(), strict=True))
     ids = names.list.eval(

@@ -75,8 +75,10 @@ def make_rejects(
 
 
 def reason_kind(expr: str | pl.Expr) -> pl.Expr:
-    """A reject reason without what varies from row to row — row numbers, accession numbers,
-    filing dates, undecodable bytes and their offsets — so that reasons of one kind count together.
+    """A reject reason without what varies from row to row.
+
+    Row numbers, accession numbers, filing dates, undecodable bytes and their offsets are
+    removed, so that reasons of one kind count together.
 
     Examples
     --------
@@ -119,8 +121,11 @@ class Cleaned:
     rows_in: Mapping[str, int] = field(default_factory=dict)
 
     def summary(self) -> pl.DataFrame:
-        """Rows in, clean and rejected (by kind of reason, :func:`reason_kind`) per file, as a
-        tidy frame; ``rejects`` has each row's own reason."""
+        """Rows in, clean and rejected per file, as a tidy frame.
+
+        Rejected rows are counted by kind of reason (:func:`reason_kind`); ``rejects`` has each
+        row's own reason.
+        """
         clean = (
             self.data.group_by("source_file")
             .agg(pl.len().alias("rows"))

@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -55,6 +55,9 @@ from layofflab.io import read_csv_text
 from layofflab.schemas import AI_CLUSTERS
 from layofflab.sources._ai_events import firm_ids, load_format, map_headers, split_names
 from layofflab.sources._base import REJECTS_SCHEMA, Cleaned
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["COLUMNS", "SOURCE", "cluster_events", "read"]
 
@@ -78,11 +81,11 @@ _SOURCES = tuple(f"source_{i}" for i in range(1, 6))
 _URL = r"^(https?://\S+)"
 
 
-def _spec() -> dict:
+def _spec() -> dict[str, Any]:
     return load_format(SOURCE, known=_FORMAT)
 
 
-def _raw(path: Path, spec: dict) -> pl.DataFrame:
+def _raw(path: Path, spec: dict[str, Any]) -> pl.DataFrame:
     """The file's mapped fields (text), provenance, and the JSON of every raw cell."""
     raw = read_csv_text(path)
     renames = map_headers(path, raw.columns, spec)
@@ -102,20 +105,20 @@ def _choice(field: str, table: dict[str, str]) -> pl.Expr:
     return null_markers(field).str.to_lowercase().replace_strict(lowered, default=None)
 
 
-def _flag(field: str, spec: dict) -> pl.Expr:
+def _flag(field: str, spec: dict[str, Any]) -> pl.Expr:
     text = null_markers(field).str.to_lowercase()
     true = [t.casefold() for t in spec["flags"]["true"]]
     return pl.when(text.is_null()).then(False).otherwise(text.is_in(true))
 
 
 def _first_of(checks: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
-    expr = pl.when(checks[0][0]).then(checks[0][1])
+    expr: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         expr = expr.when(cond).then(text)
     return expr.otherwise(None)
 
 
-def _problems(spec: dict) -> pl.Expr:
+def _problems(spec: dict[str, Any]) -> pl.Expr:
     """The first reason a row cannot be accepted, else null."""
     expected = {key: ", ".join(spec[key]) for key in ("status", "certainty")}
     date_text = null_markers("first_operational_date")
@@ -163,7 +166,7 @@ def _problems(spec: dict) -> pl.Expr:
     return _first_of(checks)
 
 
-def _clean(df: pl.DataFrame, spec: dict) -> pl.DataFrame:
+def _clean(df: pl.DataFrame, spec: dict[str, Any]) -> pl.DataFrame:
     owner = normalize_text(null_markers("owner"))
     owners = split_names(owner, separators=spec["lists"]["separators"])
     urls = [null_markers(s).str.extract(_URL, 1) for s in _SOURCES]
@@ -192,8 +195,10 @@ def _clean(df: pl.DataFrame, spec: dict) -> pl.DataFrame:
 
 
 def _drop_exact_duplicates(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Rows whose every raw cell equals an earlier row's (any file) → rejects naming it;
-    anonymized rows are never duplicates."""
+    """Rows whose every raw cell equals an earlier row's (any file) → rejects naming it.
+
+    Anonymized rows are never duplicates.
+    """
     marked = df.with_columns(
         _first=pl.col("source_row").first().over("_raw"),
         _first_file=pl.col("source_file").first().over("_raw"),
@@ -242,7 +247,8 @@ def read(path: str | Path | Sequence[str | Path]) -> Cleaned:
         cleans.append(_clean(raw.filter(pl.col("_reason").is_null()), spec))
         rows_in[one.name] = raw.height
     data, dups = _drop_exact_duplicates(pl.concat(cleans, how="vertical"))
-    rejected = pl.concat([*rejects, dups], how="vertical_relaxed").cast(REJECTS_SCHEMA)
+    # a pl.Schema: polars types cast()'s mapping keys as names, selectors or dtypes (invariant)
+    rejected = pl.concat([*rejects, dups], how="vertical_relaxed").cast(pl.Schema(REJECTS_SCHEMA))
     return Cleaned(
         source=SOURCE,
         data=data.select(COLUMNS),
@@ -305,8 +311,10 @@ def cluster_events(
     rows = rows.filter(pl.col("company_id").is_not_null())
     every = {"quarter": "1q", "month": "1mo"}[freq]
     h100e, power = pl.col("h100_equivalents"), pl.col("power_mw")
-    out = rows.group_by("company_id", period=pl.col("first_operational_date").dt.truncate(every))
-    out = out.agg(
+    grouped = rows.group_by(
+        "company_id", period=pl.col("first_operational_date").dt.truncate(every)
+    )
+    out = grouped.agg(
         clusters=pl.len().cast(pl.Int64),
         h100_equivalents=pl.when(h100e.count() > 0).then(h100e.sum()),
         h100e_reported=h100e.count().cast(pl.Int64),

@@ -1,5 +1,6 @@
-"""Reader for the Non-U.S. Data Center Registry workbook (Richardson et al., 2025): one row per
-data-centre project outside the US, with the US companies involved.
+"""Reader for the Non-U.S. Data Center Registry workbook (Richardson et al., 2025).
+
+One row per data-centre project outside the US, with the US companies involved.
 
 Only the sheet named in ``resources/dc_registry.toml`` (``infrastructure project data``) is
 read, with fastexcel (calamine); the readme, field info, country list, the quotes sheet,
@@ -47,6 +48,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import fastexcel
@@ -57,6 +59,9 @@ from layofflab.errors import InputFileError
 from layofflab.schemas import DC_REGISTRY
 from layofflab.sources._ai_events import firm_ids, load_format, map_headers, split_names
 from layofflab.sources._base import REJECTS_SCHEMA, Cleaned
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["COLUMNS", "SOURCE", "error_cells", "read"]
 
@@ -81,7 +86,7 @@ _NS = {
 _EXCEL_EPOCH = pl.date(1899, 12, 30)
 
 
-def _spec() -> dict:
+def _spec() -> dict[str, Any]:
     return load_format(SOURCE, known=_FORMAT)
 
 
@@ -143,7 +148,7 @@ def error_cells(path: str | Path, sheet: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _load(path: Path, spec: dict) -> pl.DataFrame:
+def _load(path: Path, spec: dict[str, Any]) -> pl.DataFrame:
     """The sheet as text, error cells put back as their text, mapped fields, provenance."""
     sheet = spec["sheet"]
     try:
@@ -157,7 +162,7 @@ def _load(path: Path, spec: dict) -> pl.DataFrame:
     errors = error_cells(path, sheet)
     raw = raw.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
     for (position,), group in errors.group_by("column", maintain_order=True):
-        name = raw.columns[int(position) + 1]  # type: ignore[call-overload]
+        name = raw.columns[int(position) + 1]
         mapping = dict(zip(group["data_row"], group["error"], strict=True))
         raw = raw.with_columns(
             pl.col("_row").replace_strict(mapping, default=pl.col(name)).alias(name)
@@ -222,7 +227,7 @@ def _year(field: str) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(ok).then(year), flag
 
 
-def _problems(spec: dict) -> pl.Expr:
+def _problems(spec: dict[str, Any]) -> pl.Expr:
     errors = spec["excel_errors"]["values"]
     null_fields = set(spec["excel_errors"]["null_fields"])
     fields = [*spec["required"].values(), *spec["optional"].values()]
@@ -249,13 +254,13 @@ def _problems(spec: dict) -> pl.Expr:
         ),
         (parse_float(money) < 0, pl.format("negative investment_usd {}", money)),
     ]
-    expr = pl.when(checks[0][0]).then(checks[0][1])
+    expr: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         expr = expr.when(cond).then(text)
     return expr.otherwise(None)
 
 
-def _clean(df: pl.DataFrame, spec: dict) -> pl.DataFrame:
+def _clean(df: pl.DataFrame, spec: dict[str, Any]) -> pl.DataFrame:
     errors = spec["excel_errors"]["values"]
     lists = spec["lists"]
     null_fields = spec["excel_errors"]["null_fields"]
@@ -359,7 +364,10 @@ def read(path: str | Path | Sequence[str | Path]) -> Cleaned:
         cleans.append(_clean(raw.filter(pl.col("_reason").is_null()), spec))
         rows_in[one.name] = raw.height
     data, repeats = _drop_repeated_ids(pl.concat(cleans, how="vertical"))
-    rejected = pl.concat([*rejects, repeats], how="vertical_relaxed").cast(REJECTS_SCHEMA)
+    # a pl.Schema: polars types cast()'s mapping keys as names, selectors or dtypes (invariant)
+    rejected = pl.concat([*rejects, repeats], how="vertical_relaxed").cast(
+        pl.Schema(REJECTS_SCHEMA)
+    )
     return Cleaned(
         source=SOURCE,
         data=data.select(COLUMNS),

@@ -32,8 +32,9 @@ Examples
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NoReturn, get_args
 
 import numpy as np
 import polars as pl
@@ -151,7 +152,9 @@ def _load_aliases_cached(path: Path, mtime_ns: int, size: int) -> pl.DataFrame:
     return _validated(raw, where=path)
 
 
-def _fail(where: Path | str, expected: str, *, row: int | None, column: str, value: object):
+def _fail(
+    where: Path | str, expected: str, *, row: int | None, column: str, value: object
+) -> NoReturn:
     if isinstance(where, Path):
         raise InputFileError(where, expected, row=row, column=column, value=value)
     raise InvalidArgumentError("aliases", f"{column}={value!r} (row {row})", expected=expected)
@@ -270,7 +273,14 @@ def _first_word_present(queries: pl.Series, choices: pl.Series) -> np.ndarray:
     return present[:, word_idx]
 
 
-def _fuzzy(queries: pl.Series, choices: pl.Series, codes: np.ndarray, *, scorer, threshold: float):
+def _fuzzy(
+    queries: pl.Series,
+    choices: pl.Series,
+    codes: np.ndarray,
+    *,
+    scorer: Callable[..., float],
+    threshold: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Best score and winning choice per query (-1: below threshold, or a tie across companies).
 
     A choice competes only if its first word appears in the query ("Applied Computer" never
@@ -417,8 +427,10 @@ def resolve_companies(
 
 
 def attach_company_ids(df: pl.DataFrame, *, column: str, resolve: bool = True) -> pl.DataFrame:
-    """:func:`resolve_companies` on ``column``, or, with ``resolve=False``, the same four
-    columns left unmatched (null ids and score) — for readers called with matching switched off.
+    """:func:`resolve_companies` on ``column``, or the same four columns left unmatched.
+
+    With ``resolve=False`` the columns are unmatched (null ids and score) — for readers called
+    with matching switched off.
 
     >>> attach_company_ids(pl.DataFrame({"employer": ["AWS"]}), column="employer", resolve=False).row(0)
     ('AWS', None, None, 'unmatched', None)

@@ -1,5 +1,7 @@
-"""Which WARN employers are a big-tech firm: word-anchored name patterns with dated subsidiaries,
-and contractors at a firm's sites told apart (resources/firm_patterns.toml).
+"""Which WARN employers are a big-tech firm (resources/firm_patterns.toml).
+
+Word-anchored name patterns with dated subsidiaries, and contractors at a firm's sites told
+apart.
 
 :func:`layofflab.sources.entities.resolve_companies` maps a name to a company through the alias table;
 WARN employer names need more: site codes after the name ("Amazon (SJC14)", "Google
@@ -114,9 +116,9 @@ def match_firms(
     InvalidArgumentError
         An unknown column or a firm without patterns.
     """
-    for name in (column, date, ticker):
-        if name is not None and name not in df.columns:
-            raise InvalidArgumentError("column", name, expected=f"a column of df ({df.columns})")
+    for given in (column, date, ticker):
+        if given is not None and given not in df.columns:
+            raise InvalidArgumentError("column", given, expected=f"a column of df ({df.columns})")
     table = firm_rules()
     unknown = [f for f in firms if f not in table["firms"]]
     if unknown:
@@ -163,9 +165,10 @@ def match_firms(
 
 
 def apply_declared_ids(df: pl.DataFrame, *, column: str, source: str) -> pl.DataFrame:
-    """Where ``column`` states a company (a transcribed fact: "this notice is AMZN's"), it wins
-    over name matching: ``company_id`` is it, ``cik`` the alias table's, ``match_method``
-    ``"declared"``. ``column`` is dropped.
+    """Where ``column`` states a company, it wins over name matching.
+
+    A stated company is a transcribed fact ("this notice is AMZN's"): ``company_id`` is it,
+    ``cik`` the alias table's, ``match_method`` ``"declared"``. ``column`` is dropped.
 
     Raises
     ------

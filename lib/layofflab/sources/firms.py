@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -34,6 +35,9 @@ from layofflab import config
 from layofflab.io import read_csv_text, write_text_atomic
 from layofflab.schemas import FIRMS
 from layofflab.sources._base import Cleaned, make_rejects
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["COLUMNS", "default_firms", "read", "sec_companies_text", "write_sec_companies"]
 
@@ -81,7 +85,7 @@ def _read_one(path: Path) -> Cleaned:
             "source_url",
         ),
     ]
-    reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    reason: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for cond, text, col in checks:
         value = pl.col(col).fill_null("") if col else pl.lit("")
         reason = reason.when(cond).then(pl.format(text, value))

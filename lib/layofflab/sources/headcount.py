@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -35,6 +36,9 @@ from layofflab.cleaning import date_problem, parse_date
 from layofflab.io import read_csv_text
 from layofflab.schemas import HEADCOUNT, HEADCOUNT_BASES, HEADCOUNT_SOURCE_KINDS
 from layofflab.sources._base import Cleaned, make_rejects
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["COLUMNS", "REQUIRED", "read"]
 
@@ -65,7 +69,8 @@ def _reasons(today: dt.date | None) -> pl.Expr:
     c = {name: pl.col(name).str.strip_chars() for name in REQUIRED}
     end_problem = date_problem(c["period_end"], today=today, required=True)
     filed_problem = date_problem(c["filed"], today=today, required=False)
-    checks = [
+    # (condition, reason template, the column or expression whose value fills it)
+    checks: list[tuple[pl.Expr, str, str | pl.Expr]] = [
         (
             ~c["company_id"].str.contains(_TICKER).fill_null(False),
             "malformed company_id '{}'",
@@ -121,14 +126,14 @@ def _reasons(today: dt.date | None) -> pl.Expr:
             "primary",
         ),
     ]
-    reason = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    reason: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for cond, text, value in checks:
         shown = pl.col(value).fill_null("") if isinstance(value, str) else value
         reason = reason.when(cond).then(pl.format(text, shown))
     return reason.otherwise(None)
 
 
-def _first_ok(key: list[str], where: pl.Expr | None = None) -> pl.Expr:
+def _first_ok(key: Sequence[str | pl.Expr], where: pl.Expr | None = None) -> pl.Expr:
     ok = pl.col("_reason").is_null() if where is None else pl.col("_reason").is_null() & where
     return pl.col("source_row").filter(ok).min().over(key)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -68,7 +69,7 @@ def basis_of(description: str) -> str:
     return "employees, basis not stated"
 
 
-def _document_url(row: dict) -> str:
+def _document_url(row: dict[str, Any]) -> str:
     if row["document_url"]:
         return row["document_url"]
     if row["accession"]:
@@ -83,7 +84,7 @@ def _cik(ticker: str) -> str:
     return {cid: cik for cik, (cid, _) in companies().items()}[ticker]
 
 
-def _tenk_rows(shared: Path) -> list[dict]:
+def _tenk_rows(shared: Path) -> list[dict[str, Any]]:
     raw = pl.read_csv(shared / TENK, infer_schema=False)
     rows = []
     for r in raw.iter_rows(named=True):
@@ -113,13 +114,15 @@ def _alternatives(description: str) -> list[int]:
     return [int(n.replace(",", "")) for n in re.findall(r"\b\d{1,3}(?:,\d{3})+\b", description)]
 
 
-def _press_rows(shared: Path, tenk: list[dict]) -> tuple[list[dict], list[tuple]]:
+def _press_rows(
+    shared: Path, tenk: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
     raw = pl.read_csv(shared / PAGES, infer_schema=False)
     count = {(r["company_id"], r["fiscal_year"]): int(r["employees"]) for r in tenk}
     approx = {(r["company_id"], r["fiscal_year"]): r["approximate"] == "yes" for r in tenk}
     year_of = {(r["company_id"], int(r["employees"])): r["fiscal_year"] for r in tenk}
-    rows: list[dict] = []
-    ledger: list[tuple] = []
+    rows: list[dict[str, Any]] = []
+    ledger: list[tuple[int, str]] = []  # (page row, outcome)
     for i, r in enumerate(raw.iter_rows(named=True), start=1):
         label = r["fiscal_year"]
         if r["verified"] != "yes":

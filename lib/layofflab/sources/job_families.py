@@ -96,8 +96,10 @@ def _read_one(path: str | Path) -> Cleaned:
 
 
 def read(paths: str | Path | Sequence[str | Path]) -> Cleaned:
-    """Read one or more job-family count tables (columns state, employer, notice_date,
-    job_family, employees, source_url); every row clean or rejected with a reason."""
+    """Read one or more job-family count tables; every row clean or rejected with a reason.
+
+    The columns are state, employer, notice_date, job_family, employees, source_url.
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     return Cleaned.concat([_read_one(p) for p in paths])

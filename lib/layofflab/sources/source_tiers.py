@@ -79,8 +79,9 @@ def _load(path: Path, mtime_ns: int) -> pl.DataFrame:
 
 
 def load_domains(path: str | Path | None = None) -> pl.DataFrame:
-    """The domain table (``domain``, ``tier``, ``note``), checked: lower-case domains, each once,
-    a known tier and a note per row.
+    """The domain table (``domain``, ``tier``, ``note``), checked.
+
+    Domains are lower-case, each once, with a known tier and a note per row.
 
     Raises
     ------

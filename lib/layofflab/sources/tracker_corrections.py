@@ -212,8 +212,9 @@ def read_corrections(path: str | Path) -> list[Correction]:
 
 
 def apply_corrections(events: pl.DataFrame, corrections: Sequence[Correction]) -> pl.DataFrame:
-    """Apply ``corrections`` to tracker events (after de-duplication); add ``corrected`` and
-    ``correction``.
+    """Apply ``corrections`` to tracker events; add ``corrected`` and ``correction``.
+
+    They apply after de-duplication.
 
     Targets are found on the values as listed (before any correction), so two corrections
     of one event (say its date and its country) both find it.

@@ -23,7 +23,9 @@ layofflab.errors.InvalidArgumentError: lags=7: expected an integer ≥ 1 and ≤
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 import polars as pl
 
@@ -216,8 +218,11 @@ def _ri(cell: CellResult, options: CapexOptions) -> tuple[float | None, float | 
     return ri.p_value, ri.mc_se
 
 
-def _cells(design: pl.DataFrame, options: CapexOptions):
-    fitted, skipped = {}, []
+def _cells(
+    design: pl.DataFrame, options: CapexOptions
+) -> tuple[dict[tuple[str, str], CellResult], pl.DataFrame]:
+    fitted: dict[tuple[str, str], CellResult] = {}
+    skipped: list[dict[str, str]] = []
     for o in options.outcomes:
         for t in options.treatments:
             try:
@@ -237,7 +242,9 @@ def _cells(design: pl.DataFrame, options: CapexOptions):
     )
 
 
-def _placebo(design: pl.DataFrame, options: CapexOptions, fitted) -> pl.DataFrame:
+def _placebo(
+    design: pl.DataFrame, options: CapexOptions, fitted: Mapping[tuple[str, str], CellResult]
+) -> pl.DataFrame:
     rows = []
     for (o, t), cell in fitted.items():
         main = cell.rows.filter(pl.col("term") == lag_terms(t, options.lags)[0])
@@ -268,9 +275,13 @@ def _placebo(design: pl.DataFrame, options: CapexOptions, fitted) -> pl.DataFram
     return pl.concat(rows, how="diagonal_relaxed").select("test", pl.exclude("test"))
 
 
-def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
-    """Holm, BH (and Romano–Wolf for the linear cells) over the main terms' few-cluster p;
-    a cell without a finite few-cluster p is kept with null adjusted p-values."""
+def _adjust(
+    main: pl.DataFrame, fitted: Mapping[tuple[str, str], CellResult], options: CapexOptions
+) -> pl.DataFrame:
+    """Holm, BH (and Romano–Wolf for the linear cells) over the main terms' few-cluster p.
+
+    A cell without a finite few-cluster p is kept with null adjusted p-values.
+    """
     first = main.filter(pl.col("lag") == 1).with_columns(pl.col("p_few").fill_nan(None))
     out = first.select("outcome", "treatment", "term", "estimate", "p_few", "few_method")
     ok = first.filter(pl.col("p_few").is_not_null())
@@ -278,7 +289,11 @@ def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
     key = pl.concat_str("outcome", pl.lit(" × "), "treatment")
     adjusted: dict[str, dict[str, float]] = {"p_holm": {}, "p_bh": {}, "p_romano_wolf": {}}
     if names:
-        for method, col in (("holm", "p_holm"), ("bh", "p_bh")):
+        methods: tuple[tuple[Literal["holm", "bh"], str], ...] = (
+            ("holm", "p_holm"),
+            ("bh", "p_bh"),
+        )
+        for method, col in methods:
             res = adjust_pvalues(ok["p_few"].to_numpy(), method=method, names=names)
             adjusted[col] = dict(zip(res["hypothesis"], res["p_adjusted"], strict=True))
     linear = [
@@ -306,7 +321,10 @@ def _adjust(main: pl.DataFrame, fitted, options: CapexOptions) -> pl.DataFrame:
     )
 
 
-def _events(design: pl.DataFrame, options: CapexOptions):
+def _events(
+    design: pl.DataFrame, options: CapexOptions
+) -> tuple[EventStudyResult | None, str | None, HonestResult | None]:
+    """The event study of the options' event outcome and treatment, its error, HonestDiD."""
     col = TREATMENTS[options.event_treatment].column
     y = OUTCOMES[options.event_outcome].column
     cover = (

@@ -76,7 +76,9 @@ class Outcome:
     description: str
 
 
-def _t(name, column, source, kind, unit, description):
+def _t(
+    name: str, column: str, source: str, kind: str, unit: str, description: str
+) -> tuple[str, Treatment]:
     return name, Treatment(name, column, source, kind, unit, description)
 
 
@@ -143,7 +145,15 @@ TREATMENTS: dict[str, Treatment] = dict(
 )
 
 
-def _o(name, column, estimator, source, offset, unit, description):
+def _o(
+    name: str,
+    column: str,
+    estimator: str,
+    source: str,
+    offset: bool,
+    unit: str,
+    description: str,
+) -> tuple[str, Outcome]:
     return name, Outcome(name, column, estimator, source, offset, unit, description)
 
 
@@ -266,9 +276,9 @@ def add_design_columns(panel: pl.DataFrame, *, max_lag: int = 4, max_lead: int =
             c.shift(-k).over("company_id").alias(f"{t.column}_lead{k}")
             for k in range(1, max_lead + 1)
         ]
-    for c in ("revenue_growth", "operating_margin"):
-        if c in d.columns:
-            shifts.append(pl.col(c).shift(1).over("company_id").alias(f"{c}_lag1"))
+    for name in ("revenue_growth", "operating_margin"):
+        if name in d.columns:
+            shifts.append(pl.col(name).shift(1).over("company_id").alias(f"{name}_lag1"))
     for o in OUTCOMES.values():  # placebo outcome: the same outcome a year earlier
         shifts.append(pl.col(o.column).shift(4).over("company_id").alias(f"{o.column}_year_before"))
     return d.with_columns(shifts)
@@ -340,9 +350,11 @@ def fit_cell(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if o.estimator == "ppml":
-            kw = {"offset": "log_headcount"} if o.offset else {}
-            crv1 = ppml(sample, formula, fe=list(FE), cluster=CLUSTER, **kw)
-            crv3 = ppml(sample, formula, fe=list(FE), cluster=CLUSTER, vcov="jackknife", **kw)
+            offset = "log_headcount" if o.offset else None
+            crv1 = ppml(sample, formula, fe=list(FE), cluster=CLUSTER, offset=offset)
+            crv3 = ppml(
+                sample, formula, fe=list(FE), cluster=CLUSTER, vcov="jackknife", offset=offset
+            )
         else:
             crv1 = panel_ols(sample, formula, fe=list(FE), cluster=CLUSTER)
             crv3 = panel_ols(sample, formula, fe=list(FE), cluster=CLUSTER, vcov="jackknife")

@@ -17,10 +17,14 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
 from layofflab.studies.capex_design import OUTCOMES, TREATMENTS
+
+if TYPE_CHECKING:
+    from layofflab.studies.capex import CapexResult
 
 __all__ = ["conclusions", "fmt_p"]
 
@@ -42,7 +46,7 @@ def _size(b: float, estimator: str, unit: str) -> str:
     return f"{b:+.3g} {unit}"
 
 
-def _placebo_fails(result, outcome: str, treatment: str, alpha: float) -> list[str]:
+def _placebo_fails(result: CapexResult, outcome: str, treatment: str, alpha: float) -> list[str]:
     if result.placebo.is_empty():
         return []
     pl_rows = result.placebo.filter(
@@ -54,13 +58,16 @@ def _placebo_fails(result, outcome: str, treatment: str, alpha: float) -> list[s
     return sorted(set(pl_rows["test"].to_list()))
 
 
-def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05) -> list[str]:
+def conclusions(
+    result: CapexResult, *, mde: pl.DataFrame | None = None, alpha: float = 0.05
+) -> list[str]:
     """Sentences summarising the study; each one states the numbers it rests on."""
     out: list[str] = []
     adj = result.adjusted.filter(pl.col("p_few").is_not_null())
     n_cells = adj.height
     unestimated = result.adjusted.height - adj.height + result.skipped.height
-    firms = int(result.main["n_firms"].max()) if result.main.height else 0
+    # polars types Series.max() as any literal; n_firms is an integer column, M a float one
+    firms = int(cast(int, result.main["n_firms"].max())) if result.main.height else 0
     out.append(
         f"{n_cells} outcome × treatment cells were estimated on up to {firms} firms "
         f"(firm and quarter fixed effects, SEs clustered by firm; few-cluster p-values from "
@@ -129,7 +136,7 @@ def conclusions(result, *, mde: pl.DataFrame | None = None, alpha: float = 0.05)
             f"average post-event effect includes zero from M̄ = {result.honest.breakdown_m:g} on."
         )
     elif result.honest is not None:
-        grid = result.honest.table["M"].max()
+        grid = cast(float, result.honest.table["M"].max())
         out.append(
             "The Rambachan–Roth robust interval excludes zero for every M̄ up to "
             f"{grid:g} on the grid."

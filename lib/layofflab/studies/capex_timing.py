@@ -1,5 +1,6 @@
-"""Timing in the capex study: which came first within a quarter, and cuts month by month around
-each announcement.
+"""Timing in the capex study: order within a quarter, and cuts month by month.
+
+Which came first within a quarter, and cuts month by month around each announcement.
 
 * :func:`order_within_quarter` — for every firm-quarter with both a reported layoff and an
   announcement, whether the first layoff came before the first announcement (so a quarterly

@@ -86,7 +86,7 @@ def _n(x: float | None) -> str:
     return "—" if x is None else f"{x:,.0f}"
 
 
-def _row(claim, article, toolkit, gap, reason) -> dict[str, str]:
+def _row(claim: str, article: str, toolkit: str, gap: str, reason: str) -> dict[str, str]:
     return {"claim": claim, "article": article, "toolkit": toolkit, "gap": gap, "reason": reason}
 
 
@@ -100,7 +100,7 @@ def _layoff_claims(layoffs: pl.DataFrame) -> list[dict[str, str]]:
     rows = []
     amzn = layoffs.filter(pl.col("company_id") == "AMZN")
     day = amzn.filter(pl.col("date") == dt.date(2025, 10, 28))
-    n = day["laid_off"].sum() if day.height else None
+    n = int(day["laid_off"].sum()) if day.height else None  # laid_off is Int64
     corrected = day.filter(pl.col("corrected")).height if "corrected" in day.columns else 0
     rows.append(
         _row(
@@ -117,7 +117,7 @@ def _layoff_claims(layoffs: pl.DataFrame) -> list[dict[str, str]]:
         )
     )
     span = amzn.filter(pl.col("date").dt.year().is_in([2022, 2023]))
-    n = span["laid_off"].sum()
+    n = int(span["laid_off"].sum())
     unknown = span["laid_off"].null_count()
     rows.append(
         _row(
@@ -129,17 +129,17 @@ def _layoff_claims(layoffs: pl.DataFrame) -> list[dict[str, str]]:
         )
     )
     msft = layoffs.filter((pl.col("company_id") == "MSFT") & (pl.col("date").dt.year() == 2025))
-    n = msft["laid_off"].sum()
-    unknown = msft.filter(pl.col("laid_off").is_null())["date"].to_list()
+    n = int(msft["laid_off"].sum())
+    uncounted = msft.filter(pl.col("laid_off").is_null())["date"].to_list()
     rows.append(
         _row(
             "Microsoft cut ~19,000 jobs in 2025",
             _n(ARTICLE["microsoft_2025"]),
             _n(n),
             _gap(n, ARTICLE["microsoft_2025"]),
-            f"{msft.height} tracker rounds; {len(unknown)} without a count "
-            f"({', '.join(map(str, unknown))}) add nothing"
-            if unknown
+            f"{msft.height} tracker rounds; {len(uncounted)} without a count "
+            f"({', '.join(map(str, uncounted))}) add nothing"
+            if uncounted
             else f"{msft.height} tracker rounds, all with a count",
         )
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 
@@ -75,7 +76,12 @@ class OverviewResult:
         n_in = sum(self.cleaned.rows_in.values())
         n_rej = self.cleaned.rejects.height
         counted = self.events.filter(pl.col("laid_off").is_not_null())
-        span = f"{self.events['date'].min()} to {self.events['date'].max()}"
+        # polars types Series.min()/max() as any literal; those of the Date column are dates
+        first, last = (
+            cast(dt.date, self.events["date"].min()),
+            cast(dt.date, self.events["date"].max()),
+        )
+        span = f"{first} to {last}"
         return (
             f"{self.cleaned.data.height:,} events kept of {n_in:,} raw rows ({n_rej:,} rejected); "
             f"{counted['laid_off'].sum():,} workers in {counted.height:,} events with a reported "

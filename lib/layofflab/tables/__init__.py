@@ -1,5 +1,6 @@
-"""The table registry: every processed table declared once, built by stage ``data``, loaded by
-the studies.
+"""The table registry: every processed table declared once.
+
+Each table is built by stage ``data`` and loaded by the studies.
 
 :data:`TABLES` maps a table name to its :class:`Table`: the reader that cleans its source
 files, the default inputs in ``data/raw``, its schema and the keyword ``layofflab clean``

@@ -48,8 +48,11 @@ def _code_fingerprint() -> str:
 
 
 def write_cleaned(cleaned: Cleaned, table: Table, out_dir: Path, *, stem: str) -> list[Path]:
-    """Validate ``cleaned`` against ``table``'s schema, check row conservation, and write
-    ``<stem>.parquet`` and ``<stem>.rejects.parquet`` atomically (tagged with the table name)."""
+    """Validate ``cleaned``, check row conservation, and write it atomically.
+
+    ``cleaned`` is validated against ``table``'s schema; ``<stem>.parquet`` and
+    ``<stem>.rejects.parquet`` are written atomically, tagged with the table name.
+    """
     cleaned.check_conservation()
     schemas.validate_cleaned(cleaned, table.schema, table=table.name)
     meta = {TABLE_KEY: table.name}
@@ -71,8 +74,10 @@ def _fingerprint(table: Table, raw_dir: Path) -> dict[str, object]:
 
 
 def is_stale(table: Table, raw_dir: Path, out_dir: Path) -> bool:
-    """Whether the processed table was built from other inputs or code than today's. A table
-    whose raw inputs are gone is not stale: the processed table is what there is to read."""
+    """Whether the processed table was built from other inputs or code than today's.
+
+    A table whose raw inputs are gone is not stale: the processed table is what there is to read.
+    """
     stamp = out_dir / f"{table.name}.build.json"
     if not (out_dir / f"{table.name}.parquet").is_file() or not stamp.is_file():
         return True
@@ -124,9 +129,11 @@ def build(
     names: Sequence[str] = (),
     force: bool = False,
 ) -> list[BuildReport]:
-    """Stage ``data``: verify the raw manifest, then build every table (or those in ``names``)
-    that is out of date. Folders default to those of :mod:`layofflab.config`. Temporary files
-    a killed build left in ``out_dir`` are removed first."""
+    """Stage ``data``: verify the raw manifest, then build every table that is out of date.
+
+    With ``names``, only those tables. Folders default to those of :mod:`layofflab.config`.
+    Temporary files a killed build left in ``out_dir`` are removed first.
+    """
     raw_dir = config.DATA_RAW if raw_dir is None else Path(raw_dir)
     out_dir = config.DATA_PROCESSED if out_dir is None else Path(out_dir)
     verify_manifest(raw_dir)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, cast
 
 import polars as pl
 
@@ -51,7 +51,8 @@ def firm_panel(deps: Mapping[str, Cleaned], *, freq: Literal["quarter", "month"]
         ann["announce_date"].max(),
         coverage["end"].max(),
     ]
-    end = max(d for d in ends if d is not None)
+    # polars types Series.max() as any literal; that of a Date column is a date
+    end = cast(dt.date, max(d for d in ends if d is not None))
     return build_firm_panel(
         firms=deps["firms"].data.select("company_id"),
         layoffs=deps["layoffs"].data,

@@ -32,8 +32,9 @@ def _is_parquet(path: Path) -> bool:
 
 
 def read_cleaned_parquet(path: str | Path, table: Table) -> Cleaned:
-    """Read a cleaned table written by :func:`write_cleaned` (``make data`` or ``layofflab clean``)
-    with its rejects beside it; the file must hold ``table``.
+    """Read a cleaned table written by :func:`write_cleaned`, with its rejects beside it.
+
+    The file (from ``make data`` or ``layofflab clean``) must hold ``table``.
 
     Raises
     ------
@@ -170,8 +171,9 @@ def load_panel(
     processed_dir: Path | None = None,
     raw_dir: Path | None = None,
 ) -> Panel:
-    """A derived panel (``"panel"``: firm × quarter; ``"panel_month"``: firm × month), built
-    first when it or a table it depends on is out of date.
+    """A derived panel, built first when it or a table it depends on is out of date.
+
+    ``"panel"`` is firm × quarter; ``"panel_month"`` firm × month.
 
     Examples
     --------

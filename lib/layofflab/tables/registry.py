@@ -257,6 +257,18 @@ def table_for_source(source: str) -> Table:
 
 
 def get_table(name: str) -> Table | DerivedTable:
+    """The declared table ``name`` (a read :class:`Table` or a :class:`DerivedTable`).
+
+    Raises
+    ------
+    InvalidArgumentError
+        When no table has that name (the message lists those that do).
+
+    Examples
+    --------
+    >>> get_table("layoffs").name
+    'layoffs'
+    """
     if name not in TABLES:
         raise InvalidArgumentError("table", name, expected=f"one of {list(TABLES)}")
     return TABLES[name]

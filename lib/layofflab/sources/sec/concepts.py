@@ -153,8 +153,11 @@ def tags_for(table: pl.DataFrame, concept: str, company: str | None) -> list[str
 
 
 def attach_concepts(facts: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
-    """Add company_id, concept, priority, want_unit, period_type, first_end, last_end,
-    definition (null: not requested) and form_role (null: a form not in ``sec_forms.csv``)."""
+    """Add the concept table's columns and each filing form's role to company facts.
+
+    The columns are company_id, concept, priority, want_unit, period_type, first_end, last_end,
+    definition (null: not requested) and form_role (null: a form not in ``sec_forms.csv``).
+    """
     ciks = facts.select("cik").unique()
     ciks = ciks.with_columns(
         company_id=pl.col("cik").map_elements(company_of, return_dtype=pl.String)

@@ -11,6 +11,7 @@ never invented; the year-to-date facts left over are rejects with the reason.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
@@ -55,9 +56,11 @@ def filing_url(cik: pl.Expr, accession: pl.Expr) -> pl.Expr:
     )
 
 
-def _derive_group(facts: list[dict]) -> tuple[list[dict], dict[int, str]]:
+def _derive_group(
+    facts: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """Quarters of one company × concept × fiscal year; reasons for facts not used as a source."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     if all(f["months"] == 0 for f in facts):
         for f in facts:
             out.append({**f, "derived": "instant at period end", "period_start": None})
@@ -66,9 +69,9 @@ def _derive_group(facts: list[dict]) -> tuple[list[dict], dict[int, str]]:
     ytd = {f["months"] // 3: f for f in facts if f["months"] > 3}
     ytd.update({1: q3[1]} if 1 in q3 else {})
     used: set[int] = set()
-    quarter: dict[int, dict] = {}
+    quarter: dict[int, dict[str, Any]] = {}
 
-    def cumulative(k: int) -> dict | None:
+    def cumulative(k: int) -> dict[str, Any] | None:
         if k in ytd:
             return {**ytd[k], "direct": True}
         if all(i in quarter for i in range(1, k + 1)):

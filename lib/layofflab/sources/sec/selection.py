@@ -13,12 +13,16 @@ restatements or alternative tags, each pointing at the fact that was kept.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from layofflab.cleaning import max_plausible_date
 from layofflab.sources.sec.calendar import fiscal_quarter, infer_fye, iso, month_index
 from layofflab.sources.sec.concepts import attach_concepts
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["classify", "select"]
 
@@ -112,7 +116,7 @@ def _reason(today: dt.date | None) -> pl.Expr:
             ),
         ),
     ]
-    expr = pl.when(checks[0][0]).then(checks[0][1])
+    expr: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         expr = expr.when(cond).then(text)
     return expr.otherwise(None)
@@ -154,8 +158,10 @@ def classify(facts: pl.DataFrame, table: pl.DataFrame, today: dt.date | None) ->
 
 
 def _rescaled(value: pl.Expr, kept: pl.Expr) -> pl.Expr:
-    """Two values of one period that differ only by rounding to millions (a scale change:
-    NVIDIA reported in thousands until FY2015 and in millions later)."""
+    """Two values of one period that differ only by rounding to millions.
+
+    That is a scale change: NVIDIA reported in thousands until FY2015 and in millions later.
+    """
     in_millions = (value % 1e6 == 0) != (kept % 1e6 == 0)
     return ((value - kept).abs() < 1e6) & in_millions
 

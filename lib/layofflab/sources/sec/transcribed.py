@@ -20,6 +20,8 @@ later row repeating a company × concept × fiscal quarter is a duplicate of the
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -30,6 +32,9 @@ from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.sec.calendar import calendar_quarter
 from layofflab.sources.sec.concepts import concept_table
 from layofflab.sources.sec.derive import filing_url
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["TRANSCRIBED_COLUMNS", "TRANSCRIBED_OPTIONAL", "read_transcribed", "to_transcribed"]
 
@@ -92,7 +97,7 @@ def _default_definitions(raw: pl.DataFrame) -> pl.DataFrame:
     """Definition of each row's concept × tag in ``sec_concepts.csv`` (company rows first)."""
     table = concept_table().select("concept", "company_id", "xbrl_tag", "definition")
     own = {(c, i, t): d for c, i, t, d in table.iter_rows()}
-    first = {}
+    first: dict[str, str | None] = {}  # concept -> its first definition
     for c, _, _, d in table.iter_rows():
         first.setdefault(c, d)
     keys = raw.select("concept", "company_id", "xbrl_tag").unique().rows()
@@ -185,13 +190,13 @@ def _problems(today: dt.date | None) -> pl.Expr:
             pl.format("source_url: not a URL '{}'", pl.col("source_url").fill_null("")),
         ),
     ]
-    reason = pl.when(checks[0][0]).then(checks[0][1])
+    reason: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         reason = reason.when(cond).then(text)
     return reason.otherwise(None)
 
 
-def read_transcribed(path, *, today: dt.date | None) -> Cleaned:
+def read_transcribed(path: Path, *, today: dt.date | None) -> Cleaned:
     """Read a table in :data:`TRANSCRIBED_COLUMNS` format (+ :data:`TRANSCRIBED_OPTIONAL`).
 
     Examples

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -85,6 +86,8 @@ COLUMNS: tuple[str, ...] = (
     "note",
 )
 _KEY = ["company_id", "concept", "fiscal_year", "fiscal_period"]
+#: A quarter's key: company_id, concept, fiscal year, fiscal period ("Q1"…).
+_Key = tuple[str, str, int, str]
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,9 @@ def _cik(ticker: str) -> str:
     return {cid: cik for cik, (cid, _) in companies().items()}[ticker]
 
 
-def _third_party(shared: Path, covered: set[tuple]) -> tuple[pl.DataFrame, list[tuple]]:
+def _third_party(
+    shared: Path, covered: set[_Key]
+) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
     raw = pl.read_csv(shared / THIRD_PARTY, infer_schema=False).with_columns(
         row=pl.int_range(1, pl.len() + 1),
         company_id=pl.col("ticker").replace({"GOOG": "GOOGL"}),
@@ -126,7 +131,7 @@ def _third_party(shared: Path, covered: set[tuple]) -> tuple[pl.DataFrame, list[
         value=pl.col("payments_usd").cast(pl.Float64).round(0).cast(pl.Int64),
     )
     outcome: dict[int, str] = {}
-    rows: list[tuple[int, dict]] = []  # (source row, transcribed row)
+    rows: list[tuple[int, dict[str, Any]]] = []  # (source row, transcribed row)
     for r in raw.sort("row").iter_rows(named=True):
         cid, y, q = r["company_id"], r["year"], r["quarter"]
         if y * 4 + max(q, 1) < SINCE[0] * 4 + SINCE[1]:
@@ -169,7 +174,9 @@ def _third_party(shared: Path, covered: set[tuple]) -> tuple[pl.DataFrame, list[
     return table, [("third_party", n, outcome[n]) for n in sorted(outcome)]
 
 
-def _quarter_row(cid: str, year: int, quarter: int, value: int, derived: str, *, note) -> dict:
+def _quarter_row(
+    cid: str, year: int, quarter: int, value: int, derived: str, *, note: str | None
+) -> dict[str, Any]:
     """A calendar quarter of a third-party series as a transcribed row."""
     start = pl.date(year, 3 * quarter - 2, 1)
     end = pl.date(year, 3 * quarter, 1).dt.month_end()
@@ -206,12 +213,12 @@ def _press_definition(wording: str) -> str:
     return "capex, definition not stated"
 
 
-def _press(shared: Path, covered: set[tuple]) -> tuple[pl.DataFrame, list[tuple]]:
+def _press(shared: Path, covered: set[_Key]) -> tuple[pl.DataFrame, list[tuple[str, int, str]]]:
     raw = pl.read_csv(shared / PRESS, infer_schema=False).with_columns(
         row=pl.int_range(1, pl.len() + 1)
     )
-    ledger: list[tuple] = []
-    rows: list[dict] = []
+    ledger: list[tuple[str, int, str]] = []  # (source, row, outcome)
+    rows: list[dict[str, Any]] = []
     label = re.compile(r"^(FY)?(\d{4})Q([1-4])$")
     for r in raw.iter_rows(named=True):
         where = ("press", r["row"])

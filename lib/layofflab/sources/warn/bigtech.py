@@ -1,5 +1,7 @@
-"""The WARN notices of a set of firms in every state, from the register, the raw state files and
-the California export read together: what ``data/raw/warn_bigtech.csv`` transcribes.
+"""The WARN notices of a set of firms in every state: what ``warn_bigtech.csv`` transcribes.
+
+The register, the raw state files and the California export are read together; the result is
+what ``data/raw/warn_bigtech.csv`` transcribes.
 
 :func:`firm_notices` takes the cleaned rows of every WARN file (:func:`layofflab.sources.warn.read`
 of them all at once, so that re-postings, amendments and the compilations' copies of a state's
@@ -54,8 +56,10 @@ _STATE_FILE = "state file"
 
 
 def portal_urls(paths: Sequence[str | Path]) -> dict[str, str]:
-    """``{state: portal URL}`` from the ``source_url`` column of register-format files (the
-    register and the CA export cite the state portal they read each notice from)."""
+    """``{state: portal URL}`` from the ``source_url`` column of register-format files.
+
+    The register and the CA export cite the state portal they read each notice from.
+    """
     out: dict[str, str] = {}
     for path in paths:
         raw = read_csv_text(path)

@@ -83,8 +83,10 @@ def _rules() -> dict[str, Any]:
 
 
 def with_keys(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the keys ``employer_key``, ``notice_key``, ``site_key`` (unless present),
-    ``date_key``, ``_order``.
+    """Add the comparison keys and the row order.
+
+    The keys are ``employer_key``, ``notice_key``, ``site_key`` (unless present), ``date_key``
+    and ``_order``.
 
     Missing optional columns (``is_amendment``, ``is_rescission``, ``layoff_type_raw``, dates,
     ``location``, ``source_notice_id``) are added as null / False.
@@ -134,9 +136,10 @@ def reject_repostings(
     for rule in rules:
         same = list(rule["same"])
         hit, ref = _repost_hits(df, same, rule, exact=False)
-        if hit is not None and not _equal_rows(hit, ref, same).all():  # a hash collision
-            hit, ref = _repost_hits(df, same, rule, exact=True)
-        if hit is None:
+        # _repost_hits gives two frames or (None, None)
+        if hit is not None and ref is not None and not _equal_rows(hit, ref, same).all():
+            hit, ref = _repost_hits(df, same, rule, exact=True)  # a hash collision
+        if hit is None or ref is None:
             continue
         ok = hit.with_columns(_rf=ref["source_file"], _rr=ref["source_row"])
         dups.append(
@@ -144,7 +147,7 @@ def reject_repostings(
         )
         keep = pl.repeat(True, df.height, eager=True).scatter(ok["_order"], False)
         df = df.filter(keep).with_columns(_order=pl.int_range(pl.len(), dtype=pl.Int64))
-    schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
+    schema = pl.Schema({"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String})
     out = pl.concat([d.cast(schema) for d in dups]) if dups else pl.DataFrame(schema=schema)
     return df, out
 
@@ -165,8 +168,10 @@ _COPY_KEYS = (
 def reject_compiled_copies(
     df: pl.DataFrame, *, compiled: frozenset[str] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split ``df`` (from :func:`with_keys`, with a ``layout`` column) into kept rows and rows of
-    a compiled layout whose notice a state's own file also lists.
+    """Split ``df`` into kept rows and compiled copies of a state's own notices.
+
+    ``df`` comes from :func:`with_keys`, with a ``layout`` column; a copy is a row of a compiled
+    layout whose notice a state's own file also lists.
 
     A notice is its state, :func:`employer_key` and ``date_key`` (or, for sources that disagree
     on notice dates, state, employer key, effective date and count: :data:`_COPY_KEYS`); it is
@@ -196,20 +201,20 @@ def reject_compiled_copies(
     [1, 2]
     """
     compiled = compiled_layouts() if compiled is None else compiled
-    schema = {"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String}
+    schema = pl.Schema({"source_file": pl.String, "source_row": pl.Int64, "reason": pl.String})
     is_compiled = pl.col("layout").is_in(list(compiled))
     layouts = set(df["layout"].unique())
     if not layouts & compiled or not layouts - compiled:  # nothing to compare
         return df, pl.DataFrame(schema=schema)
-    copies = []
+    matches = []
     for keys in _COPY_KEYS:
         own = (
             df.filter(~is_compiled & pl.all_horizontal(pl.col(keys).is_not_null()))
             .group_by(keys, maintain_order=True)
             .agg(_rf=pl.col("source_file").first(), _rr=pl.col("source_row").first())
         )
-        copies.append(df.filter(is_compiled).join(own, on=keys, how="inner"))
-    copies = pl.concat(copies).unique("_order", keep="first", maintain_order=True).sort("_order")
+        matches.append(df.filter(is_compiled).join(own, on=keys, how="inner"))
+    copies = pl.concat(matches).unique("_order", keep="first", maintain_order=True).sort("_order")
     if copies.is_empty():
         return df, pl.DataFrame(schema=schema)
     reason = pl.format(

@@ -1,5 +1,7 @@
-"""Per-field cleaning rules of a WARN layout: each field's raw text, then stages of polars
-expressions that parse it (dates, counts, markers, layoff types), as the layout declares.
+"""Per-field cleaning rules of a WARN layout, as the layout declares them.
+
+Each field's raw text, then stages of polars expressions that parse it (dates, counts, markers,
+layoff types).
 
 :func:`field_stages` gives the stages of one field; the reader evaluates them once per distinct
 raw value (:func:`layofflab.cleaning.per_value_many`). Columns the stages make whose names start
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -43,6 +46,9 @@ from layofflab.errors import InputFileError
 from layofflab.lookups import load_toml
 from layofflab.sources.warn.keys import employer_key
 from layofflab.sources.warn.layouts import DATES, JOIN, TABLE, Layout, rules
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["count_by_date", "field_stages", "field_text", "layoff_type"]
 
@@ -156,10 +162,12 @@ def _date_stages(
     *,
     today: dt.date | None,
 ) -> list[dict[str, pl.Expr]]:
-    """Stages of one date field: the whole cell, else its first date (a range, a list, a remark:
-    "4/7/20 to 5/31/20", "3/1/19 (received on 3/22/19)"), else a
-    declared ``date_patterns`` match; Excel's placeholder dates are missing (flagged); ``_p_``
-    holds the problem, if any."""
+    """Stages of one date field: the whole cell, else its first date, else a declared pattern.
+
+    The first date is that of a range, a list or a remark ("4/7/20 to 5/31/20", "3/1/19
+    (received on 3/22/19)"); the pattern is a ``date_patterns`` match. Excel's placeholder dates
+    are missing (flagged); ``_p_`` holds the problem, if any.
+    """
     t = pl.col(f"_t_{target}")
     fmts = lay.date_formats
     whole = pl.col(f"_tw_{target}")
@@ -192,16 +200,30 @@ def _date_stages(
 
 
 def layoff_type(text: pl.Expr) -> pl.Expr:
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    """The layoff type of a raw type text: the first ``[[layoff_types]]`` pattern it matches.
+
+    The patterns are in ``resources/warn_states.toml``, tried in order; a text none matches is
+    ``"other"``, a null stays null.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> raw = pl.DataFrame({"t": ["Permanent layoff", "Temporary closure", "Other", None]})
+    >>> raw.select(layoff_type(pl.col("t"))).to_series().to_list()
+    ['layoff', 'temporary_closure', 'other', None]
+    """
+    expr: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for entry in load_toml(TABLE)["layoff_types"]:
         expr = expr.when(text.str.contains(entry["pattern"])).then(pl.lit(entry["type"]))
     return expr.when(text.is_not_null()).then(pl.lit("other")).otherwise(None)
 
 
 def count_by_date(raw: pl.DataFrame, lay: Layout) -> pl.DataFrame:
-    """A layout's ``count_by_date``: from its date on (by the primary date), the count is read
-    from the declared second column (CO's ``permanent_job_losses`` from 2021). Only the copy
-    that is parsed changes; the rejects keep the raw values."""
+    """A layout's ``count_by_date``: from its date on, the count is read from a second column.
+
+    The date is the primary date; the column is declared (CO's ``permanent_job_losses`` from
+    2021). Only the copy that is parsed changes; the rejects keep the raw values.
+    """
     spec = lay.count_by_date
     if not spec:
         return raw

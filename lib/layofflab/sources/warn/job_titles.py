@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import polars as pl
 
@@ -50,6 +50,9 @@ from layofflab.lookups import load_table
 from layofflab.schemas import JOB_TITLES
 from layofflab.sources._base import Cleaned, make_rejects
 from layofflab.sources.warn.title_notice import load_notice
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = [
     "COLUMNS",
@@ -119,8 +122,8 @@ def classify_titles(
     if column not in df.columns:
         raise InvalidArgumentError("column", column, expected=f"a column of df ({df.columns})")
     rules = load_table(table)
-    family = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    flag = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.Boolean))
+    family: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    flag: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.Boolean))
     title = pl.col(column)
     for fam, eng, pattern in rules.select("family", "engineering", "pattern").iter_rows():
         hit = title.str.contains(f"(?i){pattern}")
@@ -150,12 +153,9 @@ def family_shares(df: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
 
 def engineer_share(df: pl.DataFrame) -> float:
     """Share of affected workers whose title falls in a family flagged ``engineering``."""
-    total = df["employees_affected"].sum()
-    return (
-        float(df.filter(pl.col("is_engineering"))["employees_affected"].sum() / total)
-        if total
-        else 0.0
-    )
+    total = float(df["employees_affected"].sum())
+    engineers = float(df.filter(pl.col("is_engineering"))["employees_affected"].sum())
+    return engineers / total if total else 0.0
 
 
 def _detect(path: Path, header: Sequence[str]) -> str:
@@ -311,7 +311,7 @@ def _simple(
         source_file=pl.lit(path.name), source_row=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     )
     df = raw.with_columns(**{new: pl.col(old) for old, new in columns.items()})
-    problems = [
+    problems: list[pl.Expr] = [
         pl.lit(rows.problems),
         pl.when(null_markers(key).is_null()).then(pl.lit(f"missing {key}")),
     ]

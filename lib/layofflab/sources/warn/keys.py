@@ -1,5 +1,7 @@
-"""Comparison keys of WARN rows: the employer name and the site reduced to what identifies them
-(the patterns and street words are ``[rules]`` in ``resources/warn_states.toml``)."""
+"""Comparison keys of WARN rows: the employer name and the site reduced to what identifies them.
+
+The patterns and street words are ``[rules]`` in ``resources/warn_states.toml``.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ __all__ = ["employer_key", "notice_key", "site_key"]
 
 
 def employer_key(expr: str | pl.Expr) -> pl.Expr:
-    """Employer name reduced for comparing notices: lower case; markers, legal forms and
-    punctuation removed.
+    """Employer name reduced for comparing notices.
+
+    Lower case; markers, legal forms and punctuation removed.
 
     >>> import polars as pl
     >>> names = pl.DataFrame({"e": ["Pall Filter Specialists, Inc.-Revised (1)",
@@ -30,8 +33,9 @@ def employer_key(expr: str | pl.Expr) -> pl.Expr:
 
 
 def site_key(expr: str | pl.Expr) -> pl.Expr:
-    """Site text reduced for comparing rows: lower case, letters and digits only, street words
-    shortened (``[rules.address_words]``); '' when null.
+    """Site text reduced for comparing rows; '' when null.
+
+    Lower case, letters and digits only, street words shortened (``[rules.address_words]``).
 
     >>> import polars as pl
     >>> sites = pl.DataFrame({"s": ["2400 Oakdale Boulevard", "2400  Oakdale Blvd.", None]})
@@ -52,8 +56,10 @@ def site_key(expr: str | pl.Expr) -> pl.Expr:
 
 
 def notice_key(expr: str | pl.Expr) -> pl.Expr:
-    """:func:`employer_key` of the name without a site code after it (``[rules]
-    site_code_strip``): the sites of one notice listed under their own names share it.
+    """:func:`employer_key` of the name without a site code after it.
+
+    The site codes are ``[rules] site_code_strip``: the sites of one notice listed under their
+    own names share the key.
 
     >>> import polars as pl
     >>> names = pl.DataFrame({"e": ["Amazon (SJC14)", "Amazon - MAB1", "Intel Corporation - SC-11"]})

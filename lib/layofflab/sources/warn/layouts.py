@@ -1,6 +1,7 @@
-"""Declared WARN layouts: the :class:`Layout` of each state portal (and of the register), loaded
-from ``resources/warn_states.toml`` and checked, and :func:`detect_layout`, which picks a file's
-layout from its header.
+"""Declared WARN layouts, loaded from ``resources/warn_states.toml`` and checked.
+
+The :class:`Layout` of each state portal (and of the register), and :func:`detect_layout`,
+which picks a file's layout from its header.
 
 Every key of a layout is checked: a misspelt or unknown key is an error naming the layout and the
 key (it would otherwise be silently ignored), as is a value of the wrong kind.
@@ -150,10 +151,13 @@ def _bad(name: str, key: str, value: object, expected: str) -> InputFileError:
 
 
 def _pairs(name: str, key: str, value: object) -> tuple[tuple[str, str], ...]:
-    ok = isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in value
-    )
-    if not ok:
+    if not (
+        isinstance(value, list)
+        and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+            for p in value
+        )
+    ):
         raise _bad(name, key, value, _KEYS[key])
     return tuple((p[0], p[1]) for p in value)
 
@@ -224,8 +228,10 @@ def _layout(name: str, spec: dict[str, Any]) -> Layout:
 
 
 def date_bounds() -> tuple[dt.date, dt.date]:
-    """First plausible notice date and first plausible layoff (effective) date, from
-    ``[rules.dates]`` (the federal WARN Act's signing and its effective date)."""
+    """First plausible notice date and first plausible layoff (effective) date.
+
+    They are ``[rules.dates]``: the federal WARN Act's signing and its effective date.
+    """
     d = rules()["dates"]
     return d["notice_dates_from"], d["layoff_dates_from"]
 

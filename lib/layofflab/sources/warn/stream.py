@@ -28,6 +28,7 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -156,9 +157,11 @@ def sink(
     return {"rows_in": n_in, "clean": n_clean, "rejected": n_rej}
 
 
-def _repostings(rows: pl.LazyFrame, rules: list[dict], tmp: Path) -> pl.LazyFrame:
-    """Streaming form of :func:`layofflab.sources.warn.dedup.reject_repostings`: the re-posted
-    rows (``source_row``, ``_ref`` = the row kept), matched on the per-rule key hashes ``_k<i>``.
+def _repostings(rows: pl.LazyFrame, rules: list[dict[str, Any]], tmp: Path) -> pl.LazyFrame:
+    """Streaming form of :func:`layofflab.sources.warn.dedup.reject_repostings`.
+
+    The re-posted rows (``source_row``, ``_ref`` = the row kept), matched on the per-rule key
+    hashes ``_k<i>``.
 
     Only narrow columns take part, so memory grows with the number of distinct notices.
     """

@@ -1,7 +1,9 @@
-"""Versions of a WARN notice: amendments and rescissions linked to their original, blank counts
-inherited, and ``counted`` set so that each site of each notice counts once, in its latest
-version (the rules are ``[rules]`` in ``resources/warn_states.toml``; re-postings and compiled
-copies are :mod:`.dedup`'s).
+"""Versions of a WARN notice: amendments, rescissions, and what is counted.
+
+Amendments and rescissions are linked to their original, blank counts inherited, and
+``counted`` set so that each site of each notice counts once, in its latest version (the rules
+are ``[rules]`` in ``resources/warn_states.toml``; re-postings and compiled copies are
+:mod:`.dedup`'s).
 
 Examples
 --------
@@ -40,8 +42,9 @@ def _own_notice_id() -> pl.Expr:
 
 
 def link_amendments(df: pl.DataFrame, *, window_days: int | None = None) -> pl.DataFrame:
-    """Give every row a ``notice_id``; link amendments and rescissions to their original, only
-    within the same notice.
+    """Give every row a ``notice_id``; link amendments and rescissions to their original.
+
+    Links stay within the same notice.
 
     Where a row has the state's own notice id (``source_notice_id``), its notice is that id: an
     amendment links to the first original row with the same id, never to another notice of the
@@ -204,9 +207,10 @@ def adding_layouts() -> frozenset[str]:
 
 
 def inherit_blank_counts(df: pl.DataFrame) -> pl.DataFrame:
-    """An amendment with a blank count keeps its original's count, flagged
-    ``count_from_original`` (OH's 'Revised' row of Northside Regional Medical Center restates the
-    date only: it must not turn 468 workers into none).
+    """An amendment with a blank count keeps its original's count, flagged.
+
+    The flag is ``count_from_original`` (OH's 'Revised' row of Northside Regional Medical Center
+    restates the date only: it must not turn 468 workers into none).
 
     >>> import polars as pl
     >>> df = pl.DataFrame({"source_file": ["oh.csv"] * 2, "source_row": [1, 2],
@@ -239,7 +243,9 @@ def inherit_blank_counts(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def count_once(df: pl.DataFrame) -> pl.DataFrame:
-    """The rows that enter totals (``counted``): each site of each notice once, latest version,
-    rescinded notices left out. Sum ``employees_affected`` over the result.
+    """The rows that enter totals (``counted``).
+
+    Each site of each notice once, latest version, rescinded notices left out. Sum
+    ``employees_affected`` over the result.
     """
     return df.filter(pl.col("counted"))
