@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,12 @@ def _failures(outcomes: Sequence[Any], command: str) -> int:
     return 1 if any(o.status != "ok" for o in outcomes) else 0
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path | None) -> str:
     """``path`` relative to the project when inside it, escaped for the terminal."""
+    if path is None:
+        return ""
     try:
-        path = path.relative_to(config.PROJECT_ROOT)
+        path = path.resolve().relative_to(config.PROJECT_ROOT.resolve())
     except ValueError:
         pass
     return escape_control(str(path))
@@ -156,15 +159,6 @@ def help_text_for_run(spec: Any) -> str:
 
     usage = f"usage: layofflab run {spec.stem} [-p NAME VALUE]... [-f FILE] [--force]"
     return f"{usage}\n\n{params.help_text(spec)}"
-
-
-def _shown(path: Path | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return str(path.resolve().relative_to(config.PROJECT_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
