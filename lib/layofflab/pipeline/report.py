@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from layofflab import __version__, config
+from layofflab.errors import MissingDependencyError
 from layofflab.io import remove_stale_temps, write_text_atomic
 from layofflab.pipeline import cache, plan, runlist
 from layofflab.pipeline.executor import Job, Progress, default_workers, run_jobs
@@ -73,6 +74,26 @@ class BuildResult:
     def failed(self) -> list[Outcome]:
         """The runs that failed."""
         return [o for o in self.outcomes if o.status != "ok"]
+
+
+#: The [lab] extra's packages a report run needs (the library itself needs none of them).
+LAB_PACKAGES = ("papermill", "nbformat", "nbconvert", "nbclient", "nbstripout", "great_tables")
+
+
+def require_lab(purpose: str = "build the reports") -> None:
+    """Raise :class:`MissingDependencyError` (one line) when a [lab] package is missing.
+
+    Examples
+    --------
+    >>> require_lab()  # the development environment has the [lab] extra
+    """
+    import importlib
+
+    for name in LAB_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise MissingDependencyError(name, extra="lab", purpose=purpose) from None
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:
@@ -190,6 +211,7 @@ def build_reports(
     data : bool
         Build the data stage (``layofflab data``) first.
     """
+    require_lab("build the reports")
     if data:
         from layofflab.tables import build
 
@@ -248,6 +270,7 @@ def run_notebook(
     Its name derives from the parameters; the index is rewritten with it listed among the
     one-off runs (a run of the run list with the same name is that run).
     """
+    require_lab("run a notebook")
     name = runlist.run_name(notebook.stem, parameters)
     report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
     run_list = Path(run_list) if run_list is not None else runlist.run_list_path()
@@ -284,6 +307,7 @@ def refresh_checked_outputs(notebook: Path) -> Path:
     Use after editing a notebook whose checked cells' expected output changed;
     then review the diff and commit.
     """
+    require_lab("refresh a notebook")
     import os
     import tempfile
 

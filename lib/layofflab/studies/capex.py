@@ -79,6 +79,11 @@ class CapexOptions:
         Event window in quarters.
     honest_m : tuple of float
         Values of M̄ for the Rambachan–Roth relative-magnitude bounds.
+    start : str
+        First quarter of the panel (ISO date).
+    power_reps : int
+        Simulated panels behind each design's minimum detectable effect
+        (:func:`~layofflab.studies.capex_power.study_mde`; the notebook passes it).
     """
 
     outcomes: tuple[str, ...] = ("workers_cut", "cut_share", "any_cut", "warn_workers", "warn_any")
@@ -101,6 +106,7 @@ class CapexOptions:
     event_lags: int = 4
     honest_m: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
     start: str = "2019-01-01"
+    power_reps: int = 40
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -123,6 +129,7 @@ class CapexOptions:
         check_scalar(self.event_lags, "event_lags", int, min_val=0, max_val=8)
         put(self, "honest_m", check_sequence(self.honest_m, "honest_m", of=(int, float)))
         check_date(self.start, "start")
+        check_scalar(self.power_reps, "power_reps", int, min_val=10)
 
 
 @dataclass(frozen=True)
