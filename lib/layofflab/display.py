@@ -147,9 +147,11 @@ def table_bundle(
     decimals: int | None = None,
     export: bool | None = None,
 ) -> dict[str, Any]:
-    """The display bundle of :func:`show_table`: ``text/plain``, ``text/html`` and, when
-    ``export`` (default: :func:`export_tables`'s setting), :data:`MIMETYPE` (CSV of every
-    row, LaTeX of the shown rows)."""
+    """The display bundle of :func:`show_table`: ``text/plain``, ``text/html`` and the export.
+
+    The export, :data:`MIMETYPE` (CSV of every row, LaTeX of the shown rows), is added when
+    ``export`` (default: :func:`export_tables`'s setting).
+    """
     from great_tables import GT
 
     shown = df.head(max_rows)

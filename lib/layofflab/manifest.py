@@ -1,4 +1,4 @@
-"""The raw-data manifest: ``data/raw/MANIFEST`` lists path, bytes, sha256, source and retrieval date.
+r"""The raw-data manifest: ``data/raw/MANIFEST`` lists path, bytes, sha256, source and retrieval date.
 
 Raw files are immutable. :func:`verify_manifest` stops the pipeline with a clear
 message when a raw file changed, disappeared or is not listed;
@@ -11,11 +11,11 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> raw = pathlib.Path(tempfile.mkdtemp())
->>> _ = (raw / "a.csv").write_text("x\\n1\\n")
+>>> _ = (raw / "a.csv").write_text("x\n1\n")
 >>> m = write_manifest(raw, sources={"a.csv": ("hand-typed", "2026-11-28")})
 >>> verify_manifest(raw).select("path", "bytes").to_dicts()
 [{'path': 'a.csv', 'bytes': 4}]
->>> _ = (raw / "a.csv").write_text("x\\n2\\n")
+>>> _ = (raw / "a.csv").write_text("x\n2\n")
 >>> verify_manifest(raw)
 Traceback (most recent call last):
 ...
@@ -157,7 +157,7 @@ def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
 
 
 def manifest_changes(raw_dir: str | Path | None = None) -> pl.DataFrame:
-    """What :func:`write_manifest` would change: one row per raw file added, changed or removed.
+    r"""What :func:`write_manifest` would change: one row per raw file added, changed or removed.
 
     Columns ``path``, ``change`` (``added``, ``changed``, ``removed``), ``old_sha256``,
     ``new_sha256``, ``old_bytes``, ``new_bytes`` (null where there is none); empty when the
@@ -167,7 +167,7 @@ def manifest_changes(raw_dir: str | Path | None = None) -> pl.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> raw = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (raw / "a.csv").write_text("x\\n1\\n")
+    >>> _ = (raw / "a.csv").write_text("x\n1\n")
     >>> manifest_changes(raw).select("path", "change", "new_bytes").rows()
     [('a.csv', 'added', 4)]
     """

@@ -1,4 +1,4 @@
-"""Reading a CSV as text: every column a ``String``, every record accounted for.
+r"""Reading a CSV as text: every column a ``String``, every record accounted for.
 
 Cleaning, not the CSV parser, decides types, so nothing is coerced away silently. What the
 parser alone would hide is found here, on the bytes: blank lines (not rows), rows with fewer
@@ -10,7 +10,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
->>> _ = p.write_text("company,date,count\\nAcme,2025-01-02,5\\n\\nBeta,2025-01-03\\n")
+>>> _ = p.write_text("company,date,count\nAcme,2025-01-02,5\n\nBeta,2025-01-03\n")
 >>> rows = read_csv_rows(p)
 >>> rows.frame.rows()
 [('Acme', '2025-01-02', '5'), ('Beta', '2025-01-03', None)]
@@ -176,9 +176,9 @@ def _problems(
         )
     position = {int(r): j - 1 for j, r in enumerate(keep.tolist())}
     for r, reason in bad_records.items():
-        j = position.get(r)
-        if j is not None and j >= 0:
-            out[j] = reason
+        at = position.get(r)
+        if at is not None and at >= 0:
+            out[at] = reason
     return out
 
 
@@ -206,8 +206,10 @@ _QUOTED = re.compile(rb'"(?:[^"]|"")*"')
 
 
 def _leading_columns(content: bytes, separator: str) -> list[int] | None:
-    """Indices of the columns before a long run of blank trailing header cells, when every
-    record is empty beyond them (16,000 empty Excel columns); ``None`` means "read all".
+    """Indices of the columns before a long run of blank trailing header cells, or ``None``.
+
+    Given when every record is empty beyond them (16,000 empty Excel columns); ``None`` means
+    "read all".
 
     Parsing thousands of empty columns is slow, so they are skipped; the check works on the
     text with quoted fields blanked, so a separator inside quotes cannot fool it.
@@ -227,8 +229,10 @@ def _leading_columns(content: bytes, separator: str) -> list[int] | None:
 
 
 def _parse_python(path: Path, content: bytes, separator: str) -> tuple[pl.DataFrame, np.ndarray]:
-    """Every record with Python's csv module (rows longer than the header: nothing truncated,
-    short ones padded), and each record's number of fields."""
+    """Every record with Python's csv module, and each record's number of fields.
+
+    Rows longer than the header: nothing truncated; short ones padded.
+    """
     try:
         reader = csv.reader(io.StringIO(content.decode("utf-8")), delimiter=separator, strict=True)
         rows = [row for row in reader if row and (len(row) > 1 or row[0].strip(" \t"))]

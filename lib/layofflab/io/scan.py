@@ -1,4 +1,4 @@
-"""Byte-level scans of raw text, vectorized with NumPy: record boundaries and invalid UTF-8.
+r"""Byte-level scans of raw text, vectorized with NumPy: record boundaries and invalid UTF-8.
 
 Both work on the bytes as they are, before any decoding, so a reader can name the byte
 offset and the record of every problem. Quotes, separators and line ends are ASCII and mean
@@ -6,10 +6,10 @@ the same in UTF-8, cp1252 and Latin-1 bytes.
 
 Examples
 --------
->>> rec = records(b'a,b\\n"x\\ny",2\\n\\n3\\n', separator=",")
+>>> rec = records(b'a,b\n"x\ny",2\n\n3\n', separator=",")
 >>> rec.ends.tolist(), rec.fields.tolist(), rec.blank.tolist()
 ([3, 11, 12, 14], [2, 2, 1, 1], [False, False, True, False])
->>> invalid_utf8("Zürich \\xfc".encode("utf-8") + b"\\xfc").tolist()
+>>> invalid_utf8("Zürich \xfc".encode("utf-8") + b"\xfc").tolist()
 [10]
 """
 
@@ -107,8 +107,11 @@ def invalid_utf8(raw: bytes) -> np.ndarray:
 
 
 def utf8_sequences(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """``(invalid, leads)``: offsets of the bytes in no valid UTF-8 sequence, and of the first
-    bytes of the valid multi-byte sequences (both sorted)."""
+    """``(invalid, leads)``: offsets of invalid UTF-8 bytes and of multi-byte sequence starts.
+
+    ``invalid``: the bytes in no valid UTF-8 sequence; ``leads``: the first bytes of the valid
+    multi-byte sequences. Both sorted.
+    """
     buf = np.frombuffer(raw, dtype=np.uint8)
     high = np.flatnonzero(buf >= 0x80)
     if not len(high):

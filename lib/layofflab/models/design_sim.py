@@ -47,7 +47,7 @@ from layofflab.panel.events import capex_spike_events
 __all__ = ["DESIGNS", "simulate_design_panel"]
 
 Design = Literal["announcement", "spike", "dose"]
-DESIGNS: tuple[str, ...] = ("announcement", "spike", "dose")
+DESIGNS: tuple[Design, ...] = ("announcement", "spike", "dose")
 
 
 def _treatment(

@@ -94,7 +94,7 @@ def environment_digest() -> str:
     Their names carry each distribution's name and version (reading every METADATA
     file instead takes a quarter of a second).
     """
-    names = set()
+    names: set[str] = set()
     for entry in sys.path:
         folder = Path(entry or ".")
         if folder.is_dir():

@@ -26,7 +26,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -274,7 +274,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh-notebook", help="re-execute notebooks keeping only checked outputs")
     p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     p.set_defaults(run=_cmd_refresh)
-    add_fetch_parser(sub)
+    # fetch.cli.add_parser is annotated for a plain ArgumentParser's subparsers (the action is
+    # invariant in its parser class); every parser added here is a OneLineParser, which is one.
+    add_fetch_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
     return parser
 
 

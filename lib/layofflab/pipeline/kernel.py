@@ -34,7 +34,7 @@ import json
 import os
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from layofflab.errors import LayofflabError
 
@@ -87,7 +87,14 @@ def describe_figure(fig: Any) -> str:
     return "; ".join(parts) or f"Figure with {len(fig.get_axes())} panels"
 
 
-def _record_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _record_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     _log(
         {
             "event": "warning",

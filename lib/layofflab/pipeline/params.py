@@ -231,7 +231,7 @@ def _load_options(path: str, where: Path) -> type:
         raise InputFileError(
             where, "metadata layofflab.options naming a dataclass as 'module:Class'", value=path
         ) from None
-    if not dataclasses.is_dataclass(cls):
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise InputFileError(where, "metadata layofflab.options naming a dataclass", value=path)
     return cls
 

@@ -170,7 +170,8 @@ def _prepare(nb: Any, writer: _Writer, log: list[dict[str, Any]]) -> Any:
 
 def _kernel_log(path: Path | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``(loads, log entries)`` from the kernel's JSON-lines run log."""
-    loads, entries = [], []
+    loads: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     if path is None or not path.is_file():
         return loads, entries
     for line in path.read_text(encoding="utf-8").splitlines():
