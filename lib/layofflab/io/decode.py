@@ -67,7 +67,7 @@ def _sniff(head: bytes, *, path: Path, complete: bool) -> str:
 
 
 def sniff_encoding(path: str | Path) -> str:
-    """Return the text encoding of ``path`` (``'utf-8'``, ``'utf-8-sig'``, ``'utf-16'``, ``'cp1252'``, …).
+    r"""Return the text encoding of ``path`` (``'utf-8'``, ``'utf-8-sig'``, ``'utf-16'``, ``'cp1252'``, …).
 
     Parameters
     ----------
@@ -79,6 +79,14 @@ def sniff_encoding(path: str | Path) -> str:
     ------
     InputFileError
         When the file is missing, empty, or contains NUL bytes outside UTF-16.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_bytes("name\nZürich AG\n".encode("utf-16"))
+    >>> sniff_encoding(p)
+    'utf-16'
     """
     path = Path(path)
     if not path.is_file():
@@ -132,13 +140,22 @@ def _no_nul(text: bytes | str, path: Path, *, unit: str = "byte") -> None:
 
 
 def decode(path: str | Path, *, separator: str = ",") -> Decoded:
-    """Decode ``path`` (see the module notes); ``separator`` tells records apart (quote-aware).
+    r"""Decode ``path`` (see the module notes); ``separator`` tells records apart (quote-aware).
 
     Raises
     ------
     InputFileError
         Missing, empty or binary files, a NUL anywhere, bytes undecodable in the file's
         encoding (naming the byte and its offset).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_bytes("name\r\nZürich AG\r\n".encode("cp1252"))
+    >>> d = decode(p)
+    >>> d.encoding, d.content
+    ('cp1252', b'name\nZ\xc3\xbcrich AG\n')
     """
     path = Path(path)
     encoding = sniff_encoding(path)
@@ -186,6 +203,14 @@ def read_text_bytes(path: str | Path) -> bytes:
     ------
     InputFileError
         As :func:`decode`, and for any undecodable or ambiguous byte (naming its offset).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = p.write_bytes(b'\xef\xbb\xbf{"a": 1}\r\n')
+    >>> read_text_bytes(p)
+    b'{"a": 1}\n'
     """
     decoded = decode(path)
     if decoded.bad_records:

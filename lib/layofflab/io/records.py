@@ -68,7 +68,7 @@ def read_csv_text(
     required: Iterable[str] = (),
     separator: str = ",",
 ) -> pl.DataFrame:
-    """Read a CSV with every column as ``String``; headers trimmed; empty filler columns dropped.
+    r"""Read a CSV with every column as ``String``; headers trimmed; empty filler columns dropped.
 
     Parameters
     ----------
@@ -92,6 +92,14 @@ def read_csv_text(
     InputFileError
         Missing, empty, binary, truncated (cut mid-row or inside a quote) or header-less files,
         missing required columns, and any row :func:`read_csv_rows` reports (naming it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text(" company ,count,\nAcme,5,\nBeta,,\n")
+    >>> read_csv_text(p, required=["company"]).rows()
+    [('Acme', '5'), ('Beta', None)]
     """
     rows = read_csv_rows(path, required=required, separator=separator)
     first = rows.first_problem()
@@ -106,12 +114,21 @@ def read_csv_rows(
     required: Iterable[str] = (),
     separator: str = ",",
 ) -> CsvRows:
-    """:func:`read_csv_text` for readers that reject rows: the frame and each row's problem.
+    r""":func:`read_csv_text` for readers that reject rows: the frame and each row's problem.
 
     Raises
     ------
     InputFileError
         Missing, empty, binary, truncated or header-less files, missing required columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("company,count\nAcme,5\nBeta\n")
+    >>> rows = read_csv_rows(p)
+    >>> rows.frame.rows(), rows.problems.to_list()
+    ([('Acme', '5'), ('Beta', None)], [None, 'short row: 1 of 2 fields'])
     """
     path = Path(path)
     decoded = decode(path, separator=separator)
