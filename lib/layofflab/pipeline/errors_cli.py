@@ -68,7 +68,13 @@ _USER_ERRORS = frozenset(
 
 
 def escape_control(text: str) -> str:
-    r"""``text`` with every control character written as an escape (``\x1b``, ``\n``, ``\u202e``)."""
+    r"""``text`` with every control character written as an escape (``\x1b``, ``\n``, ``\u202e``).
+
+    Examples
+    --------
+    >>> escape_control("Acme\x1b[31m\tCorp")
+    'Acme\\x1b[31m\\tCorp'
+    """
 
     def esc(m: re.Match[str]) -> str:
         c = m.group()
@@ -82,7 +88,17 @@ def _line(command: str, message: str) -> str:
 
 
 def report_failure(command: str, exc: BaseException, *, stream: TextIO | None = None) -> int:
-    """Print the one-line report of ``exc`` for ``layofflab <command>``; return the exit status."""
+    r"""Print the one-line report of ``exc`` for ``layofflab <command>``; return the exit status.
+
+    Examples
+    --------
+    >>> import io
+    >>> err = io.StringIO()
+    >>> report_failure("clean", FileNotFoundError(2, "No such file or directory", "a.csv"), stream=err)
+    2
+    >>> err.getvalue()
+    'layofflab clean: ...a.csv...\n'
+    """
     stream = sys.stderr if stream is None else stream
     status, message = _classify(exc)
     print(_line(command, message), file=stream)
@@ -112,7 +128,14 @@ def _classify(exc: BaseException) -> tuple[int, str]:
 
 
 def terminal_safe(df: pl.DataFrame) -> pl.DataFrame:
-    """``df`` with control characters escaped in every text column (for printing)."""
+    r"""``df`` with control characters escaped in every text column (for printing).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> terminal_safe(pl.DataFrame({"a": ["x\x1b[2Jy"], "n": [1]})).rows()
+    [('x\\x1b[2Jy', 1)]
+    """
     text = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
         pl.col(c).map_elements(escape_control, return_dtype=pl.String) for c in text
