@@ -56,6 +56,13 @@ def worker_environment(workers: int) -> dict[str, str]:
 
     With N runs at a time, each gets cores ÷ N threads (unless set already), so side-by-side
     runs do not oversubscribe.
+
+    Examples
+    --------
+    >>> env = worker_environment(1)
+    >>> from layofflab import config
+    >>> config.PROJECT_ENV in env
+    True
     """
     from layofflab import config
 
@@ -69,7 +76,13 @@ def worker_environment(workers: int) -> dict[str, str]:
 
 
 def default_workers() -> int:
-    """The number of cores this process may use."""
+    """The number of cores this process may use.
+
+    Examples
+    --------
+    >>> default_workers() >= 1
+    True
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -231,7 +244,15 @@ def _run_worker(
 def run_jobs(
     jobs: Sequence[Job], *, report_dir: Path, workers: int, progress: Progress
 ) -> dict[str, dict[str, Any]]:
-    """Run ``jobs`` with at most ``workers`` at a time; the record of each, by run name."""
+    """Run ``jobs`` with at most ``workers`` at a time; the record of each, by run name.
+
+    Examples
+    --------
+    >>> import io, tempfile, pathlib
+    >>> run_jobs([], report_dir=pathlib.Path(tempfile.mkdtemp()), workers=2,
+    ...          progress=Progress([], stream=io.StringIO()))
+    {}
+    """
     if not jobs:
         return {}
     from rich.live import Live

@@ -71,7 +71,19 @@ def _cell() -> int | None:
 
 
 def describe_figure(fig: Any) -> str:
-    """A one-line description of a matplotlib figure: its titles and axis labels."""
+    """A one-line description of a matplotlib figure: its titles and axis labels.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(title="Power", xlabel="effect", ylabel="power")
+    >>> describe_figure(fig)
+    'Power (x axis: effect; y axis: power)'
+    >>> plt.close(fig)
+    """
     parts = []
     suptitle = getattr(fig, "_suptitle", None)
     if suptitle is not None and suptitle.get_text():
@@ -146,7 +158,15 @@ def _record(module: Any, attr: str) -> None:
 
 
 def setup(*, dpi: int = 200) -> None:
-    """Configure the running IPython kernel for a report run (see the module docstring)."""
+    """Configure the running IPython kernel for a report run (see the module docstring).
+
+    Examples
+    --------
+    >>> setup()  # outside a kernel
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.LayofflabError: layofflab.pipeline.kernel.setup() runs inside an IPython kernel
+    """
     import matplotlib as mpl
     import polars as pl
     from IPython import get_ipython
