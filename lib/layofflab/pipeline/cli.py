@@ -154,7 +154,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def help_text_for_run(spec: Any) -> str:
-    """``layofflab run NOTEBOOK --help``: usage, then the notebook's parameters."""
+    """``layofflab run NOTEBOOK --help``: usage, then the notebook's parameters.
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> from layofflab.pipeline.params import notebook_spec
+    >>> spec = notebook_spec(config.PROJECT_ROOT / "notebooks" / "04_power.ipynb")
+    >>> print(help_text_for_run(spec).splitlines()[0])
+    usage: layofflab run 04_power [-p NAME VALUE]... [-f FILE] [--force]
+    """
     from layofflab.pipeline import params
 
     usage = f"usage: layofflab run {spec.stem} [-p NAME VALUE]... [-f FILE] [--force]"
@@ -281,9 +290,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 2 user error, 1 internal error).
+    r"""Run the command line; returns the exit status (0 success, 2 user error, 1 internal error).
 
     Every failure is one line on stderr (:func:`~layofflab.pipeline.errors_cli.report_failure`).
+
+    Examples
+    --------
+    >>> import contextlib, io, tempfile
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     main(["clean", "tracker", "/nonexistent/a.csv", "--out", tempfile.mkdtemp()])
+    2
+    >>> err.getvalue()
+    'layofflab clean: /nonexistent/a.csv: no such file\n'
     """
     args = _parser().parse_args(argv)
     try:

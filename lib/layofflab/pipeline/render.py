@@ -247,5 +247,16 @@ def render_stub(record: Mapping[str, Any], *, report_dir: Path, note: str) -> Pa
 
 
 def loads_from_log(path: Path | None) -> list[dict[str, Any]]:
-    """The ``load`` events of a kernel run log (what tables the run read)."""
+    r"""The ``load`` events of a kernel run log (what tables the run read).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "kernel.jsonl"
+    >>> _ = log.write_text(json.dumps({"event": "load", "table": "tracker"}) + "\nnot json\n")
+    >>> loads_from_log(log)
+    [{'event': 'load', 'table': 'tracker'}]
+    >>> loads_from_log(None)
+    []
+    """
     return _kernel_log(path)[0]

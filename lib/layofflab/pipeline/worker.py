@@ -46,7 +46,17 @@ def _first_line(text: str) -> str:
 
 
 def describe_inputs(loads: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Per table read: its files with their SHA-256 and, for a processed table, its raw inputs."""
+    r"""Per table read: its files with their SHA-256 and, for a processed table, its raw inputs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("a\n")
+    >>> out = describe_inputs([{"table": "t", "paths": [str(f)], "processed_dir": None}])
+    >>> out[0]["table"], len(out[0]["files"][0]["sha256"]), out[0]["raw"]
+    ('t', 64, {})
+    """
     out: dict[str, dict[str, Any]] = {}
     for load in loads:
         files: list[dict[str, str]] = []
