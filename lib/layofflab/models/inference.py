@@ -1,15 +1,6 @@
 """Few-cluster inference: the wild cluster bootstrap of a fitted :func:`panel_ols` result.
 
-Examples
---------
->>> import numpy as np, polars as pl
->>> from layofflab.models import panel_ols
->>> rng = np.random.default_rng(0)
->>> df = pl.DataFrame({"g": np.repeat(np.arange(6), 20), "x": rng.normal(size=120)})
->>> df = df.with_columns(y=2 * pl.col("x") + rng.normal(size=120))
->>> wb = wild_bootstrap(panel_ols(df, "y ~ x", cluster="g"), param="x", reps=999)
->>> wb.enumerated, wb.reps, wb.p_value
-(True, 64, 0.0)
+The examples are in the functions' docstrings; :func:`wild_bootstrap` is the one most callers need.
 """
 
 from __future__ import annotations

@@ -73,7 +73,13 @@ _FALSE = ("no", "n", "false", "f", "0")
 
 
 def event_types() -> pl.DataFrame:
-    """The event-type table: event_type, is_capex_guidance (Boolean), description."""
+    """The event-type table: event_type, is_capex_guidance (Boolean), description.
+
+    Examples
+    --------
+    >>> event_types().columns
+    ['event_type', 'is_capex_guidance', 'description']
+    """
     table = load_table("announcement_event_types.csv")
     return table.with_columns(pl.col("is_capex_guidance") == "true")
 
