@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +63,22 @@ def _first_line(text: str) -> str:
     return page.sanitize_text(lines[0]) if lines else ""
 
 
-def describe_inputs(loads: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Per table read: its files with their SHA-256 and, for a processed table, its raw inputs."""
+def describe_inputs(loads: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    r"""Per table read: its files with their SHA-256 and, for a processed table, its raw inputs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("a\n")
+    >>> out = describe_inputs([{"table": "t", "paths": [str(f)], "processed_dir": None}])
+    >>> out[0]["table"], len(out[0]["files"][0]["sha256"]), out[0]["raw"]
+    ('t', 64, {})
+    """
     out: dict[str, dict[str, Any]] = {}
     for load in loads:
-        files, raw = [], {}
+        files: list[dict[str, str]] = []
+        raw: dict[str, Any] = {}
         if load["paths"]:
             for p in map(Path, load["paths"]):
                 targets = sorted(p.rglob("*.parquet")) if p.is_dir() else [p]
