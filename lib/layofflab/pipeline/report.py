@@ -1,4 +1,4 @@
-"""Stage ``report``: build every run of the run list into ``reports/`` (what ``make report`` does).
+r"""Stage ``report``: build every run of the run list into ``reports/`` (what ``make report`` does).
 
 :func:`build_reports` builds the data stage first, then decides per run of the run list
 (:mod:`.runlist`) whether to reuse it (its key is unchanged, :mod:`.cache`), re-render
@@ -153,8 +153,8 @@ def _write_index(
     entries = []
     for run in run_list.runs:
         if run.name in done:
-            record, action = done[run.name]
-            entries.append(Entry(record, action))
+            built_now, action = done[run.name]
+            entries.append(Entry(built_now, action))
             continue
         record = cache.read_record(ctx.report_dir, run.name)
         if record is None:
@@ -174,10 +174,10 @@ def _write_index(
         entries.append(Entry(record, "not selected (--only)", stale=stale))
     listed = set(run_list.names())
     for path in sorted((ctx.report_dir / cache.RECORD_DIR).glob("*.json")):
-        record = cache.read_record(ctx.report_dir, path.stem)
-        if record and record.get("origin") != "run list" and path.stem not in listed:
+        other = cache.read_record(ctx.report_dir, path.stem)
+        if other and other.get("origin") != "run list" and path.stem not in listed:
             action = done[path.stem][1] if path.stem in done else "kept from an earlier build"
-            entries.append(Entry(record, action))
+            entries.append(Entry(other, action))
     built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = render_index(
         entries, built=built, commit=ctx.commit, version=__version__, dirty=ctx.dirty
