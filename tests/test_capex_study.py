@@ -95,6 +95,14 @@ def test_study_tables(study):
         .str.contains("_lead")
         .all()
     )
+    # every (cell, placebo) is there: estimated, or a row saying why it could not be
+    pb = study.placebo
+    noted = pb["note"].is_not_null() if "note" in pb.columns else pl.Series([False] * pb.height)
+    assert (pb["estimate"].is_not_null() ^ noted).all()
+    cells = pb.filter(pl.col("test") == "main (lag 1)").select("outcome", "treatment").n_unique()
+    tried = pb.filter(pl.col("test") != "main (lag 1)").select("outcome", "treatment", "test")
+    assert tried.n_unique() == 2 * cells
+    assert study.placebo_table()["note"].null_count() == 0
 
 
 def test_event_study_and_honest_bounds_or_a_stated_reason(study):

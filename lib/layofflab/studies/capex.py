@@ -174,7 +174,10 @@ class CapexResult:
         )
 
     def placebo_table(self, *, decimals: int = 3) -> pl.DataFrame:
-        """Main lag-1 estimates beside their placebos (leads; the outcome a year earlier)."""
+        """Main lag-1 estimates beside their placebos (leads; the outcome a year earlier).
+
+        A placebo that cannot be estimated has a row of its own with the reason in ``note``.
+        """
         if self.placebo.is_empty():
             return self.placebo
         return self.placebo.select(
@@ -185,6 +188,9 @@ class CapexResult:
             pl.col("estimate").round(decimals),
             pl.col("p_crv3").round(decimals).alias("p_crv3 (few-cluster)"),
             "n_obs",
+            pl.col("note").fill_null("")
+            if "note" in self.placebo.columns
+            else pl.lit("").alias("note"),
         )
 
     def adjusted_table(self, *, decimals: int = 3) -> pl.DataFrame:
@@ -271,7 +277,12 @@ def _placebo(
                     wild=False,
                     **kw,
                 )
-            except EstimationError:
+            except EstimationError as exc:  # listed, with the reason, never dropped
+                rows.append(
+                    pl.DataFrame(
+                        {"outcome": [o], "treatment": [t], "test": [label], "note": [str(exc)]}
+                    )
+                )
                 continue
             keep = pc.rows if "leads" in kw else pc.rows.filter(pl.col("term") == main["term"][0])
             if "leads" in kw:

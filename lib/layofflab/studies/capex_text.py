@@ -64,6 +64,19 @@ def _placebo_fails(result: CapexResult, outcome: str, treatment: str, alpha: flo
     return sorted(set(pl_rows["test"].to_list()))
 
 
+def _untested(result: CapexResult, outcome: str, treatment: str) -> str:
+    """``"; not estimable: <tests>"`` for the placebos of a cell that could not be fitted."""
+    if result.placebo.is_empty() or "note" not in result.placebo.columns:
+        return ""
+    rows = result.placebo.filter(
+        (pl.col("outcome") == outcome)
+        & (pl.col("treatment") == treatment)
+        & pl.col("note").is_not_null()
+    )
+    tests = sorted(set(rows["test"].to_list()))
+    return f"; not estimable: {', '.join(tests)}" if tests else ""
+
+
 def conclusions(
     result: CapexResult, *, mde: pl.DataFrame | None = None, alpha: float = 0.05
 ) -> list[str]:
@@ -98,7 +111,7 @@ def conclusions(
                 f"{t.description.capitalize()} is followed by a change in {o.description} "
                 f"of {size} per unit of treatment ({t.unit}) one quarter "
                 f"later ({fmt_p(row['p_few'])}, Holm-adjusted {fmt_p(row['p_holm'])}; "
-                f"no placebo below {alpha})."
+                f"no placebo below {alpha}{_untested(result, row['outcome'], row['treatment'])})."
             )
     else:
         best = adj.sort("p_few").row(0, named=True) if adj.height else None
