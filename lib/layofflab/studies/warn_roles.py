@@ -1,0 +1,466 @@
+"""Which jobs a WARN notice cuts: its job-title list by occupation group and seniority.
+
+The which-jobs half of :mod:`layofflab.studies.warn`. A job-title list (``tables.load
+("job_titles")``: notice × title × positions) is tied to the WARN notices (``tables.load
+("warn")``) by notice id, or where the list's id is not a WARN id (a parse's own key) by state
+and notice date when these name exactly one notice. Each notice is then described on its own —
+never pooled — by :mod:`layofflab.roles`: positions by occupation group (all groups, or the top
+N of M with the rest summed in one row that says how many groups it holds), by seniority, the
+unclassified titles, the engineering share with and without scientists and engineering
+managers, and the reconciliation of the title-level total with the notice's reported total.
+
+Examples
+--------
+>>> import datetime as dt
+>>> warn = pl.DataFrame({"notice_id": ["WA:1"], "company_id": ["ACME"], "state": ["WA"],
+...     "notice_date": [dt.date(2025, 1, 2)], "employees_affected": [12], "counted": [True]})
+>>> titles = pl.DataFrame({"notice_id": ["n1", "n1"], "state": ["WA", "WA"],
+...     "notice_date": [dt.date(2025, 1, 2)] * 2, "job_title": ["SDE II", "Recruiter"],
+...     "employees_affected": [8, 2], "remote_without_title": [1, 1]})
+>>> jobs = which_jobs(attach_notices(titles, warn), warn, company_id="ACME")
+>>> jobs.reconciliation.select("positions_by_title", "reported_total", "gap").rows()
+[(10, 12, -2)]
+>>> jobs.engineering["share"].to_list()
+[0.8]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from layofflab import roles
+from layofflab.errors import InvalidArgumentError
+
+__all__ = [
+    "NoticeJobs",
+    "WhichJobs",
+    "attach_notices",
+    "group_table",
+    "reconcile",
+    "reconciliation_sentence",
+    "which_jobs",
+]
+
+_KEY = ["state", "notice_date"]
+
+
+def _listing(values: Sequence[object], limit: int = 12) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def attach_notices(titles: pl.DataFrame, warn: pl.DataFrame) -> pl.DataFrame:
+    """Tie each row of a job-title list to its WARN notice (``warn_notice_id``, ``company_id``).
+
+    A row whose ``notice_id`` is a WARN notice id takes it; otherwise the row's state and notice
+    date must name exactly one WARN notice. Rows matching none keep null ids (they belong to no
+    firm's study); no row is dropped or added.
+
+    Parameters
+    ----------
+    titles : polars.DataFrame
+        ``notice_id``, ``state``, ``notice_date``, ``job_title``, ``employees_affected``.
+    warn : polars.DataFrame
+        WARN notices (``notice_id``, ``company_id``, ``state``, ``notice_date``).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``titles`` with ``warn_notice_id`` and ``company_id`` added, in the same row order.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A title list's state and date match notices of several WARN notices (ambiguous).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> warn = pl.DataFrame({"notice_id": ["WA:1", "WA:2"], "company_id": ["A", "B"],
+    ...     "state": ["WA", "WA"], "notice_date": [dt.date(2025, 1, 2), dt.date(2025, 3, 4)]})
+    >>> titles = pl.DataFrame({"notice_id": ["WA:1", "p2", "p9"], "state": ["WA"] * 3,
+    ...     "notice_date": [dt.date(2025, 1, 2), dt.date(2025, 3, 4), dt.date(2025, 5, 6)]})
+    >>> attach_notices(titles, warn).select("warn_notice_id", "company_id").rows()
+    [('WA:1', 'A'), ('WA:2', 'B'), (None, None)]
+    """
+    ids = warn.select("notice_id", "company_id", *_KEY).unique(subset="notice_id")
+    by_id = ids.select(pl.col("notice_id"), pl.col("company_id").alias("_by_id_firm"))
+    keyed = ids.group_by(_KEY).agg(
+        _by_key=pl.col("notice_id").first(),
+        _by_key_firm=pl.col("company_id").first(),
+        _n=pl.len(),
+    )
+    out = titles.with_row_index("_row").join(by_id, on="notice_id", how="left")
+    out = out.join(keyed, on=_KEY, how="left", nulls_equal=True)
+    by_key = pl.col("_by_id_firm").is_null() & pl.col("_by_key").is_not_null()
+    ambiguous = out.filter(by_key & (pl.col("_n") > 1))
+    if ambiguous.height:
+        state, date = ambiguous.row(0, named=True)["state"], ambiguous["notice_date"][0]
+        names = ids.filter((pl.col("state") == state) & (pl.col("notice_date") == date))
+        raise InvalidArgumentError(
+            "job titles",
+            f"{state} {date}",
+            expected="a title list whose notice id, or state and date, name one WARN notice "
+            f"(it matches {_listing(sorted(names['notice_id'].to_list()))})",
+        )
+    return (
+        out.with_columns(
+            warn_notice_id=pl.when(pl.col("_by_id_firm").is_not_null())
+            .then(pl.col("notice_id"))
+            .otherwise(pl.col("_by_key")),
+            company_id=pl.coalesce("_by_id_firm", "_by_key_firm"),
+        )
+        .sort("_row")
+        .drop("_row", "_by_id_firm", "_by_key", "_by_key_firm", "_n")
+    )
+
+
+def group_table(
+    titles: pl.DataFrame, *, by: Sequence[str] = ("notice_id",), top: int = 0
+) -> pl.DataFrame:
+    """Positions by occupation group in each ``by`` cell: all groups, or the top ``top`` of M.
+
+    With ``top = 0`` every group (and ``'unclassified'``) is a row, zero where no title falls
+    in it. With ``top > 0`` the ``top`` groups with most positions are kept (ties by the groups'
+    order) and the other groups with positions are summed in one row ``'N other groups'``;
+    ``groups_in_row`` says how many groups each row holds, so M is its sum. Either way the
+    positions add up to the cell's total and the shares to 1.
+
+    Parameters
+    ----------
+    titles : polars.DataFrame
+        ``*by``, ``job_title``, ``employees_affected``.
+    by : sequence of str
+        The cells (default: one per notice).
+    top : int
+        0 for all groups, else how many to keep.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``*by``, ``group`` (text), ``positions``, ``titles``, ``share``, ``groups_in_row``,
+        ``summed`` (true on the row of other groups).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"notice_id": ["a"] * 4, "job_title": ["SDE I", "Recruiter",
+    ...                    "Data Scientist", "Account Executive"], "employees_affected": [5, 1, 3, 1]})
+    >>> group_table(df, top=2).select("group", "positions", "groups_in_row", "summed").rows()
+    [('software engineering', 5, 1, False),
+     ('data and applied science', 3, 1, False),
+     ('2 other groups', 2, 2, True)]
+    >>> group_table(df).height  # 13 groups and 'unclassified'
+    14
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 0:
+        raise InvalidArgumentError("top", top, expected="an integer ≥ 0 (0: all groups)")
+    by = list(by)
+    shares = roles.role_shares(titles, by=by).with_columns(
+        pl.col("group").cast(pl.String),
+        pl.col("titles").cast(pl.Int64),
+        groups_in_row=pl.lit(1, pl.Int64),
+        summed=pl.lit(False),
+    )
+    if top == 0:
+        return shares
+    order = pl.int_range(pl.len()).over(by) if by else pl.int_range(pl.len())
+    ranked = shares.with_columns(_order=order).sort(
+        [*by, "positions", "_order"], descending=[*([False] * len(by)), True, False]
+    )
+    rank = pl.int_range(pl.len()).over(by) if by else pl.int_range(pl.len())
+    ranked = ranked.with_columns(_rank=rank)
+    kept = ranked.filter((pl.col("_rank") < top) & (pl.col("positions") > 0))
+    rest = ranked.filter((pl.col("_rank") >= top) & (pl.col("positions") > 0))
+    summed = (
+        rest.group_by(by, maintain_order=True).agg(
+            pl.col("positions").sum(),
+            pl.col("titles").sum(),
+            pl.col("share").sum(),
+            groups_in_row=pl.len().cast(pl.Int64),
+        )
+        if by
+        else rest.select(
+            pl.col("positions").sum(),
+            pl.col("titles").sum(),
+            pl.col("share").sum(),
+            groups_in_row=pl.len().cast(pl.Int64),
+        ).filter(pl.col("groups_in_row") > 0)
+    )
+    summed = summed.with_columns(
+        group=pl.format("{} other groups", pl.col("groups_in_row")), summed=pl.lit(True)
+    )
+    columns = [*by, "group", "positions", "titles", "share", "groups_in_row", "summed"]
+    out = pl.concat([kept.select(columns), summed.select(columns)])
+    return out.sort([*by, "summed"], maintain_order=True) if by else out
+
+
+def reconcile(titles: pl.DataFrame, warn: pl.DataFrame) -> pl.DataFrame:
+    """Title-level total against the notice's reported total, one row per notice.
+
+    Parameters
+    ----------
+    titles : polars.DataFrame
+        A title list tied to its notices (``warn_notice_id``, ``employees_affected`` and, where
+        the notice names remote employees without a title, ``remote_without_title``).
+    warn : polars.DataFrame
+        WARN notices (``notice_id``, ``employees_affected`` per site, ``counted``).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``notice_id``, ``positions_by_title``, ``remote_without_title`` (null where not stated),
+        ``titles_plus_remote``, ``reported_total`` (the counted sites of the WARN notice),
+        ``gap`` (by title − reported) and ``gap_with_remote`` (titles + remote − reported).
+
+    Examples
+    --------
+    >>> warn = pl.DataFrame({"notice_id": ["n", "n"], "employees_affected": [300, 5],
+    ...                      "counted": [True, True]})
+    >>> titles = pl.DataFrame({"warn_notice_id": ["n", "n"], "employees_affected": [250, 40],
+    ...                        "remote_without_title": [10, 10]})
+    >>> reconcile(titles, warn).drop("notice_id").rows()
+    [(290, 10, 300, 305, -15, -5)]
+    """
+    if "remote_without_title" not in titles.columns:
+        titles = titles.with_columns(remote_without_title=pl.lit(None, pl.Int64))
+    listed = titles.group_by("warn_notice_id").agg(
+        positions_by_title=pl.col("employees_affected").sum(),
+        remote_without_title=pl.col("remote_without_title").max(),
+    )
+    reported = (
+        warn.filter(pl.col("counted"))
+        .group_by("notice_id")
+        .agg(reported_total=pl.col("employees_affected").sum())
+    )
+    out = listed.rename({"warn_notice_id": "notice_id"}).join(reported, on="notice_id", how="left")
+    return out.sort("notice_id").select(
+        "notice_id",
+        "positions_by_title",
+        "remote_without_title",
+        titles_plus_remote=pl.col("positions_by_title") + pl.col("remote_without_title"),
+        reported_total="reported_total",
+        gap=pl.col("positions_by_title") - pl.col("reported_total"),
+        gap_with_remote=pl.col("positions_by_title")
+        + pl.col("remote_without_title")
+        - pl.col("reported_total"),
+    )
+
+
+def _signed(gap: int, total: int) -> str:
+    if gap == 0:
+        return f"equals the {total:,} reported"
+    return f"is {abs(gap):,} {'below' if gap < 0 else 'above'} the {total:,} reported"
+
+
+def reconciliation_sentence(row: dict[str, object]) -> str:
+    """One sentence saying what a row of :func:`reconcile` shows, and no more.
+
+    Examples
+    --------
+    >>> reconciliation_sentence({"notice_id": "n", "positions_by_title": 290,
+    ...     "remote_without_title": 10, "titles_plus_remote": 300, "reported_total": 305,
+    ...     "gap": -15, "gap_with_remote": -5})
+    'n: the title list (290 positions) is 15 below the 305 reported; with the 10 remote employees the notice lists without a title (300) it is 5 below the 305 reported.'
+    """
+    n, total, gap = row["positions_by_title"], row["reported_total"], row["gap"]
+    assert isinstance(n, int)
+    head = f"{row['notice_id']}: the title list ({n:,} positions)"
+    if not isinstance(total, int) or not isinstance(gap, int):
+        return f"{head} has no reported total to compare with."
+    text = f"{head} {_signed(gap, total)}"
+    remote, both, gap2 = (
+        row["remote_without_title"],
+        row["titles_plus_remote"],
+        row["gap_with_remote"],
+    )
+    if isinstance(remote, int) and isinstance(both, int) and isinstance(gap2, int) and remote:
+        text += (
+            f"; with the {remote:,} remote employees the notice lists without a title "
+            f"({both:,}) it {_signed(gap2, total)}"
+        )
+    return text + "."
+
+
+@dataclass(frozen=True)
+class NoticeJobs:
+    """The which-jobs tables of one notice (a view of :class:`WhichJobs`)."""
+
+    notice_id: str
+    groups: pl.DataFrame
+    seniority: pl.DataFrame
+    unclassified: pl.DataFrame
+    engineering: pl.DataFrame
+    reconciliation: pl.DataFrame
+
+    @property
+    def groups_caption(self) -> str:
+        """'all M groups' or 'top N of M groups, the other K summed in one row'."""
+        m = int(self.groups["groups_in_row"].sum())
+        rest = self.groups.filter(pl.col("summed"))
+        if rest.is_empty():
+            return f"{self.notice_id}: positions by occupation group (all {m}, unclassified included)"
+        k = int(rest["groups_in_row"].sum())
+        return (
+            f"{self.notice_id}: positions by occupation group (top {m - k} of the {m} groups "
+            f"with positions; the other {k} summed in one row)"
+        )
+
+
+@dataclass(frozen=True)
+class WhichJobs:
+    """Per-notice tables (each keyed by ``notice_id``) of a firm's notices with title lists."""
+
+    notice_ids: tuple[str, ...]
+    titles: pl.DataFrame
+    groups: pl.DataFrame
+    seniority: pl.DataFrame
+    unclassified: pl.DataFrame
+    engineering: pl.DataFrame
+    reconciliation: pl.DataFrame
+
+    def of(self, notice_id: str) -> NoticeJobs:
+        """The tables of one notice.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> warn = pl.DataFrame({"notice_id": ["N"], "company_id": ["A"], "state": ["WA"],
+        ...     "notice_date": [dt.date(2025, 1, 2)], "employees_affected": [3], "counted": [True]})
+        >>> t = pl.DataFrame({"notice_id": ["N"], "state": ["WA"], "notice_date": [dt.date(2025, 1, 2)],
+        ...                   "job_title": ["SDE I"], "employees_affected": [3]})
+        >>> which_jobs(attach_notices(t, warn), warn, company_id="A").of("N").engineering["share"].item()
+        1.0
+        """
+        if notice_id not in self.notice_ids:
+            raise InvalidArgumentError(
+                "notice", notice_id, expected=f"one of {_listing(self.notice_ids)}"
+            )
+
+        def mine(df: pl.DataFrame) -> pl.DataFrame:
+            return df.filter(pl.col("notice_id") == notice_id).drop("notice_id")
+
+        return NoticeJobs(
+            notice_id,
+            mine(self.groups),
+            mine(self.seniority),
+            mine(self.unclassified),
+            mine(self.engineering),
+            mine(self.reconciliation),
+        )
+
+
+def _refuse_firm(attached: pl.DataFrame, warn: pl.DataFrame, company_id: str) -> None:
+    firms = sorted(attached["company_id"].drop_nulls().unique().to_list())
+    if company_id in firms:
+        return
+    own = warn.filter(pl.col("company_id") == company_id)["notice_id"].n_unique()
+    said = f"; {company_id} has {own} WARN notice{'s' if own != 1 else ''}, none with one"
+    raise InvalidArgumentError(
+        "company_id",
+        company_id,
+        expected=f"a firm with a WARN job-title list: {_listing(firms) or 'none'}"
+        + (said if own else ""),
+    )
+
+
+def _chosen(
+    attached: pl.DataFrame, company_id: str, notice: str, window: tuple[str, str] | None
+) -> list[str]:
+    own = attached.filter(pl.col("company_id") == company_id)
+    listed = own.select("warn_notice_id", "notice_date").unique().sort("notice_date")
+    ids = listed["warn_notice_id"].to_list()
+    if notice:
+        if notice not in ids:
+            raise InvalidArgumentError(
+                "notice",
+                notice,
+                expected=f"a notice of {company_id} with a job-title list: {_listing(ids)}",
+            )
+        return [notice]
+    if window is not None:
+        lo, hi = (pl.lit(d).str.to_date() for d in window)
+        ids = listed.filter(pl.col("notice_date").is_between(lo, hi))["warn_notice_id"].to_list()
+        if not ids:
+            raise InvalidArgumentError(
+                "start..end",
+                "..".join(window),
+                expected=f"a window holding a notice of {company_id} with a job-title list: "
+                f"{_listing(listed['warn_notice_id'].to_list())}",
+            )
+    return ids
+
+
+def which_jobs(
+    attached: pl.DataFrame,
+    warn: pl.DataFrame,
+    *,
+    company_id: str,
+    notice: str = "",
+    window: tuple[str, str] | None = None,
+    top: int = 0,
+) -> WhichJobs:
+    """The which-jobs tables of a firm's notices with job-title lists, one notice at a time.
+
+    Parameters
+    ----------
+    attached : polars.DataFrame
+        Job-title lists tied to WARN notices by :func:`attach_notices`.
+    warn : polars.DataFrame
+        The WARN notices (for the firm's notices and their reported totals).
+    company_id : str
+        The firm.
+    notice : str
+        A WARN notice id; empty for every notice of the firm with a title list (in ``window``).
+    window : (str, str), optional
+        ISO dates: with ``notice`` empty, only the notices dated within it.
+    top : int
+        Groups shown per notice (0: all; see :func:`group_table`).
+
+    Returns
+    -------
+    WhichJobs
+
+    Raises
+    ------
+    InvalidArgumentError
+        A firm without a title list (naming the firms with one), a notice without one (naming
+        the firm's notices with one), or a window holding none of them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> warn = pl.DataFrame({"notice_id": ["N"], "company_id": ["A"], "state": ["WA"],
+    ...     "notice_date": [dt.date(2025, 1, 2)], "employees_affected": [3], "counted": [True]})
+    >>> t = pl.DataFrame({"notice_id": ["N"], "state": ["WA"], "notice_date": [dt.date(2025, 1, 2)],
+    ...                   "job_title": ["SDE I"], "employees_affected": [3]})
+    >>> which_jobs(attach_notices(t, warn), warn, company_id="B")
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.InvalidArgumentError: company_id='B': expected a firm with a WARN job-title list: A
+    """
+    _refuse_firm(attached, warn, company_id)
+    ids = _chosen(attached, company_id, notice, window)
+    rows = (
+        attached.filter(pl.col("warn_notice_id").is_in(ids))
+        .drop("notice_id")
+        .rename({"warn_notice_id": "notice_id"})
+    )
+    by = ["notice_id"]
+    shares = roles.engineering_share(rows, by=by).with_columns(
+        unclassified_share=pl.col("unclassified") / pl.col("positions")
+    )
+    seniority = roles.role_shares(rows, of="seniority", by=by).with_columns(
+        pl.col("seniority").cast(pl.String), pl.col("titles").cast(pl.Int64)
+    )
+    return WhichJobs(
+        notice_ids=tuple(ids),
+        titles=rows,
+        groups=group_table(rows, by=by, top=top),
+        seniority=seniority,
+        unclassified=roles.unclassified_titles(rows, by=by),
+        engineering=shares,
+        reconciliation=reconcile(rows.rename({"notice_id": "warn_notice_id"}), warn),
+    )
