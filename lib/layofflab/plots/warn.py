@@ -191,7 +191,9 @@ def plot_seniority(
         ax.barh(levels, seniority["share"].fill_null(0).to_list(), color=colors)
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        for y, (share, n) in enumerate(zip(seniority["share"], seniority["positions"], strict=True)):
+        for y, (share, n) in enumerate(
+            zip(seniority["share"], seniority["positions"], strict=True)
+        ):
             if n:
                 ax.annotate(f" {n:,}", (share or 0.0, y), va="center", fontsize=9)
         ax.legend(
