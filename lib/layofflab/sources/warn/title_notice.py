@@ -28,8 +28,9 @@ __all__ = ["load_notice"]
 
 
 def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[str, str | None]]:
-    """The impacts of a JSON notice (one row per impact, every value as text, ``keys`` allowed)
-    and the notice's id, state and letter date.
+    """The impacts of a JSON notice and the notice's id, state and letter date.
+
+    One row per impact, every value as text; an impact key not in ``keys`` refuses the file.
 
     Raises
     ------
@@ -41,15 +42,20 @@ def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[
     notice = doc.get("notice") if isinstance(doc, dict) else None
     impacts = notice.get("jobTitleImpacts") if isinstance(notice, dict) else None
     source = (notice.get("source") or {}) if isinstance(notice, dict) else None
-    if not isinstance(impacts, list) or not all(isinstance(i, dict) for i in impacts):
+    if (
+        not isinstance(notice, dict)
+        or not isinstance(impacts, list)
+        or not all(isinstance(i, dict) for i in impacts)
+    ):
         raise InputFileError(path, "a JSON object with notice.jobTitleImpacts, a list of objects")
-    keys = sorted({k for item in impacts for k in item})
-    unknown = [k for k in keys if k not in keys]
+    allowed = set(keys)
+    found = sorted({k for item in impacts for k in item})
+    unknown = [k for k in found if k not in allowed]
     if unknown:
-        raise InputFileError(path, f"impact keys among {sorted(keys)}", column=unknown[0])
+        raise InputFileError(path, f"impact keys among {sorted(allowed)}", column=unknown[0])
     rows = pl.DataFrame(
-        {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in keys},
-        schema={k: pl.String for k in keys},
+        {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in found},
+        schema={k: pl.String for k in found},
     )
     source = source if isinstance(source, dict) else {"letterDate": source}
     meta = {
