@@ -78,7 +78,7 @@ def test_groups_seniority_and_unclassified_known_answer(study):
     assert groups["customer support"] == 0
     assert (
         one.groups_caption
-        == f"{FIRST}: positions by occupation group (all 14, unclassified included)"
+        == f"{FIRST}: positions by occupation group (all 13 groups and unclassified)"
     )
     seniority = dict(
         one.seniority.filter(pl.col("positions") > 0).select("seniority", "positions").iter_rows()

@@ -115,10 +115,12 @@ def plot_role_groups(
     _one_notice(groups, "groups")
     m = int(groups["groups_in_row"].sum())
     k = int(groups.filter(pl.col("summed"))["groups_in_row"].sum())
+    unclassified = int(roles.UNCLASSIFIED in groups["group"].to_list())
     default = (
         f"Positions by occupation group: top {m - k} of {m} groups, the other {k} summed"
         if k
-        else f"Positions by occupation group: all {m} groups"
+        else f"Positions by occupation group: all {m - unclassified} groups"
+        + (" and unclassified" if unclassified else "")
     )
     default = f"{notice}: {default[0].lower()}{default[1:]}" if notice else default
     kinds = roles.load_tables().counts_as

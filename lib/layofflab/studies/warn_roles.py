@@ -210,12 +210,13 @@ class NoticeJobs:
 
     @property
     def groups_caption(self) -> str:
-        """'all M groups' or 'top N of M groups, the other K summed in one row'."""
+        """'all M groups and unclassified' or 'top N of the M groups with positions; the other K summed'."""
         m = int(self.groups["groups_in_row"].sum())
         rest = self.groups.filter(pl.col("summed"))
         if rest.is_empty():
-            return (
-                f"{self.notice_id}: positions by occupation group (all {m}, unclassified included)"
+            u = int(roles.UNCLASSIFIED in self.groups["group"].to_list())
+            return f"{self.notice_id}: positions by occupation group (all {m - u} groups" + (
+                " and unclassified)" if u else ")"
             )
         k = int(rest["groups_in_row"].sum())
         return (
