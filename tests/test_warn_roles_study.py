@@ -22,7 +22,8 @@ from layofflab.errors import InvalidArgumentError
 from layofflab.plots.warn import plot_role_groups, plot_seniority
 from layofflab.studies.warn import WarnOptions, run_warn
 from layofflab.studies.warn_reconcile import reconcile, reconciliation_sentence
-from layofflab.studies.warn_roles import attach_notices, group_table
+from layofflab.studies.warn_roles import attach_notices
+from layofflab.studies.warn_tables import group_table, seniority_by_role
 
 FIXTURES = config.PROJECT_ROOT / "tests" / "fixtures" / "warn_jobs"
 FIRST, SECOND = "WA:2025-03-03:amazon", "WA:2025-05-05:amazon"
@@ -93,6 +94,25 @@ def test_groups_seniority_and_unclassified_known_answer(study):
     }
     assert one.unclassified.rows() == [("Wizard of Light Bulb Moments", 3)]
     assert study.jobs.of(SECOND).unclassified.is_empty()
+
+
+def test_seniority_by_role_known_answer(study):
+    table = study.jobs.of(FIRST).seniority_by_role.filter(
+        (pl.col("engineering") + pl.col("science") + pl.col("other")) > 0
+    )
+    assert table.select("seniority", "engineering", "science", "other").rows() == [
+        ("unspecified", 0, 0, 3),  # the wizard
+        ("level I", 0, 8, 7),  # Applied Scientist I; Account Executive I
+        ("level II", 30, 2, 10),  # SDE II; Data Scientist II; Recruiter II
+        ("level III", 0, 0, 15),  # Program Manager III
+        ("senior", 10, 0, 0),
+        ("manager", 5, 0, 0),  # engineering managers count with the engineers here
+    ]
+    assert table["engineering_share"].sum() == pytest.approx(1.0)
+    assert table.filter(pl.col("seniority") == "level II")["other_share"].item() == pytest.approx(
+        10 / 35
+    )
+    assert seniority_by_role(study.jobs.titles).height == 2 * 17  # every level of each notice
 
 
 def test_reconciliation_known_answer_and_sentences(study):

@@ -35,12 +35,12 @@ import polars as pl
 from layofflab import roles
 from layofflab.errors import InvalidArgumentError
 from layofflab.studies.warn_reconcile import reconcile
+from layofflab.studies.warn_tables import group_table, seniority_by_role
 
 __all__ = [
     "NoticeJobs",
     "WhichJobs",
     "attach_notices",
-    "group_table",
     "which_jobs",
 ]
 
@@ -118,85 +118,6 @@ def attach_notices(titles: pl.DataFrame, warn: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def group_table(
-    titles: pl.DataFrame, *, by: Sequence[str] = ("notice_id",), top: int = 0
-) -> pl.DataFrame:
-    """Positions by occupation group in each ``by`` cell: all groups, or the top ``top`` of M.
-
-    With ``top = 0`` every group (and ``'unclassified'``) is a row, zero where no title falls
-    in it. With ``top > 0`` the ``top`` groups with most positions are kept (ties by the groups'
-    order) and the other groups with positions are summed in one row ``'N other groups'``;
-    ``groups_in_row`` says how many groups each row holds, so M is its sum. Either way the
-    positions add up to the cell's total and the shares to 1.
-
-    Parameters
-    ----------
-    titles : polars.DataFrame
-        ``*by``, ``job_title``, ``employees_affected``.
-    by : sequence of str
-        The cells (default: one per notice).
-    top : int
-        0 for all groups, else how many to keep.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``*by``, ``group`` (text), ``positions``, ``titles``, ``share``, ``groups_in_row``,
-        ``summed`` (true on the row of other groups).
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"notice_id": ["a"] * 4, "job_title": ["SDE I", "Recruiter",
-    ...                    "Data Scientist", "Account Executive"], "employees_affected": [5, 1, 3, 1]})
-    >>> group_table(df, top=2).select("group", "positions", "groups_in_row", "summed").rows()
-    [('software engineering', 5, 1, False),
-     ('data and applied science', 3, 1, False),
-     ('2 other groups', 2, 2, True)]
-    >>> group_table(df).height  # 13 groups and 'unclassified'
-    14
-    """
-    if isinstance(top, bool) or not isinstance(top, int) or top < 0:
-        raise InvalidArgumentError("top", top, expected="an integer ≥ 0 (0: all groups)")
-    by = list(by)
-    shares = roles.role_shares(titles, by=by).with_columns(
-        pl.col("group").cast(pl.String),
-        pl.col("titles").cast(pl.Int64),
-        groups_in_row=pl.lit(1, pl.Int64),
-        summed=pl.lit(False),
-    )
-    if top == 0:
-        return shares
-    order = pl.int_range(pl.len()).over(by) if by else pl.int_range(pl.len())
-    ranked = shares.with_columns(_order=order).sort(
-        [*by, "positions", "_order"], descending=[*([False] * len(by)), True, False]
-    )
-    rank = pl.int_range(pl.len()).over(by) if by else pl.int_range(pl.len())
-    ranked = ranked.with_columns(_rank=rank)
-    kept = ranked.filter((pl.col("_rank") < top) & (pl.col("positions") > 0))
-    rest = ranked.filter((pl.col("_rank") >= top) & (pl.col("positions") > 0))
-    summed = (
-        rest.group_by(by, maintain_order=True).agg(
-            pl.col("positions").sum(),
-            pl.col("titles").sum(),
-            pl.col("share").sum(),
-            groups_in_row=pl.len().cast(pl.Int64),
-        )
-        if by
-        else rest.select(
-            pl.col("positions").sum(),
-            pl.col("titles").sum(),
-            pl.col("share").sum(),
-            groups_in_row=pl.len().cast(pl.Int64),
-        ).filter(pl.col("groups_in_row") > 0)
-    )
-    summed = summed.with_columns(
-        group=pl.format("{} other groups", pl.col("groups_in_row")), summed=pl.lit(True)
-    )
-    columns = [*by, "group", "positions", "titles", "share", "groups_in_row", "summed"]
-    out = pl.concat([kept.select(columns), summed.select(columns)])
-    return out.sort([*by, "summed"], maintain_order=True) if by else out
-
-
 @dataclass(frozen=True)
 class NoticeJobs:
     """The which-jobs tables of one notice (a view of :class:`WhichJobs`)."""
@@ -204,6 +125,7 @@ class NoticeJobs:
     notice_id: str
     groups: pl.DataFrame
     seniority: pl.DataFrame
+    seniority_by_role: pl.DataFrame
     unclassified: pl.DataFrame
     engineering: pl.DataFrame
     reconciliation: pl.DataFrame
@@ -233,6 +155,7 @@ class WhichJobs:
     titles: pl.DataFrame
     groups: pl.DataFrame
     seniority: pl.DataFrame
+    seniority_by_role: pl.DataFrame
     unclassified: pl.DataFrame
     engineering: pl.DataFrame
     reconciliation: pl.DataFrame
@@ -262,6 +185,7 @@ class WhichJobs:
             notice_id,
             mine(self.groups),
             mine(self.seniority),
+            mine(self.seniority_by_role),
             mine(self.unclassified),
             mine(self.engineering),
             mine(self.reconciliation),
@@ -372,6 +296,7 @@ def which_jobs(
         pl.col("seniority").cast(pl.String), pl.col("titles").cast(pl.Int64)
     )
     return WhichJobs(
+        seniority_by_role=seniority_by_role(rows),
         notice_ids=tuple(ids),
         titles=rows,
         groups=group_table(rows, by=by, top=top),
