@@ -104,3 +104,17 @@ def test_bad_inputs(d, tmp_path):
         jt.read(d / "job_titles.csv", format="pdf")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError):
         jt.classify_titles(pl.DataFrame({"title": ["x"]}))
+
+
+def test_a_json_impact_with_an_unknown_key_is_refused_naming_it(tmp_path):
+    notice = tmp_path / "n.json"
+    notice.write_text(
+        '{"notice": {"noticeId": "n", "jurisdiction": "WA", "jobTitleImpacts": '
+        '[{"facilityId": "F1", "jobTitle": "SDE I", "affectedCount": 2, "salary": 1}]}}',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InputFileError, match=r"column 'salary'.*expected impact keys among"
+    ) as info:
+        jt.read(notice)
+    assert "\n" not in str(info.value)

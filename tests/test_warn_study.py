@@ -1,8 +1,7 @@
-"""Which-jobs study: notices by state and site, job-family counts and the engineer share."""
+"""WARN study: notices by state and site, the job-family reader, refusals of the window."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import polars as pl
@@ -25,15 +24,6 @@ def test_shipped_notices_keep_every_site_and_count_each_notice_once():
     # WA 10-28 + 12-13, CA 10-02 + 10-28, NY 10-28, VA (BWI1) 11-14, NJ Amazon + Audible 10-01
     total = 2303 + 84 + 149 + 1540 + 287 + 247 + 72 + 67
     assert study.by_state["employees_affected"].sum() == total
-
-
-def test_engineer_share_is_engineering_families_over_listed_workers():
-    share = run_warn().engineer_share()
-    total = share.filter(pl.col("notice") == "all notices").row(0, named=True)
-    fam = run_warn().families
-    assert total["workers_listed"] == fam["employees"].sum()
-    assert total["engineers"] == fam.filter(pl.col("is_engineering"))["employees"].sum()
-    assert total["engineer_share"] == pytest.approx(total["engineers"] / total["workers_listed"])
 
 
 def test_family_counts_reject_bad_rows_and_unknown_families(tmp_path):
@@ -59,51 +49,52 @@ def test_family_counts_reject_bad_rows_and_unknown_families(tmp_path):
 
 
 @pytest.mark.realdata
-def test_shipped_family_counts_equal_the_classifier_on_the_title_lists(shared_data):
+def test_the_study_on_the_shared_title_lists_equals_the_study_on_the_shipped_ones(shared_data):
     folder = shared_data / "warn" / "amazon_wa_job_titles"
-    from_titles = run_warn(
-        WarnOptions(job_title_paths=(str(folder / "notice_1.json"), str(folder / "notice_2.json")))
-    )
-    shipped = run_warn()
-    key = ["notice_date", "job_family"]
-    a = from_titles.families.select(*key, "employees").sort(key)
-    b = shipped.families.select(*key, "employees").sort(key)
-    assert a.equals(b)
-    assert (
-        shipped.families.filter(pl.col("notice_date") == dt.date(2025, 10, 28))["employees"].sum()
-        == 2201
-    )
+    # the parse's notices ('notice_1', 'notice_2') are tied to the WARN notices by state and date
+    paths = (str(folder / "notice_1.json"), str(folder / "notice_2.json"))
+    from_titles = run_warn(WarnOptions(job_title_paths=paths)).jobs
+    shipped = run_warn().jobs
+    assert from_titles.notice_ids == shipped.notice_ids
+    for name in ("groups", "seniority", "unclassified", "engineering"):
+        assert getattr(from_titles, name).equals(getattr(shipped, name)), name
+    cols = ["notice_id", "positions_by_title", "reported_total", "gap"]
+    assert from_titles.reconciliation.select(cols).equals(shipped.reconciliation.select(cols))
+    assert shipped.reconciliation.select(cols).row(0) == ("WA:2025-10-28:amazon", 2201, 2303, -102)
 
 
-def test_a_firm_without_notices_is_refused_naming_the_firms_that_have_some():
-    with pytest.raises(InvalidArgumentError) as info:
-        run_warn(WarnOptions(company_id="ZZZZ"))
-    message = str(info.value)
-    assert message.startswith("company_id='ZZZZ': expected a firm with WARN notices in the data: ")
-    assert "AMZN" in message and "\n" not in message
-
-
-def test_a_window_without_notices_is_refused_naming_the_firms_notice_dates():
+def test_a_window_without_notices_is_refused_naming_the_firms_title_listed_notices():
     with pytest.raises(InvalidArgumentError) as info:
         run_warn(WarnOptions(start="1990-01-01", end="1990-03-31"))
-    message = str(info.value)
-    assert message.startswith(
-        "start..end='1990-01-01..1990-03-31': expected a window holding a notice of AMZN, "
-        "whose notices are dated "
+    assert str(info.value) == (
+        "start..end='1990-01-01..1990-03-31': expected a window holding a notice of AMZN with a "
+        "job-title list: WA:2025-10-28:amazon, WA:2025-12-13:amazon"
     )
+
+
+def test_a_window_with_title_lists_but_no_other_notice_is_refused_naming_the_dates(tmp_path):
+    # the title list names the notice; the by-state tables then need the window to hold it
+    with pytest.raises(InvalidArgumentError) as info:
+        run_warn(WarnOptions(notice="WA:2025-12-13:amazon", start="1990-01-01", end="1990-03-31"))
+    message = str(info.value)
+    assert message.startswith("start..end='1990-01-01..1990-03-31': expected a window holding a")
     assert re.search(r"whose notices are dated \d{4}-\d{2}-\d{2}", message)
 
 
-def test_job_titles_of_another_firms_notices_are_refused(tmp_path):
-    other = tmp_path / "fam.csv"
+def test_job_titles_of_no_notice_in_the_data_leave_no_firm_with_a_title_list(tmp_path):
+    other = tmp_path / "titles.csv"
     other.write_text(
-        "state,employer,notice_date,job_family,employees,source_url\n"
-        "CA,Globex,2025-11-03,Software engineering,40,https://e.x\n"
+        "state,employer,notice_id,notice_date,job_title,employees,facilities,"
+        "remote_without_title,source_url\n"
+        "CA,Globex,CA:2025-11-03:globex,2025-11-03,Software Engineer,40,1,,https://e.x\n"
     )
-    with pytest.raises(InvalidArgumentError, match=r"found notices CA 2025-11-03") as info:
-        run_warn(WarnOptions(families_path=str(other)))
-    assert "a notice of AMZN (state and date among " in str(info.value)
-    assert "WA 2025-10-28" in str(info.value)
+    with pytest.raises(InvalidArgumentError) as info:
+        run_warn(WarnOptions(job_title_paths=(str(other),)))
+    message = str(info.value)
+    assert message.startswith(
+        "company_id='AMZN': expected a firm with a WARN job-title list: none;"
+    )
+    assert re.search(r"AMZN has \d+ WARN notices, none with one$", message)
 
 
 def test_bad_dates_are_refused_when_the_options_are_built():

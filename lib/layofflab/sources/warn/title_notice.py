@@ -30,7 +30,7 @@ __all__ = ["load_notice"]
 def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[str, str | None]]:
     """The impacts of a JSON notice and the notice's id, state and letter date.
 
-    One row per impact, every value as text, only ``keys`` allowed.
+    One row per impact, every value as text; an impact key not in ``keys`` refuses the file.
 
     Raises
     ------
@@ -48,13 +48,14 @@ def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[
         or not all(isinstance(i, dict) for i in impacts)
     ):
         raise InputFileError(path, "a JSON object with notice.jobTitleImpacts, a list of objects")
-    keys = sorted({k for item in impacts for k in item})
-    unknown = [k for k in keys if k not in keys]
+    allowed = set(keys)
+    found = sorted({k for item in impacts for k in item})
+    unknown = [k for k in found if k not in allowed]
     if unknown:
-        raise InputFileError(path, f"impact keys among {sorted(keys)}", column=unknown[0])
+        raise InputFileError(path, f"impact keys among {sorted(allowed)}", column=unknown[0])
     rows = pl.DataFrame(
-        {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in keys},
-        schema={k: pl.String for k in keys},
+        {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in found},
+        schema={k: pl.String for k in found},
     )
     dates = source if isinstance(source, dict) else {"letterDate": source}
     meta = {
