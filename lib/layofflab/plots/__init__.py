@@ -10,15 +10,16 @@ from layofflab.plots.estimates import plot_coefficients, plot_event_study, plot_
 from layofflab.plots.layoffs import plot_monthly_layoffs, plot_top_companies
 from layofflab.plots.panel import plot_panel_timeline
 from layofflab.plots.power import plot_power
-from layofflab.plots.warn import plot_job_families
+from layofflab.plots.warn import plot_role_groups, plot_seniority
 
 __all__ = [
     "plot_coefficients",
     "plot_event_study",
-    "plot_job_families",
     "plot_monthly_layoffs",
     "plot_panel_timeline",
     "plot_power",
+    "plot_role_groups",
+    "plot_seniority",
     "plot_spec_curve",
     "plot_top_companies",
 ]
