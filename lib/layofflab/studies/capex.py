@@ -46,6 +46,7 @@ from layofflab.studies.capex_design import (
     lag_terms,
 )
 from layofflab.studies.capex_timing import monthly_window, order_within_quarter
+from layofflab.studies import capex_universe as universes
 
 __all__ = ["CapexOptions", "CapexResult", "run_capex"]
 
@@ -79,6 +80,11 @@ class CapexOptions:
         Event window in quarters.
     honest_m : tuple of float
         Values of M̄ for the Rambachan–Roth relative-magnitude bounds.
+    universe : {"bigtech", "warn-public"}
+        The panel: the shipped big-tech firms, or every public firm with a WARN notice
+        (fetched data; WARN outcomes and capex treatments only, the other cells skipped with
+        the reason, see :mod:`layofflab.studies.capex_universe`). Default ``bigtech``, or
+        ``warn-public`` when ``LAYOFFLAB_DATA=external`` (``make report DATA=external``).
     """
 
     outcomes: tuple[str, ...] = ("workers_cut", "cut_share", "any_cut", "warn_workers", "warn_any")
@@ -101,6 +107,9 @@ class CapexOptions:
     event_lags: int = 4
     honest_m: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
     start: str = "2019-01-01"
+    universe: Literal["bigtech", "warn-public"] = field(  # type: ignore[assignment]
+        default_factory=universes.default_universe
+    )
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -123,6 +132,7 @@ class CapexOptions:
         check_scalar(self.event_lags, "event_lags", int, min_val=0, max_val=8)
         put(self, "honest_m", check_sequence(self.honest_m, "honest_m", of=(int, float)))
         check_date(self.start, "start")
+        check_choice(self.universe, "universe", universes.UNIVERSES)
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,10 @@ def _cells(
     skipped: list[dict[str, str]] = []
     for o in options.outcomes:
         for t in options.treatments:
+            why = universes.unavailable(options.universe, outcome=o, treatment=t)
+            if why is not None:
+                skipped.append({"outcome": o, "treatment": t, "reason": why})
+                continue
             try:
                 fitted[(o, t)] = fit_cell(
                     design,
@@ -234,6 +248,7 @@ def _cells(
                     controls=options.controls,
                     bootstrap_reps=options.bootstrap_reps,
                     seed=options.seed,
+                    exposure=universes.exposure_available(options.universe),
                 )
             except EstimationError as exc:
                 skipped.append({"outcome": o, "treatment": t, "reason": str(exc)})
@@ -262,6 +277,7 @@ def _placebo(
                     controls=options.controls,
                     seed=options.seed,
                     wild=False,
+                    exposure=universes.exposure_available(options.universe),
                     **kw,
                 )
             except EstimationError:
@@ -325,6 +341,11 @@ def _events(
     design: pl.DataFrame, options: CapexOptions
 ) -> tuple[EventStudyResult | None, str | None, HonestResult | None]:
     """The event study of the options' event outcome and treatment, its error, HonestDiD."""
+    why = universes.unavailable(
+        options.universe, outcome=options.event_outcome, treatment=options.event_treatment
+    )
+    if why is not None:
+        return None, f"event study not run: {why}", None
     col = TREATMENTS[options.event_treatment].column
     y = OUTCOMES[options.event_outcome].column
     cover = (
@@ -361,8 +382,13 @@ def _events(
 def run_capex(
     options: CapexOptions = CapexOptions(), *, panel: pl.DataFrame | None = None
 ) -> CapexResult:
-    """Run every design of the study on the default panel (or ``panel``)."""
+    """Run every design of the study on the options' universe panel (or ``panel``)."""
     timing = monthly = None
+    if panel is None and options.universe == "warn-public":
+        # the folder is named so that a report run records the universe's build stamp
+        panel = tables.load_panel(
+            "panel", universe="warn-public", processed_dir=config.DATA_PROCESSED_EXTERNAL
+        ).data
     if panel is None:
         panel = tables.load_panel("panel").data
         layoffs, ann = tables.load("layoffs").data, tables.load("announcements").data
