@@ -68,6 +68,7 @@ PROJECT_PATHS: dict[str, str] = {
     "MANIFEST": PROJECT_MARKER,
     "NOTEBOOKS": "notebooks",
     "REPORTS": "reports",
+    "REPORTS_EXTERNAL": "reports/external",
     "REPORTS_EXECUTED": "reports/executed",
     "TESTS": "tests",
     "FIXTURES": "tests/fixtures",
@@ -90,6 +91,8 @@ MANIFEST: Path
 NOTEBOOKS: Path
 #: Generated HTML reports (git-ignored) and their ``index.html``.
 REPORTS: Path
+#: The report built on the fetched data (``make report DATA=external``), apart from the default one.
+REPORTS_EXTERNAL: Path
 #: Executed notebooks kept beside the HTML (git-ignored).
 REPORTS_EXECUTED: Path
 TESTS: Path
@@ -266,6 +269,7 @@ __all__ = [
     "PROJECT_ROOT",
     "REPORTS",
     "REPORTS_EXECUTED",
+    "REPORTS_EXTERNAL",
     "RESOURCES",
     "SHARED_DATA",
     "SHARED_DATA_ENV",
