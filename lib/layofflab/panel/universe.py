@@ -243,10 +243,23 @@ def build_universe_panel(
         company_id=pl.col("cik"), date=pl.col("period_end")
     )
     funnel.append(("sec", "concept not in the panel", sec.height - quarters.height))
+    # one row per firm × concept × calendar quarter, chosen by a total order (the latest
+    # period end, then the latest filing), so that the pick never depends on row order
+    order = [
+        c for c in ("period_end", "filed", "source_file", "source_row") if c in quarters.columns
+    ]
+    n = quarters.height
+    quarters = quarters.sort(order, descending=True, nulls_last=True, maintain_order=True).unique(
+        ["company_id", "concept", pl.col("period_end").dt.truncate("1q")],
+        keep="first",
+        maintain_order=True,
+    )
+    funnel.append(("sec", "a later quarter ends in the same calendar quarter", n - quarters.height))
     _, f = assign_rows(quarters, name="sec", date="date", every="1q", ids=ids, lo=lo, hi=hi)
     funnel += f
     fin = _financials(quarters, "quarter")
-    panel = panel.join(fin, on=["company_id", "period"], how="left")
+    fixed = ["company_id", "period", *FINANCIAL_CONCEPTS.values(), "capex_source_kind"]
+    panel = panel.join(fin.select(fixed), on=["company_id", "period"], how="left")
     panel = add_firm_ratios(add_capex_features(panel, k=spike_k))
     panel = panel.with_columns(
         *(pl.lit(None, dtype=pl.Int64).alias(c) for cols in NULL_SOURCES.values() for c in cols),

@@ -37,6 +37,7 @@ from layofflab.models.event_study import EventStudyResult
 from layofflab.models.honest import HonestResult
 from layofflab.models.inference import joint_wild_t
 from layofflab.models.multiple_testing import romano_wolf
+from layofflab.studies import capex_universe as universes
 from layofflab.studies.capex_design import (
     OUTCOMES,
     TREATMENTS,
@@ -46,7 +47,6 @@ from layofflab.studies.capex_design import (
     lag_terms,
 )
 from layofflab.studies.capex_timing import monthly_window, order_within_quarter
-from layofflab.studies import capex_universe as universes
 
 __all__ = ["CapexOptions", "CapexResult", "run_capex"]
 
@@ -107,9 +107,7 @@ class CapexOptions:
     event_lags: int = 4
     honest_m: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
     start: str = "2019-01-01"
-    universe: Literal["bigtech", "warn-public"] = field(  # type: ignore[assignment]
-        default_factory=universes.default_universe
-    )
+    universe: Literal["bigtech", "warn-public"] = field(default_factory=universes.default_universe)
 
     def __post_init__(self) -> None:
         put = object.__setattr__

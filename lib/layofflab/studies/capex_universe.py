@@ -27,10 +27,19 @@ True
 
 from __future__ import annotations
 
+from typing import Literal
+
 from layofflab import config
 from layofflab.studies.capex_design import OUTCOMES, TREATMENTS
 
-__all__ = ["SOURCES", "UNIVERSES", "default_universe", "exposure_available", "unavailable"]
+__all__ = [
+    "SOURCES",
+    "UNIVERSES",
+    "Universe",
+    "default_universe",
+    "exposure_available",
+    "unavailable",
+]
 
 #: The universes of the study (those of :func:`layofflab.tables.load_panel`).
 UNIVERSES: tuple[str, ...] = ("bigtech", "warn-public")
@@ -42,7 +51,10 @@ SOURCES: dict[str, tuple[str, ...]] = {
 _WHAT = {"tracker": "tracker layoffs", "announcements": "AI-capex announcements"}
 
 
-def default_universe() -> str:
+Universe = Literal["bigtech", "warn-public"]
+
+
+def default_universe() -> Universe:
     """``bigtech``, or ``warn-public`` when ``$LAYOFFLAB_DATA`` is ``external``.
 
     ``make report DATA=external`` sets the variable, so the study's runs use the fetched
