@@ -242,7 +242,22 @@ def build_universe(
 
 
 def read_universe_panel(out_dir: Path | None = None) -> Panel:
-    """The built ``warn-public`` panel (call :func:`build_universe` first), validated."""
+    """The built ``warn-public`` panel (call :func:`build_universe` first), validated.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> ext, out = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+    >>> _ = shutil.copytree(config.FIXTURES / "universe" / "register", ext / WARN_REGISTER_DIR)
+    >>> _ = shutil.copytree(config.FIXTURES / "universe" / "companyfacts", ext / COMPANYFACTS_DIR)
+    >>> build_universe(external_dir=ext, out_dir=out, workers=1).status
+    'built'
+    >>> p = read_universe_panel(out)
+    >>> p.data["company_id"].n_unique(), p.data.height
+    (10, 240)
+    >>> read_universe_firms(out).filter(pl.col("facts_status") == "no company-facts file")["ticker"].to_list()
+    ['DGWD']
+    """
     out_dir = config.DATA_PROCESSED_EXTERNAL if out_dir is None else Path(out_dir)
     data = pl.read_parquet(out_dir / "panel.parquet")
     schemas.validate(data, schemas.PANEL, table="panel (warn-public)")
@@ -252,6 +267,10 @@ def read_universe_panel(out_dir: Path | None = None) -> Panel:
 
 
 def read_universe_firms(out_dir: Path | None = None) -> pl.DataFrame:
-    """The universe's firms and the state of their company facts (``firms.parquet``)."""
+    """The universe's firms and the state of their company facts (``firms.parquet``).
+
+    Columns :data:`layofflab.panel.universe.FIRM_COLUMNS` and ``facts_error``; an example is
+    in :func:`read_universe_panel`.
+    """
     out_dir = config.DATA_PROCESSED_EXTERNAL if out_dir is None else Path(out_dir)
     return pl.read_parquet(out_dir / "firms.parquet")
