@@ -20,7 +20,6 @@ import polars as pl
 import pytest
 
 from layofflab import config
-from layofflab.pipeline import report as report_module
 from layofflab.pipeline.cli import main
 from layofflab.pipeline.errors_cli import MAX_LINE
 from layofflab.tables import build, table_for_source
@@ -155,16 +154,20 @@ else:
 def _report(row: dict, tmp_path, monkeypatch, capsys) -> None:
     nb = tmp_path / "nb" / "bad.ipynb"
     nb.parent.mkdir()
-    nbformat.write(
-        nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_markdown_cell("# Bad"), nbformat.v4.new_code_cell(_NOTEBOOK)]
-        ),
-        nb,
+    book = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Bad\n\nA bad input file through a report run."),
+            nbformat.v4.new_code_cell("n: int = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(_NOTEBOOK),
+        ]
     )
-    monkeypatch.setattr(report_module, "notebooks", lambda folder: [nb])
-    monkeypatch.setitem(report_module.build_reports.__kwdefaults__, "report_dir", tmp_path / "rep")
-    monkeypatch.setattr(config, "PROJECT_ROOT", tmp_path)
-    monkeypatch.setattr(config, "REPORTS", tmp_path / "rep")
+    book.metadata["kernelspec"] = {
+        "name": config.KERNEL_NAME,
+        "display_name": "layofflab",
+        "language": "python",
+    }
+    nbformat.write(book, nb)
+    (nb.parent / "runs.toml").write_text('[[run]]\nnotebook = "bad"\n')
     if row["source"] == "manifest":
         raw = tmp_path / "raw"
         shutil.copytree(config.DATA_RAW, raw)
@@ -174,17 +177,21 @@ def _report(row: dict, tmp_path, monkeypatch, capsys) -> None:
     else:
         monkeypatch.setenv("BAD_TABLE", table_for_source(row["source"]).name)
         monkeypatch.setenv("BAD_FILE", str(BAD / row["file"]))
-    status = main(["report"])
+    reports = tmp_path / "rep"
+    args = ["--runs", str(nb.parent / "runs.toml"), "--reports", str(reports), "--no-data"]
+    status = main(["report", *args])
     out, err = capsys.readouterr()
-    assert "Traceback" not in out
+    assert "Traceback" not in out + err
     if row["status"] == "error":
-        assert status == 2
+        # the run fails alone, with the reader's one-line error; the page says so
+        assert status == 1
         line = _one_line(err)
-        assert "a notebook stopped at cell" in line and row["message"] in line
+        assert line.startswith("layofflab report: bad failed: ") and row["message"] in line
+        assert "This run failed" in (reports / "bad.html").read_text()
     else:
         assert (status, err) == (0, ""), err
-        assert (tmp_path / "rep" / "bad.html").is_file()
-        assert not [p for p in (tmp_path / "rep").rglob(".*") if p.is_file()]
+        assert (reports / "bad.html").is_file()
+    assert not [p for p in reports.rglob("*") if p.is_file() and ".tmp" in p.name]
 
 
 #: One of each kind through ``layofflab report`` in the default tier (each starts a kernel).

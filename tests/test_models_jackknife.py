@@ -19,7 +19,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from layofflab.errors import InvalidArgumentError
+from layofflab.errors import EstimationError, InvalidArgumentError
 from layofflab.models import panel_ols, ppml
 
 
@@ -98,3 +98,17 @@ def test_crv3_is_larger_than_crv1_with_few_clusters_and_needs_one_cluster_variab
         ppml(d, "y ~ x + d", fe=["firm"], vcov="jackknife")
     with pytest.raises(InvalidArgumentError, match="one column"):
         ppml(d, "y ~ x + d", fe=["firm"], cluster=["firm", "t"], vcov="jackknife")
+
+
+def test_ppml_crv3_is_undefined_when_a_left_out_cluster_held_all_variation_of_a_term():
+    # d moves only in firm 0: without firm 0 it is constant, so b_(0) does not exist and the
+    # jackknife is undefined. The fit says so, naming the firm, instead of a variance from
+    # fewer refits (or the process dying in pyfixest's demeaner on a degenerate subsample).
+    df = _data(seed=3, G=6)
+    df["d"] = np.where(df["firm"] == 0, df["t"] % 2, 0).astype(float)
+    with pytest.raises(EstimationError, match=r"without firm = 0, d cannot be estimated"):
+        ppml(pl.from_pandas(df), "y ~ x + d", fe=["firm", "t"], cluster="firm", vcov="jackknife")
+    # the cluster-robust (CRV1) fit of the same model exists
+    assert np.isfinite(
+        ppml(pl.from_pandas(df), "y ~ x + d", fe=["firm", "t"], cluster="firm").coef("d")
+    )

@@ -8,6 +8,7 @@ effects by pyfixest (``feols`` / ``fepois``) with the same small-sample switches
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -48,6 +49,10 @@ class FitHandle:
     inference: str
     offset: np.ndarray | None = None
 
+
+#: A caller's leave-one-cluster-out refits: (kept term names, full-sample coefficients) →
+#: Σ_g (b_(g) - b)(b_(g) - b)' (not yet scaled by (G-1)/G).
+JackknifeRefits = Callable[[list[str], np.ndarray], np.ndarray]
 
 #: The engine's estimator keys → the public estimators' names (used in errors).
 NAMES = {"ols": "panel_ols", "ppml": "ppml"}
@@ -188,8 +193,14 @@ def fit_pyfixest(
     offset: np.ndarray | None = None,
     iwls_tol: float = 1e-8,
     iwls_maxiter: int = 50,
+    refits: JackknifeRefits | None = None,
 ) -> tuple[Any, list[str], np.ndarray, np.ndarray, int]:
-    """Fit with pyfixest; return (fit, kept names, coef, vcov, K used in factors)."""
+    """Fit with pyfixest; return (fit, kept names, coef, vcov, K used in factors).
+
+    With ``refits`` and ``vcov="jackknife"`` the model is fitted once and ``refits`` returns
+    Σ_g (b_(g) - b)(b_(g) - b)' from the caller's own leave-one-cluster-out fits (PPML: each
+    refit runs the separation checks again, so no degenerate subsample reaches pyfixest).
+    """
     import pyfixest as pf
 
     pdf, xn = _pandas_frame(sample, design, fe, cluster, offset)
@@ -198,8 +209,11 @@ def fit_pyfixest(
     if fe:
         fml += " | " + " + ".join(f"fe_{i}" for i in range(len(fe)))
     dense = estimator == "ols" and vcov == "jackknife" and bool(fe)
+    own = vcov == "jackknife" and refits is not None and not dense
     vc: Any  # pyfixest's vcov argument: a name or {"CRV1" | "CRV3": cluster}
-    if vcov == "jackknife" and not dense:
+    if own:
+        vc, ssc = "iid", pf.ssc(k_adj=False, G_adj=False)  # V replaced by the caller's refits
+    elif vcov == "jackknife" and not dense:
         # pyfixest's CRV3 refits the model without each cluster; with no small-sample factor it
         # returns Σ_g (b_(g) - b)(b_(g) - b)', scaled below to MNW's (G-1)/G convention
         vc = {"CRV3": "cl_0"}
@@ -237,6 +251,10 @@ def fit_pyfixest(
             )
             Vd = np.asarray(fit._vcov, dtype=float)
         V = Vd
+    if own:
+        assert refits is not None
+        names = [design.names[int(k.split("_")[1])] for k in kept]
+        V = refits(names, np.asarray(fit._beta_hat, dtype=float))
     if vcov == "jackknife":
         G = int(pdf["cl_0"].nunique())
         V = V * (G - 1) / G
@@ -289,6 +307,7 @@ def estimate(
     extra: dict[str, Any] | None = None,
     iwls_tol: float = 1e-8,
     iwls_maxiter: int = 50,
+    refits: JackknifeRefits | None = None,
 ) -> EstimationResult:
     """Fit, compute the variance, and assemble the :class:`EstimationResult`."""
     extra = dict(extra or {})
@@ -316,6 +335,7 @@ def estimate(
             offset=offset,
             iwls_tol=iwls_tol,
             iwls_maxiter=iwls_maxiter,
+            refits=refits,
         )
         keep_idx = [int(k.split("_")[1]) for k in kept]
         engine = "pyfixest"

@@ -24,7 +24,7 @@ from layofflab.models._design import (
     prepare_sample,
     to_polars,
 )
-from layofflab.models._engine import estimate, names_and_checks, resolve_vcov
+from layofflab.models._engine import JackknifeRefits, estimate, names_and_checks, resolve_vcov
 from layofflab.models._separation import separated_ir
 from layofflab.models._vcov import ssc_rule
 from layofflab.models.result import EstimationResult
@@ -114,7 +114,8 @@ def ppml(
         Default ``"cluster"`` (CRV1) when clustered, else ``"hetero"``. ``"jackknife"``:
         CRV3, the leave-one-cluster-out jackknife of MacKinnon, Nielsen & Webb (2023),
         (G-1)/G·Σ(b_(g) - b)(b_(g) - b)' with t(G-1) inference — the count model's
-        few-cluster method (pyfixest refits; validated against statsmodels refits).
+        few-cluster method (each refit through this function, separation checks included;
+        validated against statsmodels refits).
     inference : {"t", "normal"}
         ``"t"`` (default): t(G−1) when clustered, else t(N−K); Stata reports the normal.
     alpha : float
@@ -187,6 +188,11 @@ def ppml(
     off = sample.data[off_t[0]].to_numpy().astype(float) if off_t else None
     if off_t:
         extra["offset"] = off_t[0]
+    refits = None
+    if vc == "jackknife" and fe_t:
+        refits = _delete_one_refits(
+            data, formula, fe=fe_t, cluster=cl_t[0], offset=off_t, options=opts
+        )
     return estimate(
         "ppml",
         sample,
@@ -203,4 +209,55 @@ def ppml(
         extra=extra,
         iwls_tol=opts.iwls_tol,
         iwls_maxiter=opts.iwls_maxiter,
+        refits=refits,
     )
+
+
+def _delete_one_refits(
+    data: pl.DataFrame,
+    formula: str,
+    *,
+    fe: tuple[str, ...],
+    cluster: str,
+    offset: tuple[str, ...],
+    options: PPMLOptions,
+) -> JackknifeRefits:
+    """CRV3's leave-one-cluster-out fits, each through :func:`ppml` itself.
+
+    Every refit runs the separation checks and fixed-effect group drops on its own subsample
+    (pyfixest's own CRV3 refits do not, and its demeaner aborts the process on a degenerate
+    one). The jackknife is undefined when a refit fails or loses a term: that raises
+    :class:`EstimationError` naming the cluster left out, never a variance from fewer refits.
+    """
+
+    def refits(names: list[str], beta: np.ndarray) -> np.ndarray:
+        groups = data.get_column(cluster).drop_nulls().unique(maintain_order=True).sort()
+        deviations = []
+        for g in groups.to_list():
+            sub = data.filter(pl.col(cluster) != g)
+            try:
+                r = ppml(
+                    sub,
+                    formula,
+                    fe=fe,
+                    offset=offset[0] if offset else None,
+                    vcov="iid",
+                    options=options,
+                )
+            except EstimationError as exc:
+                raise EstimationError(
+                    "ppml", f"CRV3 jackknife undefined: without {cluster} = {g}, {exc.problem}"
+                ) from exc
+            got = dict(zip(r.table["term"].to_list(), r.table["estimate"].to_list(), strict=True))
+            missing = [n for n in names if n not in got]
+            if missing:
+                raise EstimationError(
+                    "ppml",
+                    f"CRV3 jackknife undefined: without {cluster} = {g}, "
+                    f"{', '.join(missing)} cannot be estimated",
+                )
+            deviations.append(np.array([got[n] for n in names]) - beta)
+        D = np.vstack(deviations)
+        return D.T @ D
+
+    return refits

@@ -307,6 +307,8 @@ def refresh_checked_outputs(notebook: Path) -> Path:
     import papermill
     from nbstripout import strip_output
 
+    from layofflab.pipeline.worker import kernel_config
+
     notebook = Path(notebook)
     backend = os.environ.pop("MPLBACKEND", None)  # a non-inline backend would hide figures
     try:
@@ -318,6 +320,7 @@ def refresh_checked_outputs(notebook: Path) -> Path:
                 cwd=str(notebook.parent),
                 progress_bar=False,
                 log_output=False,
+                config=kernel_config(),
             )
     finally:
         if backend is not None:

@@ -30,10 +30,21 @@ from layofflab.manifest import sha256_file
 from layofflab.pipeline import cache, page
 from layofflab.pipeline.kernel import LOG_ENV, SETUP_SOURCE, SETUP_TAG
 
-__all__ = ["SETUP_TIMEOUT_S", "describe_inputs", "main", "run_job"]
+__all__ = ["SETUP_TIMEOUT_S", "describe_inputs", "kernel_config", "main", "run_job"]
 
 #: Seconds the hidden set-up cell may take (imports on a busy machine), whatever the cell limit.
 SETUP_TIMEOUT_S = 300.0
+
+
+def kernel_config() -> Any:
+    """Kernel-manager configuration for notebook runs: IPC transport, not TCP.
+
+    Kernels talk over Unix sockets, so no port is opened and Jupyter's "Kernel is running over
+    TCP without encryption" warning is never printed.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc"}})
 
 
 def _now() -> str:
@@ -107,6 +118,7 @@ def _execute(job: Mapping[str, Any], executed: Path, kernel_log: Path) -> dict[s
             progress_bar=False,
             log_output=False,
             start_timeout=120,
+            config=kernel_config(),
             timeout_func=timeout_func,
         )
     except PapermillExecutionError as exc:
