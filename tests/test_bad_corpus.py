@@ -22,6 +22,7 @@ import pytest
 from layofflab import config
 from layofflab.pipeline.cli import main
 from layofflab.pipeline.errors_cli import MAX_LINE
+from layofflab.pipeline.runlist import run_name
 from layofflab.tables import build, table_for_source
 
 BAD = config.FIXTURES / "bad"
@@ -209,6 +210,55 @@ def test_report_sample(row, tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("row", [r for r in ROWS if r["file"] not in REPORT_SAMPLE], ids=_id)
-def test_report(row, tmp_path, monkeypatch, capsys):
-    _report(row, tmp_path, monkeypatch, capsys)
+def test_report_every_file_in_one_build(tmp_path, capsys):
+    """Every other corpus file as one run of one ``layofflab report`` build (two at a time).
+
+    Each run reads its file by parameters; a bad file fails its run alone with the reader's
+    one-line error, a good one builds its page, and no temporary file is left behind.
+    """
+    rows = [r for r in ROWS if r["file"] not in REPORT_SAMPLE and r["source"] != "manifest"]
+    nb = tmp_path / "nb"
+    nb.mkdir()
+    book = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Bad\n\nA bad input file through a report run."),
+            nbformat.v4.new_code_cell(
+                'table: str = "layoffs"\nfile: str = ""', metadata={"tags": ["parameters"]}
+            ),
+            nbformat.v4.new_code_cell(
+                "from pathlib import Path\nfrom layofflab import tables\n"
+                "c = tables.load(table, paths=[Path(file)])\nprint(c.data.height)"
+            ),
+        ]
+    )
+    book.metadata["kernelspec"] = {
+        "name": config.KERNEL_NAME,
+        "display_name": "L",
+        "language": "python",
+    }
+    nbformat.write(book, nb / "bad.ipynb")
+    params = [
+        {"table": table_for_source(r["source"]).name, "file": str(BAD / r["file"])} for r in rows
+    ]
+    entries = [
+        f'[[run]]\nnotebook = "bad"\nparameters = {{ table = "{p["table"]}", file = "{p["file"]}" }}\n'
+        for p in params
+    ]
+    (nb / "runs.toml").write_text("\n".join(entries))
+    reports = tmp_path / "rep"
+    args = ["--runs", str(nb / "runs.toml"), "--reports", str(reports), "--no-data", "-j", "2"]
+    status = main(["report", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    lines = {
+        ln.split(" failed: ")[0].removeprefix("layofflab report: "): ln for ln in err.splitlines()
+    }
+    for r, p in zip(rows, params, strict=True):
+        name = run_name("bad", p)
+        if r["status"] == "error":
+            assert name in lines and r["message"] in lines[name], (r["file"], lines.get(name))
+        else:
+            assert name not in lines, (r["file"], lines[name])
+            assert (reports / f"{name}.html").is_file()
+    assert status == (1 if any(r["status"] == "error" for r in rows) else 0)
+    assert not [p for p in reports.rglob("*") if p.is_file() and ".tmp" in p.name]

@@ -492,9 +492,9 @@ def test_temporary_names_are_unique_per_process(tmp_path):
     code = "from layofflab.io import temp_path; print(temp_path('x.parquet').name)"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert f".{os.getpid()}." not in other.stdout
-    report = (config.PACKAGE_DIR / "pipeline" / "report.py").read_text()
-    assert '.tmp.ipynb")' not in report.replace('suffix=".tmp.ipynb")', "")  # no fixed name
-    assert "temp_path(output" in report
+    worker = (config.PACKAGE_DIR / "pipeline" / "worker.py").read_text()
+    assert '.tmp.ipynb")' not in worker.replace('suffix=".tmp.ipynb")', "")  # no fixed name
+    assert "temp_path(executed" in worker  # the executed notebook of a report run
 
 
 def test_announcement_ranges_are_rejected_as_the_docstring_says(tmp_path):

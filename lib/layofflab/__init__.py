@@ -1,4 +1,4 @@
-"""layofflab: does AI capital spending predict tech workforce cuts?
+"""layofflab: a research toolkit asking whether AI capital spending predicts tech workforce cuts.
 
 Readers for public layoff, WARN, SEC XBRL and AI-capex sources; cleaning with every
 raw row accounted for; company × period panels; econometrics validated against

@@ -75,7 +75,14 @@ def _cell(value: Any, decimals: int) -> str:
 
 
 def format_cells(df: pl.DataFrame, *, decimals: int | None = None) -> pl.DataFrame:
-    """Every cell of ``df`` as the text a reader sees (a frame of strings, same columns)."""
+    """Every cell of ``df`` as the text a reader sees (a frame of strings, same columns).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> format_cells(pl.DataFrame({"a": [1.5, None], "b": ["x", "y"]})).rows()
+    [('1.5', 'x'), ('—', 'y')]
+    """
     columns = {}
     for name, series in df.to_dict().items():
         values = series.to_list()
@@ -134,6 +141,16 @@ def export_tables(on: bool = True) -> None:
 
     The report builder's kernel set-up turns it on; a notebook saved elsewhere (and the
     checked outputs nbval compares) carries only the text and the HTML.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> export_tables(True)
+    >>> MIMETYPE in table_bundle(pl.DataFrame({"a": [1]}))
+    True
+    >>> export_tables(False)
+    >>> MIMETYPE in table_bundle(pl.DataFrame({"a": [1]}))
+    False
     """
     _EXPORT["tables"] = bool(on)
 
@@ -147,9 +164,17 @@ def table_bundle(
     decimals: int | None = None,
     export: bool | None = None,
 ) -> dict[str, Any]:
-    """The display bundle of :func:`show_table`: ``text/plain``, ``text/html`` and, when
-    ``export`` (default: :func:`export_tables`'s setting), :data:`MIMETYPE` (CSV of every
-    row, LaTeX of the shown rows)."""
+    """The display bundle of :func:`show_table`: ``text/plain``, ``text/html`` and the export.
+
+    The export, :data:`MIMETYPE` (CSV of every row, LaTeX of the shown rows), is added when
+    ``export`` (default: :func:`export_tables`'s setting).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> sorted(table_bundle(pl.DataFrame({"a": [1]}), title="T", export=False))
+    ['text/html', 'text/plain']
+    """
     from great_tables import GT
 
     shown = df.head(max_rows)
@@ -190,6 +215,11 @@ def table_css() -> str:
 
     The tables carry no stylesheet of their own (a notebook styles them as it styles any
     HTML table); a report page includes this one once.
+
+    Examples
+    --------
+    >>> ".lf-table" in table_css()
+    True
     """
     from great_tables import GT
 
@@ -229,6 +259,16 @@ def show_table(
         A line under the table (say why a value is missing, what a column means).
     decimals : int, optional
         Decimals of every float column (default: as many as the values carry, ≤ 4).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> show_table(pl.DataFrame({"firm": ["Acme", "Beta"], "cut": [0.25, None]}), note="a note")
+    firm   cut
+    Acme  0.25
+    Beta     —
+    a note
+    — no value
     """
     if _in_kernel():
         from IPython.display import display

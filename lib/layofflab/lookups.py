@@ -34,7 +34,13 @@ __all__ = ["load_table", "load_toml", "map_values"]
 
 @cache
 def load_toml(name: str) -> dict[str, Any]:
-    """Parse ``resources/<name>`` (cached)."""
+    """Parse ``resources/<name>`` (cached).
+
+    Examples
+    --------
+    >>> sorted(load_toml("tracker_formats.toml"))
+    ['corrections', 'formats']
+    """
     with (config.RESOURCES / name).open("rb") as fh:
         return tomllib.load(fh)
 
@@ -45,7 +51,13 @@ def _load_table(path: Path) -> pl.DataFrame:
 
 
 def load_table(name: str | Path) -> pl.DataFrame:
-    """Read a CSV lookup table (all columns text) from ``resources/`` or a path (cached)."""
+    """Read a CSV lookup table (all columns text) from ``resources/`` or a path (cached).
+
+    Examples
+    --------
+    >>> load_table("industry_taxonomy.csv").columns[:2]
+    ['raw_label', 'industry']
+    """
     path = Path(name)
     if not path.is_absolute():
         path = config.RESOURCES / path
@@ -76,6 +88,14 @@ def map_values(
     frame : polars.DataFrame, optional
         When given, its distinct values of ``column`` are checked now and the first
         value without an entry raises :class:`LookupMissError`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"label": ["Consumer", None]})
+    >>> taxonomy = {"table": "industry_taxonomy.csv", "key": "raw_label", "value": "industry"}
+    >>> df.select(map_values("label", **taxonomy, source="example")).to_series().to_list()
+    ['Consumer', None]
     """
     lookup = load_table(table)
     mapping = dict(zip(lookup[key].to_list(), lookup[value].to_list(), strict=True))

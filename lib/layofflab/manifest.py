@@ -1,4 +1,4 @@
-"""The raw-data manifest: ``data/raw/MANIFEST`` lists path, bytes, sha256, source and retrieval date.
+r"""The raw-data manifest: ``data/raw/MANIFEST`` lists path, bytes, sha256, source and retrieval date.
 
 Raw files are immutable. :func:`verify_manifest` stops the pipeline with a clear
 message when a raw file changed, disappeared or is not listed;
@@ -11,11 +11,11 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> raw = pathlib.Path(tempfile.mkdtemp())
->>> _ = (raw / "a.csv").write_text("x\\n1\\n")
+>>> _ = (raw / "a.csv").write_text("x\n1\n")
 >>> m = write_manifest(raw, sources={"a.csv": ("hand-typed", "2026-11-28")})
 >>> verify_manifest(raw).select("path", "bytes").to_dicts()
 [{'path': 'a.csv', 'bytes': 4}]
->>> _ = (raw / "a.csv").write_text("x\\n2\\n")
+>>> _ = (raw / "a.csv").write_text("x\n2\n")
 >>> verify_manifest(raw)
 Traceback (most recent call last):
 ...
@@ -51,7 +51,16 @@ _IGNORED = {MANIFEST_NAME, "README.md", ".gitkeep"}
 
 
 def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB blocks."""
+    """Hex SHA-256 of a file, read in 1 MiB blocks.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:16]
+    'ba7816bf8f01cfea'
+    """
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -79,7 +88,7 @@ def _raw_dir(raw_dir: str | Path | None) -> Path:
 
 
 def read_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
-    """Read ``<raw_dir>/MANIFEST`` (default ``data/raw``).
+    r"""Read ``<raw_dir>/MANIFEST`` (default ``data/raw``).
 
     Raises
     ------
@@ -87,6 +96,15 @@ def read_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
         When it is missing, empty or malformed: not UTF-8, another header, a line without
         five tab-separated fields, a size that is not a whole number, a sha256 that is not 64
         hex digits, a path listed twice (naming the line).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> raw = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (raw / "a.csv").write_text("x\n1\n")
+    >>> _ = write_manifest(raw, sources={"a.csv": ("hand-typed", "2026-11-28")})
+    >>> read_manifest(raw).select("path", "bytes", "source").rows()
+    [('a.csv', 4, 'hand-typed')]
     """
     path = _raw_dir(raw_dir) / MANIFEST_NAME
     if not path.is_file():
@@ -131,12 +149,24 @@ def read_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
 
 
 def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
-    """Check every raw file against the manifest; return the manifest when all match.
+    r"""Check every raw file against the manifest; return the manifest when all match.
 
     Raises
     ------
     ManifestError
         For the first file that changed (size or sha256), is missing, or is not listed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> raw = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (raw / "a.csv").write_text("x\n1\n")
+    >>> _ = write_manifest(raw, sources={"a.csv": ("hand-typed", "2026-11-28")})
+    >>> _ = (raw / "b.csv").write_text("y\n")
+    >>> verify_manifest(raw)
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.ManifestError: ...b.csv...
     """
     raw_dir = _raw_dir(raw_dir)
     manifest = read_manifest(raw_dir)
@@ -157,7 +187,7 @@ def verify_manifest(raw_dir: str | Path | None = None) -> pl.DataFrame:
 
 
 def manifest_changes(raw_dir: str | Path | None = None) -> pl.DataFrame:
-    """What :func:`write_manifest` would change: one row per raw file added, changed or removed.
+    r"""What :func:`write_manifest` would change: one row per raw file added, changed or removed.
 
     Columns ``path``, ``change`` (``added``, ``changed``, ``removed``), ``old_sha256``,
     ``new_sha256``, ``old_bytes``, ``new_bytes`` (null where there is none); empty when the
@@ -167,7 +197,7 @@ def manifest_changes(raw_dir: str | Path | None = None) -> pl.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> raw = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (raw / "a.csv").write_text("x\\n1\\n")
+    >>> _ = (raw / "a.csv").write_text("x\n1\n")
     >>> manifest_changes(raw).select("path", "change", "new_bytes").rows()
     [('a.csv', 'added', 4)]
     """
@@ -234,7 +264,7 @@ def write_manifest(
     *,
     sources: Mapping[str, tuple[str, str]] | None = None,
 ) -> Path:
-    """Rewrite the manifest from the files now in ``raw_dir`` (atomically).
+    r"""Rewrite the manifest from the files now in ``raw_dir`` (atomically).
 
     Parameters
     ----------
@@ -249,6 +279,16 @@ def write_manifest(
     ------
     ManifestError
         When the present manifest is empty or malformed (see :func:`read_manifest`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> raw = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (raw / "a.csv").write_text("x\n1\n")
+    >>> write_manifest(raw).name
+    'MANIFEST'
+    >>> read_manifest(raw)["source"].to_list()
+    ['UNDOCUMENTED']
     """
     raw_dir = _raw_dir(raw_dir)
     known: dict[str, tuple[str, str]] = {}

@@ -1,6 +1,6 @@
-"""Cleaning: rules as polars expressions (:mod:`.rules`, numbers in :mod:`.numbers`) and their
-evaluation (:mod:`.engine`).
+"""Cleaning: rules as polars expressions and their evaluation.
 
+The rules are in :mod:`.rules` (numbers in :mod:`.numbers`), their evaluation in :mod:`.engine`.
 Readers import both from here: ``from layofflab.cleaning import parse_count, per_value``.
 
 Examples

@@ -32,8 +32,10 @@ Stages = Sequence[Mapping[str, pl.Expr]]
 
 
 def evaluate_stages(df: pl.DataFrame, stages: Stages) -> pl.DataFrame:
-    """Run ``stages`` one after the other (each may use the columns the previous ones made) and
-    return the columns they made whose names do not start with ``_t``, in order of creation.
+    """Run ``stages`` one after the other; the columns they made not named ``_t…``, in order.
+
+    Each stage may use the columns the previous ones made; the result holds the columns the
+    stages made whose names do not start with ``_t``, in order of creation.
 
     Examples
     --------
@@ -61,8 +63,9 @@ def per_value(
     *,
     min_rows: int = PER_VALUE_MIN_ROWS,
 ) -> pl.DataFrame:
-    """:func:`evaluate_stages` over ``columns`` of ``df``, run once per distinct combination of
-    their values and aligned with ``df`` row by row.
+    """:func:`evaluate_stages` over ``columns`` of ``df``, once per distinct combination of values.
+
+    The result is aligned with ``df`` row by row.
 
     Raw columns repeat a few thousand values over millions of rows, so parsing dates or
     decoding entities once per distinct value is much cheaper. Values are grouped by a 64-bit
@@ -109,8 +112,9 @@ def per_value_many(
     *,
     min_rows: int = PER_VALUE_MIN_ROWS,
 ) -> list[pl.DataFrame]:
-    """:func:`per_value` for several independent ``(columns, stages)`` fields of ``df``, run
-    side by side; results in the order of ``fields``.
+    """:func:`per_value` for several independent ``(columns, stages)`` fields, side by side.
+
+    The results come in the order of ``fields``.
 
     Each field's work (hashing, de-duplicating, joining) is mostly single-threaded, so the
     fields run concurrently to keep all cores busy. The answer does not depend on the

@@ -20,9 +20,15 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, overload
+
 import polars as pl
 
 from layofflab.cleaning.rules import _APPROX, MAX_PLAUSIBLE_COUNT, null_markers
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 __all__ = ["count_problem", "number_problem", "parse_count", "parse_float"]
 
@@ -44,10 +50,12 @@ _COMMA_HINT = "a comma must group thousands, as in 1,200"
 
 
 def _numbers(s: pl.Series, *, grammar: str) -> pl.DataFrame:
-    """The number read from each text of ``s``, every step computed once (stages of columns):
+    """The number read from each text of ``s``, every step computed once (stages of columns).
+
     ``raw`` (missing markers null), ``ok`` (it fits ``grammar``), ``value`` (null where it does
     not fit; divided by 100 where it ends in ``%``; infinite where it overflows) and ``comma``
-    (it would be a number if its commas were decimal points)."""
+    (it would be a number if its commas were decimal points).
+    """
     text = pl.col("text")
     stages: list[dict[str, pl.Expr]] = [
         {"raw": null_markers(pl.col("s"))},
@@ -70,7 +78,17 @@ def _numbers(s: pl.Series, *, grammar: str) -> pl.DataFrame:
     return lf.select("raw", "ok", "value", "comma").collect(engine="in-memory")
 
 
-def _per_batch(expr: str | pl.Expr | pl.Series, fn, dtype: pl.DataType) -> pl.Expr | pl.Series:
+@overload
+def _per_batch(
+    expr: pl.Series, fn: Callable[[pl.Series], pl.Series], dtype: PolarsDataType
+) -> pl.Series: ...
+@overload
+def _per_batch(
+    expr: str | pl.Expr, fn: Callable[[pl.Series], pl.Series], dtype: PolarsDataType
+) -> pl.Expr: ...
+def _per_batch(
+    expr: str | pl.Expr | pl.Series, fn: Callable[[pl.Series], pl.Series], dtype: PolarsDataType
+) -> pl.Expr | pl.Series:
     """``fn`` run once per batch of the values of ``expr`` (a Series gives a Series)."""
     if isinstance(expr, pl.Series):
         return fn(expr).alias(expr.name)
@@ -128,12 +146,17 @@ def _count_problems(s: pl.Series) -> pl.Series:
     ).to_series()
 
 
-def parse_float(expr: str | pl.Expr) -> pl.Expr:
+@overload
+def parse_float(expr: pl.Series) -> pl.Series: ...
+@overload
+def parse_float(expr: str | pl.Expr) -> pl.Expr: ...
+def parse_float(expr: str | pl.Expr | pl.Series) -> pl.Expr | pl.Series:
     """Parse a number into ``Float64``: ``'1,200.5'``, ``'$1.2'``, ``'15%'`` (→ 0.15), ``'1e3'``.
 
     A comma must group thousands (``'12,5'`` is not 12.5 nor 125: null); a percent sign
     divides by 100; text and non-finite numbers (``'1e400'``) give null.
     :func:`number_problem` gives the reason for a non-missing value that gives null.
+    ``expr`` is a column name or an expression; a Series gives a Series (same name).
 
     Examples
     --------
@@ -141,15 +164,22 @@ def parse_float(expr: str | pl.Expr) -> pl.Expr:
     >>> t = pl.DataFrame({"t": ["1,200.5", "$1.2", "0.5%", "12,5", "1e400", "$1.2B", "NULL"]})
     >>> t.select(parse_float("t")).to_series().to_list()
     [1200.5, 1.2, 0.005, None, None, None, None]
+    >>> parse_float(pl.Series("share", ["15%", "$1.2"])).to_list()
+    [0.15, 1.2]
     """
     return _per_batch(expr, _float_values, pl.Float64)
 
 
-def number_problem(expr: str | pl.Expr, *, what: str = "number") -> pl.Expr:
+@overload
+def number_problem(expr: pl.Series, *, what: str = "number") -> pl.Series: ...
+@overload
+def number_problem(expr: str | pl.Expr, *, what: str = "number") -> pl.Expr: ...
+def number_problem(expr: str | pl.Expr | pl.Series, *, what: str = "number") -> pl.Expr | pl.Series:
     """A reason text where a non-missing value is not a number :func:`parse_float` reads, else null.
 
     Reasons (``what`` names the field): ``'unparseable <what>'``, ``'unparseable <what> (a
-    comma must group thousands, as in 1,200)'``, ``'<what> is not a finite number'``.
+    comma must group thousands, as in 1,200)'``, ``'<what> is not a finite number'``. A Series
+    gives a Series.
 
     Examples
     --------
@@ -161,21 +191,39 @@ def number_problem(expr: str | pl.Expr, *, what: str = "number") -> pl.Expr:
     return _per_batch(expr, lambda s: _float_problems(s, what), pl.String)
 
 
-def parse_count(expr: str | pl.Expr) -> pl.Expr:
+@overload
+def parse_count(expr: pl.Series) -> pl.Series: ...
+@overload
+def parse_count(expr: str | pl.Expr) -> pl.Expr: ...
+def parse_count(expr: str | pl.Expr | pl.Series) -> pl.Expr | pl.Series:
     """Parse a head count into ``Int64``: ``'1,200'``, ``'16000.0'``, ``'~500'``, ``'Up to 300'``.
 
     Fractions (``'12.5'``), misplaced commas (``'12,5'``), text, negative, non-finite and
     absurd values give null; use :func:`count_problem` to tell those apart from a missing value.
+    ``expr`` is a column name or an expression; a Series gives a Series (same name).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["1,200", "16000.0", "~500", "Up to 300", "300+", "12.5", "12,5", "-3", "NULL"]})
+    >>> t.select(parse_count("t")).to_series().to_list()
+    [1200, 16000, 500, 300, 300, None, None, None, None]
+    >>> parse_count(pl.Series("n", ["1,200", "n/a"])).to_list()
+    [1200, None]
     """
     return _per_batch(expr, _count_values, pl.Int64)
 
 
-def count_problem(expr: str | pl.Expr) -> pl.Expr:
+@overload
+def count_problem(expr: pl.Series) -> pl.Series: ...
+@overload
+def count_problem(expr: str | pl.Expr) -> pl.Expr: ...
+def count_problem(expr: str | pl.Expr | pl.Series) -> pl.Expr | pl.Series:
     """A reason text where a non-missing count cannot be accepted, else null.
 
     Reasons: ``'unparseable count'``, ``'unparseable count (a comma must group thousands, as
     in 1,200)'``, ``'count is not a finite number'``, ``'fractional count'``, ``'negative
-    count'``, ``'absurd count (> 1,000,000)'``.
+    count'``, ``'absurd count (> 1,000,000)'``. A Series gives a Series.
 
     Examples
     --------

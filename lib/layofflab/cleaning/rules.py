@@ -1,4 +1,4 @@
-"""Cleaning rules as polars expressions, shared by every source reader.
+r"""Cleaning rules as polars expressions, shared by every source reader.
 
 Each function takes an expression (or column name) and returns an expression, so a
 reader composes them in one ``select`` that polars runs in parallel (and lazily on
@@ -16,7 +16,7 @@ Examples
 [{'count': 1200, 'approx': False, 'date': datetime.date(2023, 3, 6)}, {'count': 500, 'approx': True, 'date': datetime.date(2023, 3, 6)}, {'count': 300, 'approx': True, 'date': datetime.date(2023, 3, 6)}]
 >>> df.select(parse_count("n")).to_series().to_list()[3:]
 [None, 16000, None]
->>> pl.select(normalize_text(pl.lit("  Ben &amp; Jerry\u2019s \\n Inc  "))).item()
+>>> pl.select(normalize_text(pl.lit("  Ben &amp; Jerry\u2019s \n Inc  "))).item()
 'Ben & Jerry’s Inc'
 >>> pl.select(strip_trailing_punctuation(pl.lit("United States."))).item()
 'United States'
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
@@ -93,7 +93,17 @@ def null_markers(
     """Trim the text and turn missing markers (``''``, ``NULL``, ``N/A``, ``-``, ``TBD``…) into null.
 
     ``trimmed=True`` skips the trimming for text already trimmed (the output of
-    :func:`normalize_text`), which gives the same result.
+    :func:`normalize_text`), which gives the same result. ``markers`` replaces the default
+    :data:`MISSING_MARKERS`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["  Acme ", "N/A", "tbd", "-", "Beta"]})
+    >>> t.select(null_markers("t")).to_series().to_list()
+    ['Acme', None, None, None, 'Beta']
+    >>> t.select(null_markers("t", markers=["beta"])).to_series().to_list()
+    ['Acme', 'N/A', 'tbd', '-', None]
     """
     text = _col(expr).cast(pl.String)
     if not trimmed:
@@ -108,10 +118,17 @@ def null_markers(
 
 
 def normalize_text(expr: str | pl.Expr) -> pl.Expr:
-    """Decode HTML entities, apply Unicode NFC, collapse whitespace, trim; missing markers stay text.
+    r"""Decode HTML entities, apply Unicode NFC, collapse whitespace, trim; missing markers stay text.
 
     HTML entities are decoded only on values that contain ``&`` (``html.unescape``
-    runs in Python; everything else stays in polars).
+    runs in Python; everything else stays in polars). Text left empty becomes null.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["Cafe\u0301  &amp; Bar\t", " NULL ", "  "]})
+    >>> t.select(normalize_text("t")).to_series().to_list()
+    ['Café & Bar', 'NULL', None]
     """
     return (
         _col(expr)
@@ -120,7 +137,7 @@ def normalize_text(expr: str | pl.Expr) -> pl.Expr:
     )
 
 
-def _apply_where(s: pl.Series, mask: pl.Series, fn) -> pl.Series:
+def _apply_where(s: pl.Series, mask: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Series:
     """``fn`` applied to the values of ``s`` where ``mask`` holds; the others are left alone."""
     mask = mask.fill_null(False)
     if not mask.any():
@@ -130,9 +147,12 @@ def _apply_where(s: pl.Series, mask: pl.Series, fn) -> pl.Series:
 
 
 def _normalize_series(s: pl.Series) -> pl.Series:
-    """:func:`normalize_text` on a Series. Each step runs only on the values it can change
-    (ASCII text is already NFC; text without tabs, newlines, doubled or non-ASCII spaces has no
-    whitespace to collapse), which gives the same result as running it on every value."""
+    """:func:`normalize_text` on a Series.
+
+    Each step runs only on the values it can change (ASCII text is already NFC; text without
+    tabs, newlines, doubled or non-ASCII spaces has no whitespace to collapse), which gives the
+    same result as running it on every value.
+    """
     s = _unescape_html(s)
     s = _apply_where(s, s.str.len_bytes() != s.str.len_chars(), _nfc)
     odd_space = (s.str.len_bytes() != s.str.len_chars()) | s.str.contains(r"[\t\n\x0b\x0c\r]|  ")
@@ -142,9 +162,11 @@ def _normalize_series(s: pl.Series) -> pl.Series:
 
 
 def _nfc(s: pl.Series) -> pl.Series:
-    """Unicode NFC of non-ASCII text, computed only where a character from U+0300 up occurs:
-    text of characters below U+0300 (Latin-1, Latin Extended, IPA) is always NFC already (no
-    such character decomposes, combines or is a combining mark; checked in the tests)."""
+    """Unicode NFC of non-ASCII text, computed only where a character from U+0300 up occurs.
+
+    Text of characters below U+0300 (Latin-1, Latin Extended, IPA) is always NFC already (no
+    such character decomposes, combines or is a combining mark; checked in the tests).
+    """
     return _apply_where(s, s.str.contains(r"[^\x00-\x{2FF}]"), lambda v: v.str.normalize("NFC"))
 
 
@@ -161,22 +183,51 @@ def _unescape_html(s: pl.Series) -> pl.Series:
 
 
 def strip_trailing_punctuation(expr: str | pl.Expr) -> pl.Expr:
-    """Remove trailing ``.,;:`` and spaces (``'United States.'`` → ``'United States'``)."""
+    """Remove trailing ``.,;:`` and spaces (``'United States.'`` → ``'United States'``).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["United States.", "Acme, Inc.;", None]})
+    >>> t.select(strip_trailing_punctuation("t")).to_series().to_list()
+    ['United States', 'Acme, Inc', None]
+    """
     return _col(expr).str.strip_chars_end(".,;: ")
 
 
 def count_is_approximate(expr: str | pl.Expr) -> pl.Expr:
-    """True where the count was qualified (``~``, ``about``, ``up to``, ``over``, ``+``…)."""
+    """True where the count was qualified (``~``, ``about``, ``up to``, ``over``, ``+``…).
+
+    Missing values (and missing markers) give False.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["~500", "about 20", "300+", "1,200", "N/A"]})
+    >>> t.select(count_is_approximate("t")).to_series().to_list()
+    [True, True, True, False, False]
+    """
     text = null_markers(expr)
     return (text.str.contains(_APPROX) | text.str.contains(r"\+$")).fill_null(False)
 
 
 def parse_date(expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()) -> pl.Expr:
-    """Parse m/d/Y, m/d/y, ISO (with or without time), ``'Mar 6, 2023'``, and Excel serials into ``Date``.
+    r"""Parse m/d/Y, m/d/y, ISO (with or without time), ``'Mar 6, 2023'``, and Excel serials into ``Date``.
 
     ``formats`` adds ``(regex, strptime format)`` pairs tried after the shared ones, e.g.
-    ``[(r"^\\d{4}/\\d{1,2}/\\d{1,2}$", "%Y/%m/%d")]``. Text that fits no format gives null;
+    ``[(r"^\d{4}/\d{1,2}/\d{1,2}$", "%Y/%m/%d")]``. Text that fits no format gives null;
     :func:`date_problem` gives the reason.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["3/6/2023", "2023-03-06 14:30", "Mar 6, 2023", "44991", "2023/03/06"]})
+    >>> t.select(parse_date("t")).to_series().to_list()  # doctest: +NORMALIZE_WHITESPACE
+    [datetime.date(2023, 3, 6), datetime.date(2023, 3, 6), datetime.date(2023, 3, 6),
+     datetime.date(2023, 3, 6), None]
+    >>> slashed = [(r"^\d{4}/\d{1,2}/\d{1,2}$", "%Y/%m/%d")]
+    >>> t.select(parse_date("t", formats=slashed)).to_series()[-1]
+    datetime.date(2023, 3, 6)
     """
     text = null_markers(expr)
     candidates = [
@@ -193,7 +244,14 @@ def parse_date(expr: str | pl.Expr, *, formats: Sequence[tuple[str, str]] = ()) 
 
 
 def max_plausible_date(today: dt.date | None = None) -> dt.date:
-    """One year after ``today`` (default: the real today): later dates are impossible."""
+    """One year after ``today`` (default: the real today): later dates are impossible.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> max_plausible_date(dt.date(2025, 1, 31))
+    datetime.date(2026, 1, 31)
+    """
     today = today or dt.date.today()
     return today + dt.timedelta(days=365)
 
@@ -210,6 +268,14 @@ def date_problem(
     Reasons: ``'unparseable date'``, ``'implausible date (before 1988-01-01)'``,
     ``'implausible date (after <today + 1 year>)'``, and ``'missing date'`` when
     ``required``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"t": ["3/6/2023", "13/45/2020", "1/1/1950", "1/1/2031", None]})
+    >>> t.select(date_problem("t", today=dt.date(2025, 1, 1), required=True)).to_series().to_list()
+    [None, 'unparseable date', 'implausible date (before 1988-01-01)', 'implausible date (after 2026-01-01)', 'missing date']
     """
     return parsed_date_problem(
         expr, parse_date(expr, formats=formats), today=today, required=required

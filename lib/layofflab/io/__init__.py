@@ -1,4 +1,4 @@
-"""Reading raw files safely and writing processed files atomically.
+r"""Reading raw files safely and writing processed files atomically.
 
 Encodings are sniffed, never assumed (UTF-8 with or without BOM, UTF-16, cp1252), and a few
 stray bytes never re-decode a whole file (:mod:`.decode`); every CSV column is read as text so
@@ -12,7 +12,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
->>> _ = (d / "a.csv").write_bytes("company,date\\r\\nZürich AG,3/6/2023\\r\\n".encode("cp1252"))
+>>> _ = (d / "a.csv").write_bytes("company,date\r\nZürich AG,3/6/2023\r\n".encode("cp1252"))
 >>> sniff_encoding(d / "a.csv")
 'cp1252'
 >>> read_csv_text(d / "a.csv").to_dicts()

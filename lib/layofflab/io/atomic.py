@@ -43,6 +43,12 @@ def temp_path(path: str | Path, *, suffix: str = ".tmp") -> Path:
     """A temporary name beside ``path``, unique to this process (nothing is created).
 
     ``suffix`` is ``".tmp"`` or ``".tmp.ipynb"`` (for a tool that wants to see ``.ipynb``).
+
+    Examples
+    --------
+    >>> p = temp_path("data/processed/tracker.parquet")
+    >>> p.parent.as_posix(), p.name.startswith(".tracker.parquet."), p.suffix
+    ('data/processed', True, '.tmp')
     """
     if suffix not in (".tmp", ".tmp.ipynb"):
         raise ValueError(f"suffix {suffix!r}: expected '.tmp' or '.tmp.ipynb'")
@@ -66,6 +72,15 @@ def remove_stale_temps(folder: str | Path) -> list[Path]:
     """Remove the temporary files in ``folder`` whose writing process is gone; return them.
 
     A name without a process id (written by an earlier version) is removed once an hour old.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / ".a.txt.999999999.x1.tmp").write_text("half")  # its writer is gone
+    >>> _ = temp_path(d / "b.txt").write_text("mine")  # this process is writing it
+    >>> [p.name for p in remove_stale_temps(d)]
+    ['.a.txt.999999999.x1.tmp']
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -94,12 +109,29 @@ def write_parquet_atomic(
     A reader never sees a half-written file; on failure the old file is untouched. The file
     gets the mode the umask gives (0644 under the usual 022). ``metadata`` is stored as the
     Parquet file's key-value metadata (``pl.read_parquet_metadata`` reads it back).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import polars as pl
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> _ = write_parquet_atomic(pl.DataFrame({"a": [1]}), p, metadata={"built": "today"})
+    >>> pl.read_parquet(p).rows(), pl.read_parquet_metadata(p)["built"]
+    ([(1,)], 'today')
     """
     return _atomic(path, lambda tmp: df.write_parquet(tmp, metadata=metadata))
 
 
 def write_text_atomic(text: str, path: str | Path) -> Path:
-    """Write UTF-8 text to ``path`` via a temporary file in the same folder, then rename."""
+    """Write UTF-8 text to ``path`` via a temporary file in the same folder, then rename.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = write_text_atomic("héllo", pathlib.Path(tempfile.mkdtemp()) / "sub" / "a.txt")
+    >>> p.read_text(encoding="utf-8")
+    'héllo'
+    """
 
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:

@@ -1,10 +1,10 @@
-"""Decoding raw text: encodings sniffed, never assumed; undecodable bytes named, never guessed.
+r"""Decoding raw text: encodings sniffed, never assumed; undecodable bytes named, never guessed.
 
 UTF-8 (with or without BOM), UTF-16 and cp1252/Latin-1 files decode whole. A file that is
 UTF-8 but for a few bytes is *not* re-decoded as cp1252 (``Zürich`` would become
 ``ZÃ¼rich`` everywhere): it is read as UTF-8 and the records holding the stray bytes are
 reported, each with the byte and its offset, for the reader to reject (the raw value shows the
-bytes as ``\\xNN``). The rule, per record (quote-aware line): if at least as many records
+bytes as ``\xNN``). The rule, per record (quote-aware line): if at least as many records
 hold a valid multi-byte UTF-8 character as hold invalid bytes, the file is UTF-8 and the
 records with invalid bytes are rejected; otherwise it is cp1252 (or Latin-1) and the records
 holding what reads as a multi-byte UTF-8 character are rejected as ambiguous (cp1252 would
@@ -15,12 +15,12 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
->>> _ = p.write_bytes("name\\nZürich AG\\nSão Paulo\\n".encode() + b"Bad\\xfcName\\n")
+>>> _ = p.write_bytes("name\nZürich AG\nSão Paulo\n".encode() + b"Bad\xfcName\n")
 >>> d = decode(p)
 >>> d.encoding, d.content.decode().splitlines()[1:]
-('utf-8', ['Zürich AG', 'São Paulo', 'Bad\\\\xfcName'])
+('utf-8', ['Zürich AG', 'São Paulo', 'Bad\\xfcName'])
 >>> d.bad_records
-{3: 'undecodable byte 0xFC at offset 30 (the file is UTF-8; the raw value shows it as \\\\xfc)'}
+{3: 'undecodable byte 0xFC at offset 30 (the file is UTF-8; the raw value shows it as \\xfc)'}
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _sniff(head: bytes, *, path: Path, complete: bool) -> str:
 
 
 def sniff_encoding(path: str | Path) -> str:
-    """Return the text encoding of ``path`` (``'utf-8'``, ``'utf-8-sig'``, ``'utf-16'``, ``'cp1252'``, …).
+    r"""Return the text encoding of ``path`` (``'utf-8'``, ``'utf-8-sig'``, ``'utf-16'``, ``'cp1252'``, …).
 
     Parameters
     ----------
@@ -79,6 +79,14 @@ def sniff_encoding(path: str | Path) -> str:
     ------
     InputFileError
         When the file is missing, empty, or contains NUL bytes outside UTF-16.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_bytes("name\nZürich AG\n".encode("utf-16"))
+    >>> sniff_encoding(p)
+    'utf-16'
     """
     path = Path(path)
     if not path.is_file():
@@ -93,12 +101,12 @@ def sniff_encoding(path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class Decoded:
-    """A decoded text file.
+    r"""A decoded text file.
 
     Attributes
     ----------
     content : bytes
-        The text as UTF-8 with ``\\n`` line ends and no BOM.
+        The text as UTF-8 with ``\n`` line ends and no BOM.
     encoding : str
         The encoding it was read in.
     bad_records : dict of int to str
@@ -124,7 +132,7 @@ def _strict(raw: bytes, encoding: str, path: Path) -> str:
 
 
 def _no_nul(text: bytes | str, path: Path, *, unit: str = "byte") -> None:
-    at = text.find(b"\x00" if isinstance(text, bytes) else "\x00")
+    at = text.find(b"\x00") if isinstance(text, bytes) else text.find("\x00")
     if at >= 0:
         raise InputFileError(
             path, "text without NUL characters", value=f"NUL {unit} at offset {at}"
@@ -132,13 +140,22 @@ def _no_nul(text: bytes | str, path: Path, *, unit: str = "byte") -> None:
 
 
 def decode(path: str | Path, *, separator: str = ",") -> Decoded:
-    """Decode ``path`` (see the module notes); ``separator`` tells records apart (quote-aware).
+    r"""Decode ``path`` (see the module notes); ``separator`` tells records apart (quote-aware).
 
     Raises
     ------
     InputFileError
         Missing, empty or binary files, a NUL anywhere, bytes undecodable in the file's
         encoding (naming the byte and its offset).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_bytes("name\r\nZürich AG\r\n".encode("cp1252"))
+    >>> d = decode(p)
+    >>> d.encoding, d.content
+    ('cp1252', b'name\nZ\xc3\xbcrich AG\n')
     """
     path = Path(path)
     encoding = sniff_encoding(path)
@@ -178,7 +195,7 @@ def decode(path: str | Path, *, separator: str = ",") -> Decoded:
 
 
 def read_text_bytes(path: str | Path) -> bytes:
-    """Return the file's content re-encoded as UTF-8 with ``\\n`` line ends and no BOM.
+    r"""Return the file's content re-encoded as UTF-8 with ``\n`` line ends and no BOM.
 
     For whole documents (JSON): any record :func:`decode` cannot trust refuses the file.
 
@@ -186,6 +203,14 @@ def read_text_bytes(path: str | Path) -> bytes:
     ------
     InputFileError
         As :func:`decode`, and for any undecodable or ambiguous byte (naming its offset).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = p.write_bytes(b'\xef\xbb\xbf{"a": 1}\r\n')
+    >>> read_text_bytes(p)
+    b'{"a": 1}\n'
     """
     decoded = decode(path)
     if decoded.bad_records:

@@ -50,6 +50,19 @@ def read_json(path: str | Path, *, expected: str) -> Any:
     ------
     InputFileError
         Missing, empty, binary, undecodable, invalid, truncated or too deeply nested JSON.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = p.write_text('{"a": [1, 2.5]}')
+    >>> read_json(p, expected="a JSON object")
+    {'a': [1, 2.5]}
+    >>> _ = p.write_text('{"a": [1,')
+    >>> read_json(p, expected="a JSON object")
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.InputFileError: ...a.json...
     """
     path = Path(path)
     text = read_text_bytes(path)

@@ -1,4 +1,4 @@
-"""Reading a CSV as text: every column a ``String``, every record accounted for.
+r"""Reading a CSV as text: every column a ``String``, every record accounted for.
 
 Cleaning, not the CSV parser, decides types, so nothing is coerced away silently. What the
 parser alone would hide is found here, on the bytes: blank lines (not rows), rows with fewer
@@ -10,7 +10,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
->>> _ = p.write_text("company,date,count\\nAcme,2025-01-02,5\\n\\nBeta,2025-01-03\\n")
+>>> _ = p.write_text("company,date,count\nAcme,2025-01-02,5\n\nBeta,2025-01-03\n")
 >>> rows = read_csv_rows(p)
 >>> rows.frame.rows()
 [('Acme', '2025-01-02', '5'), ('Beta', '2025-01-03', None)]
@@ -68,7 +68,7 @@ def read_csv_text(
     required: Iterable[str] = (),
     separator: str = ",",
 ) -> pl.DataFrame:
-    """Read a CSV with every column as ``String``; headers trimmed; empty filler columns dropped.
+    r"""Read a CSV with every column as ``String``; headers trimmed; empty filler columns dropped.
 
     Parameters
     ----------
@@ -92,6 +92,14 @@ def read_csv_text(
     InputFileError
         Missing, empty, binary, truncated (cut mid-row or inside a quote) or header-less files,
         missing required columns, and any row :func:`read_csv_rows` reports (naming it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text(" company ,count,\nAcme,5,\nBeta,,\n")
+    >>> read_csv_text(p, required=["company"]).rows()
+    [('Acme', '5'), ('Beta', None)]
     """
     rows = read_csv_rows(path, required=required, separator=separator)
     first = rows.first_problem()
@@ -106,12 +114,21 @@ def read_csv_rows(
     required: Iterable[str] = (),
     separator: str = ",",
 ) -> CsvRows:
-    """:func:`read_csv_text` for readers that reject rows: the frame and each row's problem.
+    r""":func:`read_csv_text` for readers that reject rows: the frame and each row's problem.
 
     Raises
     ------
     InputFileError
         Missing, empty, binary, truncated or header-less files, missing required columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("company,count\nAcme,5\nBeta\n")
+    >>> rows = read_csv_rows(p)
+    >>> rows.frame.rows(), rows.problems.to_list()
+    ([('Acme', '5'), ('Beta', None)], [None, 'short row: 1 of 2 fields'])
     """
     path = Path(path)
     decoded = decode(path, separator=separator)
@@ -176,9 +193,9 @@ def _problems(
         )
     position = {int(r): j - 1 for j, r in enumerate(keep.tolist())}
     for r, reason in bad_records.items():
-        j = position.get(r)
-        if j is not None and j >= 0:
-            out[j] = reason
+        at = position.get(r)
+        if at is not None and at >= 0:
+            out[at] = reason
     return out
 
 
@@ -206,8 +223,10 @@ _QUOTED = re.compile(rb'"(?:[^"]|"")*"')
 
 
 def _leading_columns(content: bytes, separator: str) -> list[int] | None:
-    """Indices of the columns before a long run of blank trailing header cells, when every
-    record is empty beyond them (16,000 empty Excel columns); ``None`` means "read all".
+    """Indices of the columns before a long run of blank trailing header cells, or ``None``.
+
+    Given when every record is empty beyond them (16,000 empty Excel columns); ``None`` means
+    "read all".
 
     Parsing thousands of empty columns is slow, so they are skipped; the check works on the
     text with quoted fields blanked, so a separator inside quotes cannot fool it.
@@ -227,8 +246,10 @@ def _leading_columns(content: bytes, separator: str) -> list[int] | None:
 
 
 def _parse_python(path: Path, content: bytes, separator: str) -> tuple[pl.DataFrame, np.ndarray]:
-    """Every record with Python's csv module (rows longer than the header: nothing truncated,
-    short ones padded), and each record's number of fields."""
+    """Every record with Python's csv module, and each record's number of fields.
+
+    Rows longer than the header: nothing truncated; short ones padded.
+    """
     try:
         reader = csv.reader(io.StringIO(content.decode("utf-8")), delimiter=separator, strict=True)
         rows = [row for row in reader if row and (len(row) > 1 or row[0].strip(" \t"))]

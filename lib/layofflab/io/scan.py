@@ -1,4 +1,4 @@
-"""Byte-level scans of raw text, vectorized with NumPy: record boundaries and invalid UTF-8.
+r"""Byte-level scans of raw text, vectorized with NumPy: record boundaries and invalid UTF-8.
 
 Both work on the bytes as they are, before any decoding, so a reader can name the byte
 offset and the record of every problem. Quotes, separators and line ends are ASCII and mean
@@ -6,10 +6,10 @@ the same in UTF-8, cp1252 and Latin-1 bytes.
 
 Examples
 --------
->>> rec = records(b'a,b\\n"x\\ny",2\\n\\n3\\n', separator=",")
+>>> rec = records(b'a,b\n"x\ny",2\n\n3\n', separator=",")
 >>> rec.ends.tolist(), rec.fields.tolist(), rec.blank.tolist()
 ([3, 11, 12, 14], [2, 2, 1, 1], [False, False, True, False])
->>> invalid_utf8("Zürich \\xfc".encode("utf-8") + b"\\xfc").tolist()
+>>> invalid_utf8("Zürich \xfc".encode("utf-8") + b"\xfc").tolist()
 [10]
 """
 
@@ -29,6 +29,13 @@ def unquoted(buf: np.ndarray, byte: int, quotes: np.ndarray) -> np.ndarray:
 
     A ``""`` inside a quoted field toggles the state twice, so it leaves it unchanged, as in
     RFC 4180.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> buf = np.frombuffer(b'a,"b,c",d', dtype=np.uint8)
+    >>> unquoted(buf, ord(","), np.flatnonzero(buf == ord('"'))).tolist()
+    [1, 7]
     """
     hits = np.flatnonzero(buf == byte)
     return hits[(np.searchsorted(quotes, hits) & 1) == 0]
@@ -61,7 +68,14 @@ class Records:
 
 
 def records(content: bytes, *, separator: str, newline: int = 10) -> Records:
-    """Split ``content`` into records (quote-aware) and count each record's fields."""
+    r"""Split ``content`` into records (quote-aware) and count each record's fields.
+
+    Examples
+    --------
+    >>> rec = records(b'a,b\n"x\ny",2\n', separator=",")
+    >>> rec.starts.tolist(), rec.ends.tolist(), rec.fields.tolist()
+    ([0, 4], [3, 11], [2, 2])
+    """
     buf = np.frombuffer(content, dtype=np.uint8)
     quotes = np.flatnonzero(buf == _QUOTE)
     ends = unquoted(buf, newline, quotes)
@@ -85,7 +99,14 @@ def records(content: bytes, *, separator: str, newline: int = 10) -> Records:
 
 
 def record_of(ends: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Index of the record holding each byte offset (``ends`` from :func:`records`)."""
+    """Index of the record holding each byte offset (``ends`` from :func:`records`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> record_of(np.array([3, 11]), np.array([0, 5, 10])).tolist()
+    [0, 1, 1]
+    """
     return np.searchsorted(ends, offsets, side="left")
 
 
@@ -98,17 +119,31 @@ def _next(buf: np.ndarray, pos: np.ndarray, k: int) -> np.ndarray:
 
 
 def invalid_utf8(raw: bytes) -> np.ndarray:
-    """Offsets of the bytes of ``raw`` that belong to no valid UTF-8 sequence (sorted).
+    r"""Offsets of the bytes of ``raw`` that belong to no valid UTF-8 sequence (sorted).
 
     Empty exactly when ``raw.decode("utf-8")`` succeeds: overlong forms, surrogates and code
     points above U+10FFFF are invalid, as in Python's decoder.
+
+    Examples
+    --------
+    >>> invalid_utf8("Zürich".encode("utf-8") + b"\xfc!").tolist()
+    [7]
     """
     return utf8_sequences(raw)[0]
 
 
 def utf8_sequences(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """``(invalid, leads)``: offsets of the bytes in no valid UTF-8 sequence, and of the first
-    bytes of the valid multi-byte sequences (both sorted)."""
+    r"""``(invalid, leads)``: offsets of invalid UTF-8 bytes and of multi-byte sequence starts.
+
+    ``invalid``: the bytes in no valid UTF-8 sequence; ``leads``: the first bytes of the valid
+    multi-byte sequences. Both sorted.
+
+    Examples
+    --------
+    >>> invalid, leads = utf8_sequences("Zürich".encode("utf-8") + b"\xfc")
+    >>> invalid.tolist(), leads.tolist()
+    ([7], [1])
+    """
     buf = np.frombuffer(raw, dtype=np.uint8)
     high = np.flatnonzero(buf >= 0x80)
     if not len(high):

@@ -47,7 +47,7 @@ from layofflab.panel.events import capex_spike_events
 __all__ = ["DESIGNS", "simulate_design_panel"]
 
 Design = Literal["announcement", "spike", "dose"]
-DESIGNS: tuple[str, ...] = ("announcement", "spike", "dose")
+DESIGNS: tuple[Design, ...] = ("announcement", "spike", "dose")
 
 
 def _treatment(
@@ -120,6 +120,12 @@ def simulate_design_panel(
     polars.DataFrame
         ``company_id, time_index, treat, treat_lag1, cut_share, any_cut, true_effect``;
         the first quarter (no lag) is left out.
+
+    Examples
+    --------
+    >>> df = simulate_design_panel("announcement", n_firms=10, n_periods=12, effect=0.3, seed=1)
+    >>> df.height, df.columns[:4]
+    (110, ['company_id', 'time_index', 'treat', 'treat_lag1'])
     """
     check_choice(design, "design", DESIGNS)
     n = int(check_scalar(n_firms, "n_firms", int, min_val=2))

@@ -77,14 +77,26 @@ def _sources(folder: Path) -> list[Path]:
 
 
 def library_digest(package_dir: Path = config.PACKAGE_DIR) -> str:
-    """SHA-256 of the library's source and resources, the report builder (``pipeline/``) excluded."""
+    """SHA-256 of the library's source and resources, the report builder (``pipeline/``) excluded.
+
+    Examples
+    --------
+    >>> len(library_digest()), library_digest() == library_digest()
+    (64, True)
+    """
     pipeline = package_dir / "pipeline"
     files = [p for p in _sources(package_dir) if pipeline not in p.parents]
     return _digest_files(files, package_dir)
 
 
 def renderer_digest(package_dir: Path = config.PACKAGE_DIR) -> str:
-    """SHA-256 of the report builder (``pipeline/``): what turns an executed notebook into pages."""
+    """SHA-256 of the report builder (``pipeline/``): what turns an executed notebook into pages.
+
+    Examples
+    --------
+    >>> len(renderer_digest()), renderer_digest() != library_digest()
+    (64, True)
+    """
     return _digest_files(_sources(package_dir / "pipeline"), package_dir)
 
 
@@ -93,8 +105,13 @@ def environment_digest() -> str:
 
     Their names carry each distribution's name and version (reading every METADATA
     file instead takes a quarter of a second).
+
+    Examples
+    --------
+    >>> len(environment_digest())
+    64
     """
-    names = set()
+    names: set[str] = set()
     for entry in sys.path:
         folder = Path(entry or ".")
         if folder.is_dir():
@@ -103,7 +120,20 @@ def environment_digest() -> str:
 
 
 def notebook_digest(path: Path) -> str:
-    """SHA-256 of what a notebook does: cell types, sources, tags and its layofflab metadata."""
+    """SHA-256 of what a notebook does: cell types, sources, tags and its layofflab metadata.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.ipynb"
+    >>> cell = {"cell_type": "code", "source": "1 + 1", "metadata": {}, "outputs": []}
+    >>> _ = p.write_text(json.dumps({"cells": [cell], "metadata": {}}))
+    >>> before = notebook_digest(p)
+    >>> cell["outputs"] = [{"output_type": "stream", "text": "2"}]  # outputs do not count
+    >>> _ = p.write_text(json.dumps({"cells": [cell], "metadata": {}}))
+    >>> notebook_digest(p) == before
+    True
+    """
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     cells = [
         [
@@ -128,7 +158,16 @@ def _file_state(path: Path) -> list[dict[str, str]]:
 
 
 def input_state(loads: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The current state of the tables a run read (its kernel's ``load`` events, deduplicated)."""
+    """The current state of the tables a run read (its kernel's ``load`` events, deduplicated).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> load = {"table": "tracker", "paths": [], "processed_dir": str(d)}
+    >>> input_state([load, load])
+    [{'table': 'tracker', 'build': 'missing'}]
+    """
     seen: set[str] = set()
     out = []
     for load in loads:
@@ -147,22 +186,52 @@ def input_state(loads: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def key(parts: Mapping[str, Any]) -> str:
-    """SHA-256 of the parts of a run's key (canonical JSON)."""
+    """SHA-256 of the parts of a run's key (canonical JSON).
+
+    Examples
+    --------
+    >>> key({"a": 1, "b": [2]}) == key({"b": [2], "a": 1}), len(key({}))
+    (True, 64)
+    """
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """The names of the key parts that differ between two runs (sorted)."""
+    """The names of the key parts that differ between two runs (sorted).
+
+    Examples
+    --------
+    >>> changed({"library": "x", "inputs": [1]}, {"library": "y", "inputs": [1], "notebook": "z"})
+    ['library', 'notebook']
+    """
     return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
 
 
 def record_path(report_dir: Path, name: str) -> Path:
-    """Where run ``name`` keeps its record."""
+    """Where run ``name`` keeps its record.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> record_path(Path("reports"), "power").name
+    'power.json'
+    """
     return report_dir / RECORD_DIR / f"{name}.json"
 
 
 def read_record(report_dir: Path, name: str) -> dict[str, Any] | None:
-    """The record of run ``name``, or None if it has none (or an unreadable one)."""
+    """The record of run ``name``, or None if it has none (or an unreadable one).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> read_record(d, "power") is None
+    True
+    >>> _ = write_record(d, {"name": "power", "status": "ok"})
+    >>> read_record(d, "power")
+    {'name': 'power', 'status': 'ok'}
+    """
     path = record_path(report_dir, name)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -171,7 +240,15 @@ def read_record(report_dir: Path, name: str) -> dict[str, Any] | None:
 
 
 def write_record(report_dir: Path, record: Mapping[str, Any]) -> Path:
-    """Write a run's record atomically."""
+    """Write a run's record atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_record(d, {"name": "power", "status": "ok"}) == record_path(d, "power")
+    True
+    """
     return write_text_atomic(
         json.dumps(record, indent=1, sort_keys=True, default=str) + "\n",
         record_path(report_dir, record["name"]),

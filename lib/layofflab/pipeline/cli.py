@@ -26,7 +26,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -154,7 +154,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def help_text_for_run(spec: Any) -> str:
-    """``layofflab run NOTEBOOK --help``: usage, then the notebook's parameters."""
+    """``layofflab run NOTEBOOK --help``: usage, then the notebook's parameters.
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> from layofflab.pipeline.params import notebook_spec
+    >>> spec = notebook_spec(config.PROJECT_ROOT / "notebooks" / "04_power.ipynb")
+    >>> print(help_text_for_run(spec).splitlines()[0])
+    usage: layofflab run 04_power [-p NAME VALUE]... [-f FILE] [--force]
+    """
     from layofflab.pipeline import params
 
     usage = f"usage: layofflab run {spec.stem} [-p NAME VALUE]... [-f FILE] [--force]"
@@ -274,14 +283,26 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh-notebook", help="re-execute notebooks keeping only checked outputs")
     p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     p.set_defaults(run=_cmd_refresh)
-    add_fetch_parser(sub)
+    # fetch.cli.add_parser is annotated for a plain ArgumentParser's subparsers (the action is
+    # invariant in its parser class); every parser added here is a OneLineParser, which is one.
+    add_fetch_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 2 user error, 1 internal error).
+    r"""Run the command line; returns the exit status (0 success, 2 user error, 1 internal error).
 
     Every failure is one line on stderr (:func:`~layofflab.pipeline.errors_cli.report_failure`).
+
+    Examples
+    --------
+    >>> import contextlib, io, tempfile
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     main(["clean", "tracker", "/nonexistent/a.csv", "--out", tempfile.mkdtemp()])
+    2
+    >>> err.getvalue()
+    'layofflab clean: /nonexistent/a.csv: no such file\n'
     """
     args = _parser().parse_args(argv)
     try:

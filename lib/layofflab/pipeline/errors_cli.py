@@ -1,4 +1,4 @@
-"""How the command line reports a failure: one line on stderr, bounded, control characters escaped.
+r"""How the command line reports a failure: one line on stderr, bounded, control characters escaped.
 
 * A user error (a :class:`~layofflab.errors.LayofflabError`, a file the system cannot open, a
   notebook stopped by one) prints ``layofflab <command>: <message>`` and exits with status 2.
@@ -11,14 +11,14 @@ characters escaped, so an escape sequence in a raw file cannot reach the termina
 
 Examples
 --------
->>> escape_control("Acme\\x1b[31m Corp\\nrow 2")
-'Acme\\\\x1b[31m Corp\\\\nrow 2'
+>>> escape_control("Acme\x1b[31m Corp\nrow 2")
+'Acme\\x1b[31m Corp\\nrow 2'
 >>> import io
 >>> from layofflab.errors import InputFileError
 >>> err = io.StringIO()
 >>> report_failure("clean", InputFileError("a.csv", "a header", value="x" * 5000), stream=err)
 2
->>> line = err.getvalue(); line.count("\\n"), len(line) <= MAX_LINE + 1
+>>> line = err.getvalue(); line.count("\n"), len(line) <= MAX_LINE + 1
 (1, True)
 >>> err = io.StringIO()
 >>> report_failure("data", ValueError("cannot concat empty list"), stream=err)
@@ -68,7 +68,13 @@ _USER_ERRORS = frozenset(
 
 
 def escape_control(text: str) -> str:
-    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    r"""``text`` with every control character written as an escape (``\x1b``, ``\n``, ``\u202e``).
+
+    Examples
+    --------
+    >>> escape_control("Acme\x1b[31m\tCorp")
+    'Acme\\x1b[31m\\tCorp'
+    """
 
     def esc(m: re.Match[str]) -> str:
         c = m.group()
@@ -82,7 +88,17 @@ def _line(command: str, message: str) -> str:
 
 
 def report_failure(command: str, exc: BaseException, *, stream: TextIO | None = None) -> int:
-    """Print the one-line report of ``exc`` for ``layofflab <command>``; return the exit status."""
+    r"""Print the one-line report of ``exc`` for ``layofflab <command>``; return the exit status.
+
+    Examples
+    --------
+    >>> import io
+    >>> err = io.StringIO()
+    >>> report_failure("clean", FileNotFoundError(2, "No such file or directory", "a.csv"), stream=err)
+    2
+    >>> err.getvalue()
+    'layofflab clean: ...a.csv...\n'
+    """
     stream = sys.stderr if stream is None else stream
     status, message = _classify(exc)
     print(_line(command, message), file=stream)
@@ -112,7 +128,14 @@ def _classify(exc: BaseException) -> tuple[int, str]:
 
 
 def terminal_safe(df: pl.DataFrame) -> pl.DataFrame:
-    """``df`` with control characters escaped in every text column (for printing)."""
+    r"""``df`` with control characters escaped in every text column (for printing).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> terminal_safe(pl.DataFrame({"a": ["x\x1b[2Jy"], "n": [1]})).rows()
+    [('x\\x1b[2Jy', 1)]
+    """
     text = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
         pl.col(c).map_elements(escape_control, return_dtype=pl.String) for c in text
@@ -120,7 +143,7 @@ def terminal_safe(df: pl.DataFrame) -> pl.DataFrame:
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line too (``--help`` prints the usage).
+    r"""An argument parser whose usage errors are one line too (``--help`` prints the usage).
 
     >>> p = OneLineParser(prog="layofflab")
     >>> _ = p.add_argument("--n", type=int)
@@ -129,10 +152,11 @@ class OneLineParser(argparse.ArgumentParser):
     >>> with contextlib.redirect_stderr(err), contextlib.suppress(SystemExit):
     ...     p.parse_args(["--n", "x\x1b[2J"])
     >>> err.getvalue()
-    "layofflab: argument --n: invalid int value: 'x\\\\x1b[2J' (layofflab --help lists the commands)\\n"
+    "layofflab: argument --n: invalid int value: 'x\\x1b[2J' (layofflab --help lists the commands)\n"
     """
 
     def error(self, message: str) -> NoReturn:
+        """Print ``message`` as one bounded, escaped line with a hint, and exit with status 2."""
         hint = f"{self.prog.split()[0]} --help lists the commands"
         line = shorten(escape_control(f"{self.prog}: {message} ({hint})"), MAX_LINE)
         self.exit(2, line + "\n")

@@ -52,8 +52,18 @@ THREAD_VARIABLES = (
 
 
 def worker_environment(workers: int) -> dict[str, str]:
-    """The environment of a worker: with N runs at a time, each run's thread pools get
-    cores ÷ N threads (unless set already), so side-by-side runs do not oversubscribe."""
+    """The environment of a worker: each run's thread pools get cores ÷ ``workers`` threads.
+
+    With N runs at a time, each gets cores ÷ N threads (unless set already), so side-by-side
+    runs do not oversubscribe.
+
+    Examples
+    --------
+    >>> env = worker_environment(1)
+    >>> from layofflab import config
+    >>> config.PROJECT_ENV in env
+    True
+    """
     from layofflab import config
 
     env = dict(os.environ)
@@ -66,7 +76,13 @@ def worker_environment(workers: int) -> dict[str, str]:
 
 
 def default_workers() -> int:
-    """The number of cores this process may use."""
+    """The number of cores this process may use.
+
+    Examples
+    --------
+    >>> default_workers() >= 1
+    True
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -81,7 +97,7 @@ class Progress:
 
         self.console = Console(file=stream or sys.stdout, highlight=False)
         self.live = self.console.is_terminal if live is None else live
-        self.state = {
+        self.state: dict[str, dict[str, Any]] = {
             n: {"status": "queued", "start": None, "end": None, "note": ""} for n in names
         }
         self._lock = threading.Lock()
@@ -212,11 +228,13 @@ def _run_worker(
             )
             progress.set(job.name, "failed", record["error"])
             return record
-    record = cache.read_record(report_dir, job.name)
-    if record is None or record.get("job_id") != job_id:
+    found = cache.read_record(report_dir, job.name)
+    if found is None or found.get("job_id") != job_id:
         lines = [ln for ln in log_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         last = lines[-1].strip() if lines else f"exit status {proc.returncode}"
         record = _fail(report_dir, spec, job_id, f"the worker failed: {last}", started)
+    else:
+        record = found
     job_file.unlink(missing_ok=True)
     status = "done" if record["status"] == "ok" else "failed"
     progress.set(job.name, status, record.get("error", "") if status == "failed" else job.reason)
@@ -226,7 +244,15 @@ def _run_worker(
 def run_jobs(
     jobs: Sequence[Job], *, report_dir: Path, workers: int, progress: Progress
 ) -> dict[str, dict[str, Any]]:
-    """Run ``jobs`` with at most ``workers`` at a time; the record of each, by run name."""
+    """Run ``jobs`` with at most ``workers`` at a time; the record of each, by run name.
+
+    Examples
+    --------
+    >>> import io, tempfile, pathlib
+    >>> run_jobs([], report_dir=pathlib.Path(tempfile.mkdtemp()), workers=2,
+    ...          progress=Progress([], stream=io.StringIO()))
+    {}
+    """
     if not jobs:
         return {}
     from rich.live import Live

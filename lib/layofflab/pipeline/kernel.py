@@ -34,7 +34,7 @@ import json
 import os
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from layofflab.errors import LayofflabError
 
@@ -71,7 +71,19 @@ def _cell() -> int | None:
 
 
 def describe_figure(fig: Any) -> str:
-    """A one-line description of a matplotlib figure: its titles and axis labels."""
+    """A one-line description of a matplotlib figure: its titles and axis labels.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(title="Power", xlabel="effect", ylabel="power")
+    >>> describe_figure(fig)
+    'Power (x axis: effect; y axis: power)'
+    >>> plt.close(fig)
+    """
     parts = []
     suptitle = getattr(fig, "_suptitle", None)
     if suptitle is not None and suptitle.get_text():
@@ -87,7 +99,14 @@ def describe_figure(fig: Any) -> str:
     return "; ".join(parts) or f"Figure with {len(fig.get_axes())} panels"
 
 
-def _record_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _record_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     _log(
         {
             "event": "warning",
@@ -139,7 +158,15 @@ def _record(module: Any, attr: str) -> None:
 
 
 def setup(*, dpi: int = 200) -> None:
-    """Configure the running IPython kernel for a report run (see the module docstring)."""
+    """Configure the running IPython kernel for a report run (see the module docstring).
+
+    Examples
+    --------
+    >>> setup()  # outside a kernel
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.LayofflabError: layofflab.pipeline.kernel.setup() runs inside an IPython kernel
+    """
     import matplotlib as mpl
     import polars as pl
     from IPython import get_ipython

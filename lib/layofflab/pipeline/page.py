@@ -97,14 +97,32 @@ def _replacements() -> list[tuple[str, str]]:
 
 
 def sanitize_text(text: str) -> str:
-    """``text`` without absolute paths of this machine (project, venv, Python, home)."""
+    """``text`` without absolute paths of this machine (project, venv, Python, home).
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> sanitize_text(f"error in {config.PROJECT_ROOT / 'lib' / 'x.py'}").startswith("error in ")
+    True
+    >>> str(config.PROJECT_ROOT) in sanitize_text(f"error in {config.PROJECT_ROOT}/lib/x.py")
+    False
+    """
     for old, new in _replacements():
         text = text.replace(old, new)
     return text
 
 
 def shown_path(path: str | Path) -> str:
-    """A path as a report shows it: relative to the project, else ``…/file name``."""
+    """A path as a report shows it: relative to the project, else ``…/file name``.
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> shown_path(config.PROJECT_ROOT / "data" / "raw" / "a.csv")
+    'data/raw/a.csv'
+    >>> shown_path("/elsewhere/b.csv")
+    '…/b.csv'
+    """
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
@@ -125,7 +143,15 @@ def _shown_value(value: Any) -> str:
 
 
 def parameter_list(parameters: Mapping[str, Any]) -> str:
-    """The run's parameters as a definition list (``name = value``), or "notebook defaults"."""
+    r"""The run's parameters as a definition list (``name = value``), or "notebook defaults".
+
+    Examples
+    --------
+    >>> parameter_list({"reps": 20})
+    '<dl class="lf-params"><dt>reps</dt><dd><code>20</code></dd></dl>'
+    >>> parameter_list({})
+    '<span class="lf-muted">the notebook\'s defaults</span>'
+    """
     if not parameters:
         return '<span class="lf-muted">the notebook\'s defaults</span>'
     items = "".join(
@@ -136,7 +162,15 @@ def parameter_list(parameters: Mapping[str, Any]) -> str:
 
 
 def input_list(inputs: Sequence[Mapping[str, Any]]) -> str:
-    """Each table the run read with the SHA-256 (first 12 digits) of every file behind it."""
+    """Each table the run read with the SHA-256 (first 12 digits) of every file behind it.
+
+    Examples
+    --------
+    >>> input_list([{"table": "tracker", "files": [{"path": "t.parquet", "sha256": "ab" * 32}]}])
+    '<ul class="lf-inputs"><li><strong>tracker</strong>: <code>t.parquet</code> <span title="abab...">abababababab</span></li></ul>'
+    >>> input_list([])
+    'none recorded'
+    """
     if not inputs:
         return "none recorded"
     rows = []
@@ -157,7 +191,15 @@ def input_list(inputs: Sequence[Mapping[str, Any]]) -> str:
 
 
 def source_line(record: Mapping[str, Any]) -> str:
-    """One sentence naming the data and code behind a run's figures and tables (escaped)."""
+    """One sentence naming the data and code behind a run's figures and tables (escaped).
+
+    Examples
+    --------
+    >>> rec = {"name": "power", "version": "0.1.0", "commit": "abc1234",
+    ...        "inputs": [{"table": "tracker", "files": [], "raw": {"data/raw/t.csv": "ab"}}]}
+    >>> source_line(rec)
+    'Source: data/raw/t.csv; layofflab 0.1.0, commit abc1234, run power.'
+    """
     files: list[str] = []
     for item in record.get("inputs", []):
         files += sorted(item.get("raw", {})) or [shown_path(f["path"]) for f in item["files"]]
@@ -171,7 +213,13 @@ def source_line(record: Mapping[str, Any]) -> str:
 def figure_html(
     number: int, *, png: str, svg: str | None, alt: str, width: int, source: str
 ) -> str:
-    """A figure: the PNG at its display width, alt text, caption with source and file links."""
+    """A figure: the PNG at its display width, alt text, caption with source and file links.
+
+    Examples
+    --------
+    >>> figure_html(1, png="f1.png", svg=None, alt="Power", width=600, source="Source: x.")
+    '<figure class="lf-figure" id="figure-1"><img src="f1.png" alt="Power" width="600"><figcaption>Figure 1. Power. Source: x. Files: <a href="f1.png">PNG</a></figcaption></figure>'
+    """
     links = f'<a href="{html.escape(png)}">PNG</a>'
     if svg:
         links += f' · <a href="{html.escape(svg)}">SVG</a>'
@@ -184,7 +232,16 @@ def figure_html(
 
 
 def header_html(record: Mapping[str, Any]) -> str:
-    """The toggle, and the header: back link, parameters, date, status, commit, version, inputs."""
+    """The toggle, and the header: back link, parameters, date, status, commit, version, inputs.
+
+    Examples
+    --------
+    >>> rec = {"name": "power", "notebook": "04_power.ipynb", "status": "ok",
+    ...        "finished": "2026-12-01T10:00:00+00:00", "duration_s": 3.2}
+    >>> html = header_html(rec)
+    >>> "executed 2026-12-01 10:00:00 UTC in 3.2 s" in html, "none recorded" in html
+    (True, True)
+    """
     status = record["status"]
     label = {"ok": "built", "failed": "failed"}.get(status, status)
     when = html.escape(record.get("finished", "")[:19].replace("T", " ")) + " UTC"
@@ -214,7 +271,15 @@ def header_html(record: Mapping[str, Any]) -> str:
 
 
 def banner_html(record: Mapping[str, Any], *, anchor: str | None) -> str:
-    """The failure banner (empty for a run that succeeded)."""
+    """The failure banner (empty for a run that succeeded).
+
+    Examples
+    --------
+    >>> banner_html({"status": "ok"}, anchor=None)
+    ''
+    >>> banner_html({"status": "failed", "error": "KeyError: 'x'", "failed_cell": 3}, anchor="cell-3")
+    '<div class="lf-banner" role="alert"><strong>This run failed</strong> in cell 3: <code>KeyError: &#x27;x&#x27;</code>. What follows stops there; no output of an earlier run is shown. <a href="#cell-3">Go to the failing cell.</a></div>'
+    """
     if record["status"] == "ok":
         return ""
     where = f" in cell {record['failed_cell']}" if record.get("failed_cell") else ""
@@ -228,7 +293,13 @@ def banner_html(record: Mapping[str, Any], *, anchor: str | None) -> str:
 
 
 def log_html(entries: Sequence[Mapping[str, Any]]) -> str:
-    """The collapsed run log: warnings and messages the kernel wrote outside the page."""
+    """The collapsed run log: warnings and messages the kernel wrote outside the page.
+
+    Examples
+    --------
+    >>> log_html([{"kind": "warning", "cell": 2, "text": "UserWarning: x"}])
+    '<details class="lf-log" id="lf-run-log"><summary>Run log: 1 warning, 0 other messages</summary><pre>[cell 2] UserWarning: x</pre></details>'
+    """
     warnings = sum(e["kind"] == "warning" for e in entries)
     messages = len(entries) - warnings
     lines = "\n".join(f"[cell {e.get('cell') or '?'}] {e['text']}" for e in entries)
@@ -241,7 +312,14 @@ def log_html(entries: Sequence[Mapping[str, Any]]) -> str:
 
 
 def simple_page(title: str, body: str, *, css: str = PAGE_CSS) -> str:
-    """A page of the site (``title`` escaped here, ``body`` already HTML) with the same policy."""
+    r"""A page of the site (``title`` escaped here, ``body`` already HTML) with the same policy.
+
+    Examples
+    --------
+    >>> page = simple_page("Reports & runs", "<p>hi</p>")
+    >>> "<title>Reports &amp; runs</title>" in page, "<body>\n<p>hi</p>\n</body>" in page
+    (True, True)
+    """
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'

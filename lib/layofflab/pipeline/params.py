@@ -231,13 +231,21 @@ def _load_options(path: str, where: Path) -> type:
         raise InputFileError(
             where, "metadata layofflab.options naming a dataclass as 'module:Class'", value=path
         ) from None
-    if not dataclasses.is_dataclass(cls):
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise InputFileError(where, "metadata layofflab.options naming a dataclass", value=path)
     return cls
 
 
 def notebook_spec(path: str | Path) -> NotebookSpec:
-    """Read a notebook's parameters cell and options dataclass (no kernel is started)."""
+    """Read a notebook's parameters cell and options dataclass (no kernel is started).
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> spec = notebook_spec(config.PROJECT_ROOT / "notebooks" / "04_power.ipynb")
+    >>> spec.options_path, list(spec.parameters)[:3]
+    ('layofflab.studies.power:PowerOptions', ['design', 'n_firms', 'n_periods'])
+    """
     from papermill.translators import PythonTranslator
 
     path = Path(path)
@@ -295,6 +303,17 @@ def resolve(
     ------
     InvalidArgumentError
         An unknown parameter, a value of the wrong type, or one the options class refuses.
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> spec = notebook_spec(config.PROJECT_ROOT / "notebooks" / "04_power.ipynb")
+    >>> resolve(spec, {"reps": "20", "design": "dose"}, from_text=True)
+    {'reps': 20, 'design': 'dose'}
+    >>> resolve(spec, {"reps": "many"}, from_text=True)
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.InvalidArgumentError: ...reps...
     """
     out: dict[str, Any] = {}
     for name, value in values.items():
@@ -322,7 +341,16 @@ def resolve(
 
 
 def read_parameter_file(path: str | Path) -> dict[str, Any]:
-    """Parameters from a YAML (``.yaml``/``.yml``), JSON or TOML file: one mapping of name → value."""
+    r"""Parameters from a YAML (``.yaml``/``.yml``), JSON or TOML file: one mapping of name → value.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.toml"
+    >>> _ = p.write_text('reps = 20\ndesign = ["dose"]\n')
+    >>> read_parameter_file(p)
+    {'reps': 20, 'design': ['dose']}
+    """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "a parameter file (YAML, JSON or TOML)", found="no such file")
@@ -346,7 +374,15 @@ def read_parameter_file(path: str | Path) -> dict[str, Any]:
 
 
 def help_text(spec: NotebookSpec) -> str:
-    """Every parameter with its type, default and description (``layofflab run NB --help``)."""
+    """Every parameter with its type, default and description (``layofflab run NB --help``).
+
+    Examples
+    --------
+    >>> from layofflab import config
+    >>> spec = notebook_spec(config.PROJECT_ROOT / "notebooks" / "04_power.ipynb")
+    >>> print(help_text(spec).splitlines()[2])
+      design: str | list[str] = 'all'
+    """
     lines = [f"Parameters of {spec.path.name}"]
     if spec.options_path:
         lines[0] += f" (feeding {spec.options_path})"

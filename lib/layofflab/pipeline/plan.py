@@ -1,4 +1,4 @@
-"""Planning a build: each run's key parts, job spec, and whether to reuse, re-render or execute it.
+r"""Planning a build: each run's key parts, job spec, and whether to reuse, re-render or execute it.
 
 Examples
 --------
@@ -72,6 +72,12 @@ def git_commit(root: Path | None = None) -> tuple[str, bool]:
 
 @dataclass(frozen=True)
 class Context:
+    """What every run of one build shares.
+
+    The report folder, digests of the library, the environment and the renderer, and the git
+    commit (dirty or not).
+    """
+
     report_dir: Path
     library: str
     environment: str
@@ -81,6 +87,7 @@ class Context:
 
 
 def context(report_dir: Path) -> Context:
+    """The :class:`Context` of a build into ``report_dir`` (digests computed once)."""
     commit, dirty = git_commit()
     return Context(
         report_dir,
@@ -93,6 +100,11 @@ def context(report_dir: Path) -> Context:
 
 
 def parts(run: runlist.Run, ctx: Context, record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The key of ``run``: what decides whether an earlier build of it can be reused.
+
+    Notebook, parameters, library, environment, kernel and, when an earlier ``record``
+    exists, the state of the inputs it read.
+    """
     parts = {
         "notebook": cache.notebook_digest(run.notebook),
         "parameters": json.loads(json.dumps(run.parameters, sort_keys=True, default=str)),
@@ -108,6 +120,13 @@ def parts(run: runlist.Run, ctx: Context, record: Mapping[str, Any] | None) -> d
 
 
 def shown(path: Path) -> str:
+    """``path`` relative to the project (POSIX), else its name: no absolute path in a report.
+
+    Examples
+    --------
+    >>> shown(Path("/elsewhere/nb.ipynb"))
+    'nb.ipynb'
+    """
     try:
         return path.resolve().relative_to(config.PROJECT_ROOT).as_posix()
     except ValueError:
@@ -115,6 +134,7 @@ def shown(path: Path) -> str:
 
 
 def job_spec(run: runlist.Run, ctx: Context, mode: str) -> dict[str, Any]:
+    """What a worker needs to build ``run`` (``mode`` "execute" or "render"), as JSON-able data."""
     nb = json.loads(run.notebook.read_text(encoding="utf-8"))
     title, summary = notebook_title(nb)
     if run.parameters:
@@ -173,6 +193,7 @@ def check_parameters(run: runlist.Run) -> str | None:
 
 
 def refuse(run: runlist.Run, ctx: Context, error: str) -> dict[str, Any]:
+    """Record and page of a run refused before any kernel started (bad parameters)."""
     from layofflab.pipeline.render import render_stub
 
     spec = job_spec(run, ctx, "execute")

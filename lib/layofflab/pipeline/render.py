@@ -170,7 +170,8 @@ def _prepare(nb: Any, writer: _Writer, log: list[dict[str, Any]]) -> Any:
 
 def _kernel_log(path: Path | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``(loads, log entries)`` from the kernel's JSON-lines run log."""
-    loads, entries = [], []
+    loads: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     if path is None or not path.is_file():
         return loads, entries
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -246,5 +247,16 @@ def render_stub(record: Mapping[str, Any], *, report_dir: Path, note: str) -> Pa
 
 
 def loads_from_log(path: Path | None) -> list[dict[str, Any]]:
-    """The ``load`` events of a kernel run log (what tables the run read)."""
+    r"""The ``load`` events of a kernel run log (what tables the run read).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "kernel.jsonl"
+    >>> _ = log.write_text(json.dumps({"event": "load", "table": "tracker"}) + "\nnot json\n")
+    >>> loads_from_log(log)
+    [{'event': 'load', 'table': 'tracker'}]
+    >>> loads_from_log(None)
+    []
+    """
     return _kernel_log(path)[0]

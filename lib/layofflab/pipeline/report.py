@@ -1,4 +1,4 @@
-"""Stage ``report``: build every run of the run list into ``reports/`` (what ``make report`` does).
+r"""Stage ``report``: build every run of the run list into ``reports/`` (what ``make report`` does).
 
 :func:`build_reports` builds the data stage first, then decides per run of the run list
 (:mod:`.runlist`) whether to reuse it (its key is unchanged, :mod:`.cache`), re-render
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from layofflab import __version__, config
+from layofflab.errors import MissingDependencyError
 from layofflab.io import remove_stale_temps, write_text_atomic
 from layofflab.pipeline import cache, plan, runlist
 from layofflab.pipeline.executor import Job, Progress, default_workers, run_jobs
@@ -73,6 +74,26 @@ class BuildResult:
     def failed(self) -> list[Outcome]:
         """The runs that failed."""
         return [o for o in self.outcomes if o.status != "ok"]
+
+
+#: The [lab] extra's packages a report run needs (the library itself needs none of them).
+LAB_PACKAGES = ("papermill", "nbformat", "nbconvert", "nbclient", "nbstripout", "great_tables")
+
+
+def require_lab(purpose: str = "build the reports") -> None:
+    """Raise :class:`MissingDependencyError` (one line) when a [lab] package is missing.
+
+    Examples
+    --------
+    >>> require_lab()  # the development environment has the [lab] extra
+    """
+    import importlib
+
+    for name in LAB_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise MissingDependencyError(name, extra="lab", purpose=purpose) from None
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:
@@ -132,8 +153,8 @@ def _write_index(
     entries = []
     for run in run_list.runs:
         if run.name in done:
-            record, action = done[run.name]
-            entries.append(Entry(record, action))
+            built_now, action = done[run.name]
+            entries.append(Entry(built_now, action))
             continue
         record = cache.read_record(ctx.report_dir, run.name)
         if record is None:
@@ -153,10 +174,10 @@ def _write_index(
         entries.append(Entry(record, "not selected (--only)", stale=stale))
     listed = set(run_list.names())
     for path in sorted((ctx.report_dir / cache.RECORD_DIR).glob("*.json")):
-        record = cache.read_record(ctx.report_dir, path.stem)
-        if record and record.get("origin") != "run list" and path.stem not in listed:
+        other = cache.read_record(ctx.report_dir, path.stem)
+        if other and other.get("origin") != "run list" and path.stem not in listed:
             action = done[path.stem][1] if path.stem in done else "kept from an earlier build"
-            entries.append(Entry(record, action))
+            entries.append(Entry(other, action))
     built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = render_index(
         entries,
@@ -201,7 +222,11 @@ def build_reports(
     ``report_dir`` is given), so the two builds never overwrite each other, and the
     capex study's runs use the fetched universe (``CapexOptions.universe``).
     """
+<<<<<<< HEAD
     external = config.data_choice() == "external"
+=======
+    require_lab("build the reports")
+>>>>>>> main
     if data:
         from layofflab.tables import build
         from layofflab.tables.universe import build_universe
@@ -264,6 +289,7 @@ def run_notebook(
     Its name derives from the parameters; the index is rewritten with it listed among the
     one-off runs (a run of the run list with the same name is that run).
     """
+    require_lab("run a notebook")
     name = runlist.run_name(notebook.stem, parameters)
     report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
     run_list = Path(run_list) if run_list is not None else runlist.run_list_path()
@@ -300,6 +326,7 @@ def refresh_checked_outputs(notebook: Path) -> Path:
     Use after editing a notebook whose checked cells' expected output changed;
     then review the diff and commit.
     """
+    require_lab("refresh a notebook")
     import os
     import tempfile
 

@@ -223,8 +223,10 @@ def _parse(text: str, *, source: str, notebook_dir: Path) -> tuple[tuple[Run, ..
 
 
 def read_run_list(path: Path | None = None, *, notebook_dir: Path | None = None) -> RunList:
-    """Read and check a run-list file (default: the project's); notebooks resolved beside it
-    unless ``notebook_dir``."""
+    """Read and check a run-list file (default: the project's).
+
+    Its notebooks are resolved beside it unless ``notebook_dir`` names another folder.
+    """
     path = Path(path) if path is not None else run_list_path()
     if not path.is_file():
         raise InputFileError(path, "a run list (TOML)", found="no such file")

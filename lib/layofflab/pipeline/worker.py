@@ -22,10 +22,11 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from layofflab.io import temp_path
 from layofflab.manifest import sha256_file
 from layofflab.pipeline import cache, page
 from layofflab.pipeline.kernel import LOG_ENV, SETUP_SOURCE, SETUP_TAG
@@ -42,9 +43,15 @@ def kernel_config() -> Any:
     Kernels talk over Unix sockets, so no port is opened and Jupyter's "Kernel is running over
     TCP without encryption" warning is never printed.
     """
+    import secrets
+    import tempfile
+
     from traitlets.config import Config
 
-    return Config({"KernelManager": {"transport": "ipc"}})
+    # The sockets are files named <ip>-<n>: a prefix unique to this call, so kernels started
+    # side by side (parallel runs) never pick each other's sockets.
+    prefix = Path(tempfile.gettempdir()) / f"layofflab-kernel-{os.getpid()}-{secrets.token_hex(4)}"
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
 
 
 def _now() -> str:
@@ -56,11 +63,22 @@ def _first_line(text: str) -> str:
     return page.sanitize_text(lines[0]) if lines else ""
 
 
-def describe_inputs(loads: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Per table read: its files with their SHA-256 and, for a processed table, its raw inputs."""
+def describe_inputs(loads: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    r"""Per table read: its files with their SHA-256 and, for a processed table, its raw inputs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("a\n")
+    >>> out = describe_inputs([{"table": "t", "paths": [str(f)], "processed_dir": None}])
+    >>> out[0]["table"], len(out[0]["files"][0]["sha256"]), out[0]["raw"]
+    ('t', 64, {})
+    """
     out: dict[str, dict[str, Any]] = {}
     for load in loads:
-        files, raw = [], {}
+        files: list[dict[str, str]] = []
+        raw: dict[str, Any] = {}
         if load["paths"]:
             for p in map(Path, load["paths"]):
                 targets = sorted(p.rglob("*.parquet")) if p.is_dir() else [p]
@@ -183,7 +201,15 @@ def run_job(job: Mapping[str, Any]) -> dict[str, Any]:
         kernel_log.parent.mkdir(parents=True, exist_ok=True)
         kernel_log.write_text("", encoding="utf-8")
         executed.unlink(missing_ok=True)
-        failure = _execute(job, executed, kernel_log)
+        # papermill writes as it goes: into a temporary name unique to this process, renamed
+        # into place when the run ends (a killed worker leaves a temp the next build removes)
+        scratch = temp_path(executed, suffix=".tmp.ipynb")
+        try:
+            failure = _execute(job, scratch, kernel_log)
+            if scratch.is_file():
+                os.replace(scratch, executed)
+        finally:
+            scratch.unlink(missing_ok=True)
         loads = loads_from_log(kernel_log)
         parts = {**job["parts"], "inputs": cache.input_state(loads)}
         record = {

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import polars as pl
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import FuncFormatter
 
 from layofflab.checks import check_columns
@@ -53,12 +53,14 @@ _X_LABELS = {
 _TARGET = 0.8
 
 
-def _axes(ax: Axes | Sequence[Axes] | None, n: int, titles: list[str]) -> tuple[Figure, list]:
+def _axes(
+    ax: Axes | Sequence[Axes] | None, n: int, titles: list[str]
+) -> tuple[Figure | SubFigure, list[Axes]]:
     if ax is None:
-        fig, axes = plt.subplots(
+        fig, grid = plt.subplots(
             1, n, figsize=(5.2 * n, 5.4), sharey=True, layout="constrained", squeeze=False
         )
-        return fig, list(axes[0])
+        return fig, list(grid[0])
     axes = [ax] if isinstance(ax, Axes) else list(ax)
     if len(axes) != n:
         raise InvalidArgumentError(
@@ -67,7 +69,7 @@ def _axes(ax: Axes | Sequence[Axes] | None, n: int, titles: list[str]) -> tuple[
     return axes[0].figure, axes
 
 
-def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figure:
+def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figure | SubFigure:
     """Power against the planted effect, one line per design (and test), MDEs marked.
 
     The band is ±1.96 Monte Carlo standard errors of the first test's power (CRV3 when run);
@@ -84,6 +86,7 @@ def plot_power(result: Any, *, ax: Axes | Sequence[Axes] | None = None) -> Figur
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of ``ax`` (a SubFigure if ``ax`` is in one), else a new figure.
 
     Examples
     --------

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from layofflab.cleaning import (
     normalize_text,
@@ -72,7 +73,13 @@ _FALSE = ("no", "n", "false", "f", "0")
 
 
 def event_types() -> pl.DataFrame:
-    """The event-type table: event_type, is_capex_guidance (Boolean), description."""
+    """The event-type table: event_type, is_capex_guidance (Boolean), description.
+
+    Examples
+    --------
+    >>> event_types().columns
+    ['event_type', 'is_capex_guidance', 'description']
+    """
     table = load_table("announcement_event_types.csv")
     return table.with_columns(pl.col("is_capex_guidance") == "true")
 
@@ -194,7 +201,7 @@ def _problems(today: dt.date | None) -> pl.Expr:
             pl.format("unrecognised verified value '{}' (expected yes/no/true/false)", verified),
         ),
     ]
-    expr = pl.when(checks[0][0]).then(checks[0][1])
+    expr: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         expr = expr.when(cond).then(text)
     return expr.otherwise(None)

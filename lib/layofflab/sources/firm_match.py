@@ -51,7 +51,13 @@ _TICKER_ALIASES = {"GOOG": "GOOGL"}
 
 @cache
 def firm_rules() -> dict[str, Any]:
-    """The firm patterns (``resources/firm_patterns.toml``)."""
+    """The firm patterns (``resources/firm_patterns.toml``).
+
+    Examples
+    --------
+    >>> sorted(firm_rules())
+    ['contractor', 'firms']
+    """
     return load_toml(_TABLE)
 
 

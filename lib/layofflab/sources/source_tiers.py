@@ -44,7 +44,13 @@ _DOMAIN = re.compile(r"^(?!-)[a-z0-9\-]+(\.[a-z0-9\-]+)+$")
 
 
 def host_of(url: str | None) -> str | None:
-    """The lower-case host of an http(s)-style URL (no port, no user info); None if there is none."""
+    """The lower-case host of an http(s)-style URL (no port, no user info); None if there is none.
+
+    Examples
+    --------
+    >>> host_of("https://user@About.FB.com:443/news?x=1"), host_of("not a url")
+    ('about.fb.com', None)
+    """
     if url is None:
         return None
     found = _HOST.match(url.strip())
@@ -87,6 +93,11 @@ def load_domains(path: str | Path | None = None) -> pl.DataFrame:
     ------
     InputFileError
         Naming the file, row, column and value of the first bad row.
+
+    Examples
+    --------
+    >>> load_domains().columns
+    ['domain', 'tier', 'note']
     """
     path = Path(path) if path is not None else DOMAINS_PATH
     sniff_encoding(path)  # missing, empty or binary files: the standard one-line error
@@ -132,6 +143,13 @@ def tier_of(
     -------
     polars.Expr
         A String expression named ``source_tier``; null for null URLs.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"url": ["https://about.fb.com/news/x", None]})
+    >>> df.select(tier_of("url", frame=df, source="example")).to_series().to_list()
+    ['primary', None]
     """
     table = load_domains(domains)
     tiers = dict(zip(table["domain"].to_list(), table["tier"].to_list(), strict=True))

@@ -26,8 +26,10 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -85,7 +87,7 @@ _FIELDS = (
 _NON_US_SUFFIX = r"(^|,\s*)Non-U\.S\.$"
 
 
-def _formats() -> dict[str, dict]:
+def _formats() -> dict[str, dict[str, Any]]:
     formats = load_toml("tracker_formats.toml")["formats"]
     for name, spec in formats.items():
         unknown = set(spec) - _FORMAT_KEYS
@@ -98,7 +100,7 @@ def _formats() -> dict[str, dict]:
     return formats
 
 
-def _detect_format(path: Path, header: Sequence[str]) -> tuple[str, dict]:
+def _detect_format(path: Path, header: Sequence[str]) -> tuple[str, dict[str, Any]]:
     formats = _formats()
     for name, spec in formats.items():
         if list(header) == spec["signature"] or set(header) == set(spec["signature"]):
@@ -115,8 +117,10 @@ def _nm(name: str) -> dict[str, pl.Expr]:
 
 
 def _field_stages(field: str, *, today: dt.date | None, path: Path) -> list[dict[str, pl.Expr]]:
-    """Stages cleaning one raw field (see :func:`layofflab.cleaning.per_value`); outputs are the
-    clean columns and ``_p_<field>`` (a reject reason or null)."""
+    """Stages cleaning one raw field (see :func:`layofflab.cleaning.per_value`).
+
+    The outputs are the clean columns and ``_p_<field>`` (a reject reason or null).
+    """
     tn = pl.col("_tn")
     if field == "company":
         return [
@@ -211,10 +215,12 @@ def _read_one(
     good = ~bad_mask
     clean = df.filter(good)
     where = f"{SOURCE} {path.name}"
-    taxonomy = {"table": "industry_taxonomy.csv", "key": "raw_label", "value": "industry"}
+    taxonomy = functools.partial(
+        map_values, table="industry_taxonomy.csv", key="raw_label", value="industry", source=where
+    )
     # Checked on the clean rows' labels (a miss raises LookupMissError naming the column).
-    map_values("industry", **taxonomy, source=where, frame=clean.select(industry="_industry_text"))
-    mapped = map_values("_industry_text", **taxonomy, source=where)
+    taxonomy("industry", frame=clean.select(industry="_industry_text"))
+    mapped = taxonomy("_industry_text")
     clean = clean.with_columns(
         industry=mapped,
         date_added_before_date=pl.col("date_added") < pl.col("date"),
@@ -260,8 +266,8 @@ def _drop_duplicates(
         .otherwise(pl.lit(" (same company, date and count)")),
     )
     dup = tagged.filter(pl.col("_ref").is_not_null())
-    ref = dup["_ref"]
-    ref_file, ref_row = tagged["source_file"].gather(ref), tagged["source_row"].gather(ref)
+    ref_at = dup["_ref"]
+    ref_file, ref_row = tagged["source_file"].gather(ref_at), tagged["source_row"].gather(ref_at)
     where = (
         pl.when(ref_file == pl.col("source_file"))
         .then(pl.lit(""))

@@ -81,7 +81,13 @@ def _show(value: Any) -> str:
 
 
 def corrections_spec() -> dict[str, Any]:
-    """The ``[corrections]`` entry of ``tracker_formats.toml`` (signature and correctable fields)."""
+    """The ``[corrections]`` entry of ``tracker_formats.toml`` (signature and correctable fields).
+
+    Examples
+    --------
+    >>> corrections_spec()["signature"][:3]
+    ['company', 'date', 'laid_off']
+    """
     spec = load_toml("tracker_formats.toml")["corrections"]
     unknown = set(spec) - _SPEC_KEYS
     if unknown:
@@ -94,7 +100,14 @@ def corrections_spec() -> dict[str, Any]:
 
 
 def is_corrections_header(header: Sequence[str]) -> bool:
-    """True when ``header`` is the corrections file's (in any column order)."""
+    """True when ``header`` is the corrections file's (in any column order).
+
+    Examples
+    --------
+    >>> fields = ["company", "date", "laid_off", "field", "from", "to", "reason", "evidence"]
+    >>> is_corrections_header(fields[::-1]), is_corrections_header(fields[:3])
+    (True, False)
+    """
     return set(header) == set(corrections_spec()["signature"])
 
 

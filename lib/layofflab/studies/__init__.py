@@ -1,4 +1,5 @@
-"""The analyses behind the notebooks, one module each, one naming scheme:
+"""The analyses behind the notebooks, one module each, one naming scheme.
+
 ``<Name>Options`` (frozen run options, the notebook's parameters) → ``run_<name>()`` →
 ``<Name>Result``.
 

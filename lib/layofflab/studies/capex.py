@@ -80,11 +80,15 @@ class CapexOptions:
         Event window in quarters.
     honest_m : tuple of float
         Values of M̄ for the Rambachan–Roth relative-magnitude bounds.
+    start : str
+        First quarter of the panel (ISO date).
+    power_reps : int
+        Simulated panels behind each design's minimum detectable effect
+        (:func:`~layofflab.studies.capex_power.study_mde`; the notebook passes it).
     universe : {"bigtech", "warn-public"}
-        The panel: the shipped big-tech firms, or every public firm with a WARN notice
-        (fetched data; WARN outcomes and capex treatments only, the other cells skipped with
-        the reason, see :mod:`layofflab.studies.capex_universe`). Default ``bigtech``, or
-        ``warn-public`` when ``LAYOFFLAB_DATA=external`` (``make report DATA=external``).
+        The panel: big tech, or every public firm with a WARN notice (WARN outcomes and capex
+        treatments only; other cells skipped with the reason: :mod:`.capex_universe`). Default
+        ``bigtech``, or ``warn-public`` when ``LAYOFFLAB_DATA=external`` (``make report DATA=external``).
     """
 
     outcomes: tuple[str, ...] = ("workers_cut", "cut_share", "any_cut", "warn_workers", "warn_any")
@@ -107,6 +111,7 @@ class CapexOptions:
     event_lags: int = 4
     honest_m: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
     start: str = "2019-01-01"
+    power_reps: int = 40
     universe: Literal["bigtech", "warn-public"] = field(default_factory=universes.default_universe)
 
     def __post_init__(self) -> None:
@@ -130,6 +135,7 @@ class CapexOptions:
         check_scalar(self.event_lags, "event_lags", int, min_val=0, max_val=8)
         put(self, "honest_m", check_sequence(self.honest_m, "honest_m", of=(int, float)))
         check_date(self.start, "start")
+        check_scalar(self.power_reps, "power_reps", int, min_val=10)
         check_choice(self.universe, "universe", universes.UNIVERSES)
 
 

@@ -14,11 +14,16 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from layofflab import config
 from layofflab.checks import check_scalar
 from layofflab.studies.power import PowerOptions, run_power
+
+if TYPE_CHECKING:
+    from layofflab.studies.capex import CapexResult
 
 __all__ = ["DESIGN_CELLS", "EFFECTS", "study_mde"]
 
@@ -32,7 +37,9 @@ EFFECTS = {
 }
 
 
-def study_mde(result, *, reps: int = 40, seed: int = config.DEFAULT_SEED) -> pl.DataFrame:
+def study_mde(
+    result: CapexResult, *, reps: int = 40, seed: int = config.DEFAULT_SEED
+) -> pl.DataFrame:
     """The MDE at 80% power (CRV3, 5%) of each design at its any-cut cell's sample size.
 
     Returns one row per design: the cell's estimate, firms, quarters and base rate, the MDE
@@ -47,7 +54,7 @@ def study_mde(result, *, reps: int = 40, seed: int = config.DEFAULT_SEED) -> pl.
         sample = cell.sample
         firms = int(sample["company_id"].n_unique())
         quarters = int(sample["time_index"].n_unique()) + result.options.lags
-        base = float(sample["any_cut"].mean())
+        base = float(sample.select(pl.col("any_cut").mean()).item())
         if firms < 3:
             continue
         power = run_power(

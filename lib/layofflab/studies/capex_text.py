@@ -30,7 +30,13 @@ __all__ = ["conclusions", "fmt_p"]
 
 
 def fmt_p(p: float | None, *, reps: int | None = None) -> str:
-    """A p-value to the precision it supports (draw-based ones to their Monte Carlo error)."""
+    """A p-value to the precision it supports (draw-based ones to their Monte Carlo error).
+
+    Examples
+    --------
+    >>> fmt_p(0.04321), fmt_p(0.0004), fmt_p(0.05, reps=999), fmt_p(None)
+    ('p = 0.043', 'p < 0.001', 'p = 0.050', 'p not available')
+    """
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "p not available"
     if reps:

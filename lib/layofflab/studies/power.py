@@ -50,7 +50,7 @@ import polars as pl
 from layofflab.checks import check_choice, check_scalar, check_sequence
 from layofflab.errors import InvalidArgumentError
 from layofflab.models import panel_ols, wild_bootstrap
-from layofflab.models.design_sim import DESIGNS, simulate_design_panel
+from layofflab.models.design_sim import DESIGNS, Design, simulate_design_panel
 from layofflab.studies import _power_summary as summary
 
 __all__ = [
@@ -76,9 +76,18 @@ DEFAULT_EFFECTS: dict[str, tuple[float, ...]] = {
 #: Above this many fits ``run_power(n_jobs=None)`` uses every core (joblib processes).
 PARALLEL_MIN_FITS = 600
 _FE = ["company_id", "time_index"]
+#: One fit of :func:`_replicate`: design, effect, rep, estimate, std_error, p_crv3, covered, p_wild.
+_Row = tuple[str, float, int, float, float, float, bool, float | None]
 
 
-def _names(value: Any, name: str, choices: tuple[str, ...], everything: str | None) -> tuple:
+def _check_open_unit(value: Any, name: str) -> None:
+    """Raise unless ``value`` is a number strictly between 0 and 1."""
+    check_scalar(value, name, float, min_val=0, max_val=1, include_boundaries="neither")
+
+
+def _names(
+    value: Any, name: str, choices: tuple[str, ...], everything: str | None
+) -> tuple[str, ...]:
     if isinstance(value, str):
         if everything is not None and value == everything:
             return choices
@@ -150,13 +159,12 @@ class PowerOptions:
         tests = _names(self.test, "test", TESTS, None)
         check_scalar(self.n_firms, "n_firms", int, min_val=3)
         check_scalar(self.n_periods, "n_periods", int, min_val=8)
-        open_unit = {"min_val": 0, "max_val": 1, "include_boundaries": "neither"}
-        check_scalar(self.base_rate, "base_rate", float, **open_unit)
+        _check_open_unit(self.base_rate, "base_rate")
         check_scalar(self.base_share, "base_share", float, min_val=0)
-        check_scalar(self.share_treated, "share_treated", float, **open_unit)
+        _check_open_unit(self.share_treated, "share_treated")
         check_choice(self.outcome, "outcome", OUTCOMES)
         check_scalar(self.reps, "reps", int, min_val=2)
-        check_scalar(self.alpha, "alpha", float, **open_unit)
+        _check_open_unit(self.alpha, "alpha")
         check_scalar(self.wild_reps, "wild_reps", int, min_val=19)
         check_scalar(self.seed, "seed", int, min_val=0)
         effects = self.effects
@@ -175,7 +183,7 @@ class PowerOptions:
         object.__setattr__(self, "effects", effects)
 
     @property
-    def designs(self) -> tuple[str, ...]:
+    def designs(self) -> tuple[Design, ...]:
         """The designs run, in :data:`~layofflab.models.design_sim.DESIGNS` order."""
         chosen = self.design if not isinstance(self.design, str) else (self.design,)
         chosen = DESIGNS if self.design == "all" else chosen
@@ -191,7 +199,7 @@ class PowerOptions:
         """The sorted effect grid of ``design`` (0 included)."""
         check_choice(design, "design", DESIGNS)
         if isinstance(self.effects, Mapping) and design in self.effects:
-            return self.effects[design]
+            return tuple(self.effects[design])
         if self.effects is None or isinstance(self.effects, Mapping):
             return DEFAULT_EFFECTS[design]
         return tuple(self.effects)
@@ -204,9 +212,9 @@ def _seeds(seed: int, design: str, rep: int) -> tuple[int, int]:
     return int(a), int(b)
 
 
-def _replicate(options: PowerOptions, design: str, rep: int) -> list[tuple]:
+def _replicate(options: PowerOptions, design: Design, rep: int) -> list[_Row]:
     sim_seed, wild_seed = _seeds(options.seed, design, rep)
-    rows = []
+    rows: list[_Row] = []
     for effect in options.grid(design):
         df = simulate_design_panel(
             design,
@@ -249,7 +257,7 @@ def _replicate(options: PowerOptions, design: str, rep: int) -> list[tuple]:
     return rows
 
 
-def _run_batch(options: PowerOptions, tasks: list[tuple[str, int]]) -> list[tuple]:
+def _run_batch(options: PowerOptions, tasks: list[tuple[Design, int]]) -> list[_Row]:
     from threadpoolctl import threadpool_limits
 
     # Tiny dense solves: one BLAS thread each (several threads contend on a busy 2-core box).
@@ -325,8 +333,11 @@ class PowerResult:
     draws: pl.DataFrame
 
     def table(self, *, decimals: int | None = None) -> pl.DataFrame:
-        """For reading: one row per design × effect with the mean estimate, the CRV3 coverage,
-        and ``power_<test>``, ``mc_se_<test>`` for each test run."""
+        """For reading: one row per design × effect.
+
+        Columns: the mean estimate, the CRV3 coverage, and ``power_<test>``, ``mc_se_<test>``
+        for each test run; ``decimals`` rounds the floats.
+        """
         out = summary.wide_table(self.power, self.coverage)
         if decimals is None:
             return out

@@ -38,7 +38,13 @@ __all__ = [
 
 @cache
 def companies() -> dict[str, tuple[str, int]]:
-    """``{10-digit CIK: (company_id, fiscal-year-end month)}`` from ``sec_companies.csv``."""
+    """``{10-digit CIK: (company_id, fiscal-year-end month)}`` from ``sec_companies.csv``.
+
+    Examples
+    --------
+    >>> companies()["0000789019"]
+    ('MSFT', 6)
+    """
     table = load_table("sec_companies.csv")
     return {
         cik: (cid, int(m))
@@ -60,25 +66,56 @@ def _alias_ids() -> dict[str, str]:
 
 
 def company_of(cik: str) -> str | None:
-    """Ticker for a 10-digit CIK: ``sec_companies.csv``, else the alias table, else None."""
+    """Ticker for a 10-digit CIK: ``sec_companies.csv``, else the alias table, else None.
+
+    Examples
+    --------
+    >>> company_of("0001018724"), company_of("0000000000")
+    ('AMZN', None)
+    """
     if cik in companies():
         return companies()[cik][0]
     return _alias_ids().get(cik)
 
 
 def iso(column: str) -> pl.Expr:
-    """SEC dates are ISO ``YYYY-MM-DD``; anything else is null (and then a reject reason)."""
+    """SEC dates are ISO ``YYYY-MM-DD``; anything else is null (and then a reject reason).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> pl.DataFrame({"end": ["2024-09-30", "09/30/2024"]}).select(iso("end")).to_series().to_list()
+    [datetime.date(2024, 9, 30), None]
+    """
     return pl.col(column).str.to_date("%Y-%m-%d", strict=False)
 
 
 def month_index(d: pl.Expr) -> pl.Expr:
-    """Months since year 0 of the month end nearest to ``d`` (day < 15 → previous month)."""
+    """Months since year 0 of the month end nearest to ``d`` (day < 15 → previous month).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> d = pl.DataFrame({"d": [dt.date(2024, 9, 30), dt.date(2024, 10, 2)]})
+    >>> d.select(month_index(pl.col("d"))).to_series().to_list()  # both: September 2024
+    [24296, 24296]
+    """
     rounded = pl.when(d.dt.day() >= 15).then(d).otherwise(d.dt.offset_by("-1mo"))
     return rounded.dt.year().cast(pl.Int64) * 12 + rounded.dt.month().cast(pl.Int64) - 1
 
 
 def fiscal_quarter(end: pl.Expr, fye_month: pl.Expr) -> pl.Expr:
-    """Struct (fiscal_year, fiscal_quarter) of a period ending on ``end``."""
+    """Struct (fiscal_year, fiscal_quarter) of a period ending on ``end``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> d = pl.DataFrame({"end": [dt.date(2024, 9, 30)]})
+    >>> d.select(fiscal_quarter(pl.col("end"), pl.lit(6))).item()  # Microsoft: FY ends in June
+    {'fiscal_year': 2025, 'fiscal_quarter': 1}
+    """
     idx = month_index(end)
     month = idx % 12 + 1
     return pl.struct(
@@ -88,7 +125,16 @@ def fiscal_quarter(end: pl.Expr, fye_month: pl.Expr) -> pl.Expr:
 
 
 def calendar_quarter(end: pl.Expr) -> pl.Expr:
-    """Struct (calendar_year, calendar_quarter) of the month end nearest to ``end``."""
+    """Struct (calendar_year, calendar_quarter) of the month end nearest to ``end``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> d = pl.DataFrame({"end": [dt.date(2024, 12, 28)]})  # a 52/53-week quarter end
+    >>> d.select(calendar_quarter(pl.col("end"))).item()
+    {'calendar_year': 2024, 'calendar_quarter': 4}
+    """
     idx = month_index(end)
     return pl.struct(
         calendar_year=(idx // 12).cast(pl.Int32),
@@ -97,7 +143,17 @@ def calendar_quarter(end: pl.Expr) -> pl.Expr:
 
 
 def infer_fye(facts: pl.DataFrame) -> pl.DataFrame:
-    """Fiscal-year-end month per CIK: the table, else the commonest end month of 10-K FY facts."""
+    """Fiscal-year-end month per CIK: the table, else the commonest end month of 10-K FY facts.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> facts = pl.DataFrame({"cik": ["0000000001"], "fp": ["FY"], "form": ["10-K"],
+    ...                       "start": ["2023-10-01"], "end": ["2024-09-28"]})
+    >>> fye = infer_fye(facts)
+    >>> fye.filter(pl.col("cik").is_in(["0000000001", "0000789019"])).sort("cik").rows()
+    [('0000000001', 9), ('0000789019', 6)]
+    """
     known = pl.DataFrame(
         [(cik, m) for cik, (_, m) in companies().items()],
         schema={"cik": pl.String, "fye": pl.Int64},

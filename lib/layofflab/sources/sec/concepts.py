@@ -60,6 +60,11 @@ def form_table() -> pl.DataFrame:
     ------
     LookupMissError
         A role outside :data:`FORM_ROLES` (naming the form).
+
+    Examples
+    --------
+    >>> form_table().head(2).rows()
+    [('10-K', 'periodic'), ('10-Q', 'periodic')]
     """
     table = load_table("sec_forms.csv")
     for form, role in table.select("form", "role").iter_rows():
@@ -145,7 +150,13 @@ def concept_table(concepts: Mapping[str, Sequence[str]] | None = None) -> pl.Dat
 
 
 def tags_for(table: pl.DataFrame, concept: str, company: str | None) -> list[str]:
-    """Tags of ``concept`` for ``company`` (its own rows if any, else the ``*`` rows)."""
+    """Tags of ``concept`` for ``company`` (its own rows if any, else the ``*`` rows).
+
+    Examples
+    --------
+    >>> tags_for(concept_table(), "capex", None)[:1]
+    ['PaymentsToAcquirePropertyPlantAndEquipment']
+    """
     rows = table.filter(pl.col("concept") == concept)
     own = rows.filter(pl.col("company_id").eq_missing(company))
     use = own if own.height else rows.filter(pl.col("company_id") == "*")

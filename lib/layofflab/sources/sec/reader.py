@@ -52,7 +52,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -134,7 +134,7 @@ def load_facts(path: str | Path) -> pl.DataFrame:
     name = doc.get("entityName")
     if name is not None and not isinstance(name, str):
         raise InputFileError(path, expected, column="entityName", value=type(name).__name__)
-    cols: dict[str, list] = {c: [] for c in _RAW_COLUMNS}
+    cols: dict[str, list[Any]] = {c: [] for c in _RAW_COLUMNS}
     for taxonomy, tags in doc["facts"].items():
         if not isinstance(tags, dict):
             raise InputFileError(

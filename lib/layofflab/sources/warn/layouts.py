@@ -94,7 +94,13 @@ _KEYS: dict[str, str] = {
 
 
 def rules() -> dict[str, Any]:
-    """The ``[rules]`` table of ``warn_states.toml``."""
+    """The ``[rules]`` table of ``warn_states.toml``.
+
+    Examples
+    --------
+    >>> "dates" in rules()
+    True
+    """
     return load_toml(TABLE)["rules"]
 
 
@@ -140,6 +146,11 @@ def layouts() -> dict[str, Layout]:
     InputFileError
         An unknown key (``column`` names the layout, ``value`` the key), a value of the wrong
         kind, or a column mapped to an unknown field.
+
+    Examples
+    --------
+    >>> sorted(layouts())[:3]
+    ['ak', 'al', 'ca']
     """
     return {name: _layout(name, spec) for name, spec in load_toml(TABLE)["layouts"].items()}
 
@@ -231,6 +242,11 @@ def date_bounds() -> tuple[dt.date, dt.date]:
     """First plausible notice date and first plausible layoff (effective) date.
 
     They are ``[rules.dates]``: the federal WARN Act's signing and its effective date.
+
+    Examples
+    --------
+    >>> date_bounds()
+    (datetime.date(1988, 8, 4), datetime.date(1989, 2, 4))
     """
     d = rules()["dates"]
     return d["notice_dates_from"], d["layoff_dates_from"]

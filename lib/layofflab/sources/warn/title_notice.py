@@ -28,8 +28,9 @@ __all__ = ["load_notice"]
 
 
 def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[str, str | None]]:
-    """The impacts of a JSON notice (one row per impact, every value as text, ``keys`` allowed)
-    and the notice's id, state and letter date.
+    """The impacts of a JSON notice and the notice's id, state and letter date.
+
+    One row per impact, every value as text, only ``keys`` allowed.
 
     Raises
     ------
@@ -41,7 +42,11 @@ def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[
     notice = doc.get("notice") if isinstance(doc, dict) else None
     impacts = notice.get("jobTitleImpacts") if isinstance(notice, dict) else None
     source = (notice.get("source") or {}) if isinstance(notice, dict) else None
-    if not isinstance(impacts, list) or not all(isinstance(i, dict) for i in impacts):
+    if (
+        not isinstance(notice, dict)
+        or not isinstance(impacts, list)
+        or not all(isinstance(i, dict) for i in impacts)
+    ):
         raise InputFileError(path, "a JSON object with notice.jobTitleImpacts, a list of objects")
     keys = sorted({k for item in impacts for k in item})
     unknown = [k for k in keys if k not in keys]
@@ -51,11 +56,11 @@ def load_notice(path: Path, *, keys: Iterable[str]) -> tuple[pl.DataFrame, dict[
         {k: [None if item.get(k) is None else str(item.get(k)) for item in impacts] for k in keys},
         schema={k: pl.String for k in keys},
     )
-    source = source if isinstance(source, dict) else {"letterDate": source}
+    dates = source if isinstance(source, dict) else {"letterDate": source}
     meta = {
         "notice_id": notice.get("noticeId"),
         "state": notice.get("jurisdiction"),
-        "notice_date": source.get("letterDate") or source.get("receivedDate"),
+        "notice_date": dates.get("letterDate") or dates.get("receivedDate"),
     }
     for key, value in meta.items():  # the notice's own fields: text, or a date that reads
         if value is not None and not isinstance(value, str | int):
