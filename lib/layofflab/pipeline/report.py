@@ -222,11 +222,8 @@ def build_reports(
     ``report_dir`` is given), so the two builds never overwrite each other, and the
     capex study's runs use the fetched universe (``CapexOptions.universe``).
     """
-<<<<<<< HEAD
-    external = config.data_choice() == "external"
-=======
     require_lab("build the reports")
->>>>>>> main
+    external = config.data_choice() == "external"
     if data:
         from layofflab.tables import build
         from layofflab.tables.universe import build_universe
