@@ -53,12 +53,24 @@ manifest: setup ## Rewrite data/raw/MANIFEST after a deliberate change to a raw 
 # even starting Python when no file below is newer than the last build that succeeded entirely
 # (importing the package alone takes ~2 s). REPORT_ARGS passes options and always runs the
 # builder, e.g. make report REPORT_ARGS="--only 01_layoffs_overview -j 1" (or "--force").
+# DATA=external runs the report on the files `layofflab fetch` downloaded into data/external
+# (LAYOFFLAB_DATA=external for the builder and its kernels): the data stage also builds the
+# warn-public universe panel into data/processed/external, the capex study runs on it, and the
+# report goes to reports/external/ (its index says which data each run read). DATA=default
+# (the default) is the shipped data/raw.
+DATA ?= default
+ifeq ($(filter $(DATA),default external),)
+$(error DATA=$(DATA): expected default or external)
+endif
 REPORT_ARGS ?=
-REPORT_STAMP := reports/runs/.complete
-REPORT_INPUTS = $(shell find notebooks lib data/raw -type f ! -path '*/__pycache__/*' ! -name '*.pyc') pyproject.toml requirements.lock
-report: setup ## Build data/processed, then every run of notebooks/runs.toml (unchanged runs reused) and reports/index.html
+REPORT_DIR := $(if $(filter external,$(DATA)),reports/external,reports)
+REPORT_STAMP := $(REPORT_DIR)/runs/.complete
+REPORT_INPUTS = $(shell find notebooks lib data/raw $(if $(filter external,$(DATA)),data/external) -type f ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null) pyproject.toml requirements.lock
+report: export LAYOFFLAB_DATA = $(DATA)
+$(REPORT_STAMP): export LAYOFFLAB_DATA = $(DATA)
+report: setup ## Build data/processed, then every run of notebooks/runs.toml (unchanged runs reused) and reports/index.html; DATA=external: on the fetched data/external, into reports/external/
 	@if [ -n "$(REPORT_ARGS)" ]; then $(BIN)/layofflab report $(REPORT_ARGS); \
-	elif $(MAKE) -s -q $(REPORT_STAMP); then echo "report: nothing changed since the last complete build (reports/index.html)"; \
+	elif $(MAKE) -s -q $(REPORT_STAMP); then echo "report: nothing changed since the last complete build ($(REPORT_DIR)/index.html)"; \
 	else $(MAKE) -s --no-print-directory $(REPORT_STAMP); fi
 
 $(REPORT_STAMP): $(REPORT_INPUTS)

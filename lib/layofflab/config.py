@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from layofflab.errors import ProjectNotFoundError
+from layofflab.errors import InvalidArgumentError, ProjectNotFoundError
 
 #: The installed package (``lib/layofflab`` in a checkout, ``site-packages/layofflab`` in a wheel).
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
@@ -42,6 +42,11 @@ RESOURCES: Path = PACKAGE_DIR / "resources"
 PROJECT_ENV: str = "LAYOFFLAB_PROJECT"
 #: Environment variable naming the real third-party data (default ``<project>/../shared/data``).
 SHARED_DATA_ENV: str = "LAYOFFLAB_SHARED_DATA"
+#: Environment variable choosing the data a report runs on (``make report DATA=external``):
+#: ``default`` (the shipped ``data/raw``) or ``external`` (the downloads in ``data/external``).
+DATA_ENV: str = "LAYOFFLAB_DATA"
+#: Values of :data:`DATA_ENV`.
+DATA_CHOICES: tuple[str, ...] = ("default", "external")
 #: The file that marks a project, relative to its root (beside a ``pyproject.toml``).
 PROJECT_MARKER: str = "data/raw/MANIFEST"
 
@@ -59,9 +64,11 @@ PROJECT_PATHS: dict[str, str] = {
     "DATA_RAW": "data/raw",
     "DATA_PROCESSED": "data/processed",
     "DATA_EXTERNAL": "data/external",
+    "DATA_PROCESSED_EXTERNAL": "data/processed/external",
     "MANIFEST": PROJECT_MARKER,
     "NOTEBOOKS": "notebooks",
     "REPORTS": "reports",
+    "REPORTS_EXTERNAL": "reports/external",
     "REPORTS_EXECUTED": "reports/executed",
     "TESTS": "tests",
     "FIXTURES": "tests/fixtures",
@@ -77,11 +84,15 @@ DATA_RAW: Path
 DATA_PROCESSED: Path
 #: Downloads of ``layofflab fetch`` (git-ignored), listed in its own ``MANIFEST``.
 DATA_EXTERNAL: Path
+#: Tables built from ``data/external`` (the ``warn-public`` universe panel), apart from the default ones.
+DATA_PROCESSED_EXTERNAL: Path
 #: ``data/raw/MANIFEST``: path, bytes, sha256, source, retrieval date per raw file.
 MANIFEST: Path
 NOTEBOOKS: Path
 #: Generated HTML reports (git-ignored) and their ``index.html``.
 REPORTS: Path
+#: The report built on the fetched data (``make report DATA=external``), apart from the default one.
+REPORTS_EXTERNAL: Path
 #: Executed notebooks kept beside the HTML (git-ignored).
 REPORTS_EXECUTED: Path
 TESTS: Path
@@ -202,6 +213,28 @@ def has_project() -> bool:
     return True
 
 
+def data_choice() -> str:
+    """The data the report runs on: ``$LAYOFFLAB_DATA`` (``default`` when unset or empty).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Any other value (the message names the variable and the choices).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.get(DATA_ENV, "") in ("", "default", "external")
+    True
+    >>> data_choice() in DATA_CHOICES
+    True
+    """
+    value = os.environ.get(DATA_ENV, "").strip() or "default"
+    if value not in DATA_CHOICES:
+        raise InvalidArgumentError(DATA_ENV, value, expected=f"one of {list(DATA_CHOICES)}")
+    return value
+
+
 def __getattr__(name: str) -> Path:
     if name in PROJECT_PATHS:
         return project_root() / PROJECT_PATHS[name]
@@ -218,8 +251,11 @@ def __dir__() -> list[str]:
 __all__ = [
     "BENCH",
     "DATA",
+    "DATA_CHOICES",
+    "DATA_ENV",
     "DATA_EXTERNAL",
     "DATA_PROCESSED",
+    "DATA_PROCESSED_EXTERNAL",
     "DATA_RAW",
     "DEFAULT_SEED",
     "FIXTURES",
@@ -233,10 +269,12 @@ __all__ = [
     "PROJECT_ROOT",
     "REPORTS",
     "REPORTS_EXECUTED",
+    "REPORTS_EXTERNAL",
     "RESOURCES",
     "SHARED_DATA",
     "SHARED_DATA_ENV",
     "TESTS",
+    "data_choice",
     "find_project",
     "has_project",
     "is_project",

@@ -47,7 +47,9 @@ def add_parser(
     )
     sources = parser.add_subparsers(dest="source", required=True, metavar="{sec,warn,tracker}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--out", metavar="DIR", help="download folder (default: data/external)")
+    common.add_argument(
+        "--out", metavar="DIR", help="download folder (default: data/external of the project)"
+    )
     common.add_argument(
         "--timeout", type=float, default=60.0, metavar="S", help="seconds (default 60)"
     )
@@ -250,6 +252,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``layofflab fetch <source>`` (the handler set by :func:`add_parser`)."""
     handler = {"sec": _run_sec, "warn": _run_warn, "tracker": _run_tracker}[args.source]
     try:
+        if getattr(args, "project", None):  # `layofflab --project DIR fetch`: DIR/data/external
+            with config.project(args.project):
+                return handler(args)
         return handler(args)
     except KeyboardInterrupt:
         print(

@@ -47,6 +47,7 @@ from layofflab.fetch.http import Download, Fetcher
 from layofflab.fetch.manifest import Entry
 from layofflab.io import read_csv_text
 from layofflab.sources.entities import ALIASES_PATH, load_aliases
+from layofflab.tables.universe import COMPANYFACTS_DIR as UNIVERSE_FACTS_DIR
 
 __all__ = [
     "COMPANYFACTS_DIR",
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 #: Where company-facts files go, relative to the download folder.
-COMPANYFACTS_DIR = "sec/companyfacts"
+COMPANYFACTS_DIR = UNIVERSE_FACTS_DIR  # what the universe panel reads (tables.universe)
 BULK_REL = "sec/companyfacts.zip"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _MEMBER = r"CIK\d{10}\.json"

@@ -37,6 +37,7 @@ from layofflab.fetch import _sources
 from layofflab.fetch.content import csv_check
 from layofflab.fetch.http import Download, Fetcher
 from layofflab.fetch.manifest import Entry
+from layofflab.tables.universe import WARN_REGISTER_DIR
 
 __all__ = [
     "REGISTER_COLUMNS",
@@ -47,7 +48,7 @@ __all__ = [
     "scraper_states",
 ]
 
-REGISTER_DIR = "warn/register"
+REGISTER_DIR = WARN_REGISTER_DIR  # what the universe panel reads (tables.universe)
 SCRAPER_DIR = "warn/scraper"
 #: Columns a register file must have to be kept (what the WARN tables and the CIK universe read).
 REGISTER_COLUMNS: tuple[str, ...] = (

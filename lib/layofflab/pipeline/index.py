@@ -1,7 +1,8 @@
 """``reports/index.html``: every run with what a reader needs to trust and reuse it.
 
 For each run: title (linking its page) and summary, run name and notebook, parameters,
-status (built, failed with the error's first line, or out of date), what this build did
+status (built, failed with the error's first line, or out of date), the data it read
+(:func:`data_used`: the shipped default or the fetched ``data/external``), what this build did
 with it (executed, re-rendered, reused, not selected), duration, execution date, commit,
 library version, input checksums, and links to its executed notebook and its figure and
 table files. Runs of the run list come first, in its order; one-off runs of
@@ -14,6 +15,8 @@ Examples
 >>> html = render_index([Entry(rec, "executed")], built="2026-01-01 00:00 UTC", commit="abc", version="0.1.0")
 >>> "&lt;T&gt;" in html and "<T>" not in html and "1 failed" in html
 True
+>>> data_used({"inputs": [{"table": "panel", "files": [{"path": "/p/data/processed/external/panel.parquet"}]}]})
+'fetched: data/external (the warn-public universe panel, data/processed/external)'
 """
 
 from __future__ import annotations
@@ -21,11 +24,19 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from layofflab.pipeline import page
 
-__all__ = ["Entry", "render_index"]
+__all__ = ["DATA_LABELS", "Entry", "data_used", "render_index"]
+
+#: What the index says of the data a whole build ran on (``LAYOFFLAB_DATA``).
+DATA_LABELS = {
+    "default": "the shipped default data (data/raw)",
+    "external": "the fetched data (data/external; make report DATA=external): the capex "
+    "study on the warn-public universe, the other notebooks on the shipped tables they read",
+}
 
 _INDEX_CSS = """
 body { font: 15px/1.5 system-ui, sans-serif; color: #1f2328; max-width: 64rem; margin: 2rem auto; padding: 0 1.5rem; }
@@ -77,6 +88,29 @@ def _status(entry: Entry) -> str:
     )
 
 
+def data_used(rec: Mapping[str, Any]) -> str:
+    """Which data a run read, from the tables its record lists (``inputs``).
+
+    Examples
+    --------
+    >>> data_used({"inputs": [{"table": "layoffs", "files": [{"path": "/p/data/processed/layoffs.parquet"}]}]})
+    'shipped default: data/raw (processed in data/processed)'
+    >>> data_used({})
+    'not recorded (the run read no table)'
+    """
+    paths = [Path(f["path"]) for i in rec.get("inputs", []) for f in i.get("files", [])]
+    if not paths:
+        return "not recorded (the run read no table)"
+    external = [
+        p for p in paths if p.parent.name == "external" and p.parent.parent.name == "processed"
+    ]
+    if external and len(external) == len(paths):
+        return "fetched: data/external (the warn-public universe panel, data/processed/external)"
+    if external:
+        return "fetched: data/external (the warn-public universe panel) and shipped default tables"
+    return "shipped default: data/raw (processed in data/processed)"
+
+
 def _files(rec: Mapping[str, Any]) -> str:
     links = []
     if rec.get("executed_notebook"):
@@ -117,6 +151,7 @@ def _article(entry: Entry) -> str:
         f"<dt>Executed</dt><dd>{when} UTC in {duration_text}</dd>"
         f"<dt>Code</dt><dd>layofflab {html.escape(str(rec.get('version', '?')))}, commit "
         f"<code>{html.escape(str(rec.get('commit', '?')))}</code>{dirty}</dd>"
+        f"<dt>Data</dt><dd>{html.escape(data_used(rec))}</dd>"
         f"<dt>Inputs</dt><dd>{page.input_list(rec.get('inputs', []))}</dd>"
         f"<dt>Files</dt><dd>{_files(rec)}</dd>"
         "</dl></article>"
@@ -124,9 +159,19 @@ def _article(entry: Entry) -> str:
 
 
 def render_index(
-    entries: Sequence[Entry], *, built: str, commit: str, version: str, dirty: bool = False
+    entries: Sequence[Entry],
+    *,
+    built: str,
+    commit: str,
+    version: str,
+    dirty: bool = False,
+    data: str = "default",
 ) -> str:
-    """The index page for ``entries`` (run-list runs first, then one-off runs)."""
+    """The index page for ``entries`` (run-list runs first, then one-off runs).
+
+    ``data`` is the build's ``LAYOFFLAB_DATA`` (:data:`DATA_LABELS`); each run also says
+    which data it read (:func:`data_used`).
+    """
     failed = [e for e in entries if e.record.get("status") != "ok"]
     stale = [e for e in entries if e.record.get("status") == "ok" and e.stale]
     counts = f"{len(entries)} run{'s' if len(entries) != 1 else ''}"
@@ -143,6 +188,7 @@ def render_index(
         f"{' (uncommitted changes)' if dirty else ''}. Each report states its parameters, "
         "inputs (SHA-256) and the code that made it; figures and tables are saved as PNG, "
         "SVG, CSV and LaTeX beside it.</p>",
+        f'<p class="lf-summary">Data: {html.escape(DATA_LABELS.get(data, data))}.</p>',
     ]
     if failed:
         names = ", ".join(html.escape(e.record["name"]) for e in failed)

@@ -112,6 +112,8 @@ def parts(run: runlist.Run, ctx: Context, record: Mapping[str, Any] | None) -> d
         "environment": ctx.environment,
         "kernel": config.KERNEL_NAME,
     }
+    if config.data_choice() != "default":  # LAYOFFLAB_DATA=external: never reuse a default run
+        parts["data"] = config.data_choice()
     if record is not None:
         parts["inputs"] = cache.input_state(record.get("loads", []))
     return parts

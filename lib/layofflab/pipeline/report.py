@@ -180,7 +180,12 @@ def _write_index(
             entries.append(Entry(other, action))
     built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = render_index(
-        entries, built=built, commit=ctx.commit, version=__version__, dirty=ctx.dirty
+        entries,
+        built=built,
+        commit=ctx.commit,
+        version=__version__,
+        dirty=ctx.dirty,
+        data=config.data_choice(),
     )
     return write_text_atomic(text, ctx.report_dir / "index.html")
 
@@ -209,15 +214,26 @@ def build_reports(
     cell_timeout, run_timeout : float, optional
         Override the run list's timeouts (seconds).
     data : bool
-        Build the data stage (``layofflab data``) first.
+        Build the data stage (``layofflab data``) first; with ``LAYOFFLAB_DATA=external``
+        (``make report DATA=external``) also the ``warn-public`` universe panel from
+        ``data/external`` (:func:`layofflab.tables.universe.build_universe`).
+
+    With ``LAYOFFLAB_DATA=external`` the report goes to ``reports/external/`` (unless
+    ``report_dir`` is given), so the two builds never overwrite each other, and the
+    capex study's runs use the fetched universe (``CapexOptions.universe``).
     """
     require_lab("build the reports")
+    external = config.data_choice() == "external"
     if data:
         from layofflab.tables import build
+        from layofflab.tables.universe import build_universe
 
         build()
+        if external:
+            build_universe()
     run_list = runs if isinstance(runs, runlist.RunList) else runlist.read_run_list(runs)
-    report_dir = Path(report_dir) if report_dir is not None else config.REPORTS
+    default_dir = config.REPORTS_EXTERNAL if external else config.REPORTS
+    report_dir = Path(report_dir) if report_dir is not None else default_dir
     selected = runlist.select(run_list, list(only))
     selected = [_with_timeouts(r, cell_timeout, run_timeout) for r in selected]
     report_dir = Path(report_dir)

@@ -37,6 +37,7 @@ from layofflab.models.event_study import EventStudyResult
 from layofflab.models.honest import HonestResult
 from layofflab.models.inference import joint_wild_t
 from layofflab.models.multiple_testing import romano_wolf
+from layofflab.studies import capex_universe as universes
 from layofflab.studies.capex_design import (
     OUTCOMES,
     TREATMENTS,
@@ -84,6 +85,10 @@ class CapexOptions:
     power_reps : int
         Simulated panels behind each design's minimum detectable effect
         (:func:`~layofflab.studies.capex_power.study_mde`; the notebook passes it).
+    universe : {"bigtech", "warn-public"}
+        The panel: big tech, or every public firm with a WARN notice (WARN outcomes and capex
+        treatments only; other cells skipped with the reason: :mod:`.capex_universe`). Default
+        ``bigtech``, or ``warn-public`` when ``LAYOFFLAB_DATA=external`` (``make report DATA=external``).
     """
 
     outcomes: tuple[str, ...] = ("workers_cut", "cut_share", "any_cut", "warn_workers", "warn_any")
@@ -107,6 +112,7 @@ class CapexOptions:
     honest_m: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
     start: str = "2019-01-01"
     power_reps: int = 40
+    universe: Literal["bigtech", "warn-public"] = field(default_factory=universes.default_universe)
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -130,6 +136,7 @@ class CapexOptions:
         put(self, "honest_m", check_sequence(self.honest_m, "honest_m", of=(int, float)))
         check_date(self.start, "start")
         check_scalar(self.power_reps, "power_reps", int, min_val=10)
+        check_choice(self.universe, "universe", universes.UNIVERSES)
 
 
 @dataclass(frozen=True)
@@ -238,6 +245,10 @@ def _cells(
     skipped: list[dict[str, str]] = []
     for o in options.outcomes:
         for t in options.treatments:
+            why = universes.unavailable(options.universe, outcome=o, treatment=t)
+            if why is not None:
+                skipped.append({"outcome": o, "treatment": t, "reason": why})
+                continue
             try:
                 fitted[(o, t)] = fit_cell(
                     design,
@@ -247,6 +258,7 @@ def _cells(
                     controls=options.controls,
                     bootstrap_reps=options.bootstrap_reps,
                     seed=options.seed,
+                    exposure=universes.exposure_available(options.universe),
                 )
             except EstimationError as exc:
                 skipped.append({"outcome": o, "treatment": t, "reason": str(exc)})
@@ -275,6 +287,7 @@ def _placebo(
                     controls=options.controls,
                     seed=options.seed,
                     wild=False,
+                    exposure=universes.exposure_available(options.universe),
                     **kw,
                 )
             except EstimationError as exc:  # listed, with the reason, never dropped
@@ -343,6 +356,11 @@ def _events(
     design: pl.DataFrame, options: CapexOptions
 ) -> tuple[EventStudyResult | None, str | None, HonestResult | None]:
     """The event study of the options' event outcome and treatment, its error, HonestDiD."""
+    why = universes.unavailable(
+        options.universe, outcome=options.event_outcome, treatment=options.event_treatment
+    )
+    if why is not None:
+        return None, f"event study not run: {why}", None
     col = TREATMENTS[options.event_treatment].column
     y = OUTCOMES[options.event_outcome].column
     cover = (
@@ -379,8 +397,13 @@ def _events(
 def run_capex(
     options: CapexOptions = CapexOptions(), *, panel: pl.DataFrame | None = None
 ) -> CapexResult:
-    """Run every design of the study on the default panel (or ``panel``)."""
+    """Run every design of the study on the options' universe panel (or ``panel``)."""
     timing = monthly = None
+    if panel is None and options.universe == "warn-public":
+        # the folder is named so that a report run records the universe's build stamp
+        panel = tables.load_panel(
+            "panel", universe="warn-public", processed_dir=config.DATA_PROCESSED_EXTERNAL
+        ).data
     if panel is None:
         panel = tables.load_panel("panel").data
         layoffs, ann = tables.load("layoffs").data, tables.load("announcements").data

@@ -297,11 +297,16 @@ class CellResult:
 
 
 def _sample(
-    data: pl.DataFrame, y: str, outcome: Outcome, terms: list[str], controls: Sequence[str]
+    data: pl.DataFrame,
+    y: str,
+    outcome: Outcome,
+    terms: list[str],
+    controls: Sequence[str],
+    exposure: bool = True,
 ) -> pl.DataFrame:
     """Rows where the outcome's source covers the quarter and every regressor is known."""
     keep = pl.col(_COVERED[outcome.source]).fill_null(False) & pl.col(y).is_not_null()
-    for c in [*terms, *controls, *(["log_headcount"] if outcome.offset else [])]:
+    for c in [*terms, *controls, *(["log_headcount"] if outcome.offset and exposure else [])]:
         keep &= pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64).is_finite()
     return data.filter(keep)
 
@@ -318,12 +323,15 @@ def fit_cell(
     bootstrap_reps: int = 9999,
     seed: int = 0,
     wild: bool = True,
+    exposure: bool = True,
 ) -> CellResult:
     """Fit one cell on the design frame from :func:`add_design_columns`.
 
     ``y`` overrides the outcome column (the placebo outcome a year earlier); ``leads`` adds
     future treatment terms (placebos) before the lags; ``wild=False`` skips the wild
-    bootstrap (the placebos read the CRV3 p-value only).
+    bootstrap (the placebos read the CRV3 p-value only); ``exposure=False`` fits a PPML
+    outcome without its log-headcount exposure (a panel without headcount: the
+    ``warn-public`` universe), which the rows' ``exposure`` column records.
     """
     if outcome not in OUTCOMES:
         raise InvalidArgumentError("outcome", outcome, expected=f"one of {list(OUTCOMES)}")
@@ -333,7 +341,7 @@ def fit_cell(
     y = o.column if y is None else y
     terms = lag_terms(treatment, lags, leads)
     ctrl = [c for c in CONTROLS if controls and c in data.columns]
-    sample = _sample(data, y, o, terms, ctrl)
+    sample = _sample(data, y, o, terms, ctrl, exposure)
     if sample.height == 0 or sample[CLUSTER].n_unique() < 3:
         raise EstimationError(
             f"{o.estimator}",
@@ -350,7 +358,7 @@ def fit_cell(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if o.estimator == "ppml":
-            offset = "log_headcount" if o.offset else None
+            offset = "log_headcount" if o.offset and exposure else None
             crv1 = ppml(sample, formula, fe=list(FE), cluster=CLUSTER, offset=offset)
             crv3 = ppml(
                 sample, formula, fe=list(FE), cluster=CLUSTER, vcov="jackknife", offset=offset
@@ -387,6 +395,7 @@ def fit_cell(
                 "first_quarter": sample["quarter_id"].min(),
                 "last_quarter": sample["quarter_id"].max(),
                 "estimator": o.estimator,
+                "exposure": "log headcount" if o.offset and exposure else "none",
                 "unit": o.unit,
             }
         )

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
 from layofflab import config, schemas
+from layofflab.checks import check_choice
 from layofflab.errors import InputFileError, InvalidArgumentError
 from layofflab.panel import Panel
 from layofflab.sources._base import REJECTS_SCHEMA, Cleaned
@@ -168,24 +170,61 @@ def describe() -> Mapping[str, str]:
 def load_panel(
     name: str = "panel",
     *,
+    universe: Literal["bigtech", "warn-public"] = "bigtech",
     processed_dir: Path | None = None,
     raw_dir: Path | None = None,
+    external_dir: Path | None = None,
 ) -> Panel:
     """A derived panel, built first when it or a table it depends on is out of date.
 
-    ``"panel"`` is firm × quarter; ``"panel_month"`` firm × month.
+    Parameters
+    ----------
+    name : {"panel", "panel_month"}
+        ``"panel"`` is firm × quarter; ``"panel_month"`` firm × month (``bigtech`` only).
+    universe : {"bigtech", "warn-public"}
+        ``bigtech`` (default): the shipped dataset's firms, from ``data/raw``.
+        ``warn-public``: every public firm with a WARN notice (``company_id`` = its CIK),
+        built from the downloads in ``external_dir`` (default ``data/external``) into
+        ``processed_dir`` (default ``data/processed/external``) by
+        :func:`layofflab.tables.universe.build_universe`; coverage rules in
+        :mod:`layofflab.panel.universe` (WARN counts zero inside the register's window and
+        null outside; SEC figures null where the facts give none; no tracker,
+        announcement or headcount data).
+    processed_dir, raw_dir : path, optional
+        Where the processed tables go and (``bigtech``) the raw inputs.
+    external_dir : path, optional
+        (``warn-public``) the downloads of ``layofflab fetch``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        An unknown name or universe (the message names the choices).
 
     Examples
     --------
     >>> p = load_panel("panel")
     >>> p.freq, p.data["company_id"].n_unique()
     ('quarter', 13)
+    >>> load_panel("panel", universe="sp500")
+    Traceback (most recent call last):
+    ...
+    layofflab.errors.InvalidArgumentError: universe='sp500': expected one of 'bigtech', 'warn-public'
     """
     from layofflab.tables.build import build_derived
+    from layofflab.tables.universe import UNIVERSES, build_universe, read_universe_panel
 
+    check_choice(universe, "universe", UNIVERSES)
     table = get_table(name)
     if not isinstance(table, DerivedTable):
         raise InvalidArgumentError("name", name, expected="a derived table such as 'panel'")
+    if universe == "warn-public":
+        if name != "panel":
+            raise InvalidArgumentError(
+                "name", name, expected="'panel' (the warn-public universe is quarterly only)"
+            )
+        out = config.DATA_PROCESSED_EXTERNAL if processed_dir is None else Path(processed_dir)
+        build_universe(external_dir=external_dir, out_dir=out)
+        return read_universe_panel(out)
     processed_dir = config.DATA_PROCESSED if processed_dir is None else Path(processed_dir)
     raw = config.DATA_RAW if raw_dir is None else Path(raw_dir)
     build_derived(table, raw_dir=raw, out_dir=processed_dir)
