@@ -81,6 +81,7 @@ def test_unchanged_runs_are_reused_and_a_changed_input_reruns_only_its_runs(tmp_
         load = (
             "from layofflab import tables, show_table\n"
             f"t = tables.load('layoffs', paths=[{str(tmp_path / f'{name}.csv')!r}])\n"
+            "# NBVAL_CHECK_OUTPUT\n"
             "show_table(t.data.select('company', 'laid_off'))"
         )
         toy(nb, name, [load, plot_cell(f"{name} per month")])
@@ -94,6 +95,8 @@ def test_unchanged_runs_are_reused_and_a_changed_input_reruns_only_its_runs(tmp_
     assert [i["table"] for i in record["inputs"]] == ["layoffs"]
     assert record["inputs"][0]["files"][0]["path"] == str(tmp_path / "alpha.csv")
     mtime = (reports / "alpha.html").stat().st_mtime_ns
+    page = (reports / "alpha.html").read_text()
+    assert "show_table" in page and "NBVAL" not in page  # the code is there, the test marker not
 
     second = build(tmp_path)
     assert [o.action for o in second.values()] == ["reused (unchanged)"] * 2

@@ -34,7 +34,16 @@ from layofflab.io import write_text_atomic
 from layofflab.pipeline import page
 from layofflab.pipeline.kernel import SETUP_TAG
 
-__all__ = ["FAILED_TAG", "Rendered", "loads_from_log", "render_run", "render_stub", "user_cells"]
+__all__ = [
+    "FAILED_TAG",
+    "TEST_MARKERS",
+    "Rendered",
+    "loads_from_log",
+    "render_run",
+    "render_stub",
+    "strip_test_markers",
+    "user_cells",
+]
 
 FAILED_TAG = "layofflab-failed"
 _INJECTED = {SETUP_TAG, "injected-parameters", "papermill-error-cell-tag"}
@@ -130,6 +139,27 @@ class _Writer:
         return _html_output(_text(data["text/html"]) + files)
 
 
+#: nbval's cell markers: comments for the test suite, never shown to a reader.
+TEST_MARKERS = (
+    "# NBVAL_CHECK_OUTPUT",
+    "# NBVAL_IGNORE_OUTPUT",
+    "# NBVAL_SKIP",
+    "# NBVAL_RAISES_EXCEPTION",
+)
+
+
+def strip_test_markers(source: str | list[str]) -> str:
+    r"""A code cell's source without its nbval marker lines.
+
+    Examples
+    --------
+    >>> strip_test_markers("# NBVAL_CHECK_OUTPUT\nshow_table(t)")
+    'show_table(t)'
+    """
+    text = source if isinstance(source, str) else "".join(source)
+    return "\n".join(line for line in text.split("\n") if line.strip() not in TEST_MARKERS)
+
+
 def _prepare(nb: Any, writer: _Writer, log: list[dict[str, Any]]) -> Any:
     nb = copy.deepcopy(nb)
     numbers = {id(cell): n for n, cell in user_cells(nb)}
@@ -140,6 +170,7 @@ def _prepare(nb: Any, writer: _Writer, log: list[dict[str, Any]]) -> Any:
         kept.append(cell)
         if cell.cell_type != "code":
             continue
+        cell.source = strip_test_markers(cell.source)
         number = numbers.get(id(cell))
         outputs = []
         for out in cell.get("outputs", []):
