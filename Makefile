@@ -10,6 +10,8 @@ PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# The Jupyter kernel tools/setup-venv installs into .venv (layofflab.config.KERNEL_NAME).
+KERNEL := layofflab
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 

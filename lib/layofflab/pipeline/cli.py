@@ -31,7 +31,7 @@ from typing import Any, cast
 import polars as pl
 
 from layofflab import __version__, config
-from layofflab.errors import LayofflabError
+from layofflab.errors import LayofflabError, ProjectNotFoundError
 from layofflab.fetch.cli import add_parser as add_fetch_parser
 from layofflab.pipeline.errors_cli import (
     OneLineParser,
@@ -84,9 +84,9 @@ def _shown(path: Path | None) -> str:
     """``path`` relative to the project when inside it, escaped for the terminal."""
     if path is None:
         return ""
-    try:
+    try:  # `clean` runs outside any project (from a wheel): then the path is shown as given
         path = path.resolve().relative_to(config.PROJECT_ROOT.resolve())
-    except ValueError:
+    except (ValueError, ProjectNotFoundError):
         pass
     return escape_control(str(path))
 

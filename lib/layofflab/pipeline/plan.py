@@ -2,7 +2,7 @@ r"""Planning a build: each run's key parts, job spec, and whether to reuse, re-r
 
 Examples
 --------
->>> nb = {"cells": [{"cell_type": "markdown", "source": "# Title\\n\\nWhat it shows.\\n\\nMore."}]}
+>>> nb = {"cells": [{"cell_type": "markdown", "source": "# Title\n\nWhat it shows.\n\nMore."}]}
 >>> notebook_title(nb)
 ('Title', 'What it shows.')
 """

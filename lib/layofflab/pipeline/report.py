@@ -16,7 +16,7 @@ checks.
 
 Examples
 --------
->>> nb = {"cells": [{"cell_type": "markdown", "source": "# Title\\n\\nWhat it shows.\\n\\nMore."}]}
+>>> nb = {"cells": [{"cell_type": "markdown", "source": "# Title\n\nWhat it shows.\n\nMore."}]}
 >>> notebook_title(nb)
 ('Title', 'What it shows.')
 """

@@ -46,6 +46,7 @@ from layofflab.studies.capex_design import (
     fit_cell,
     lag_terms,
 )
+from layofflab.studies.capex_placebo import placebo_rows
 from layofflab.studies.capex_timing import monthly_window, order_within_quarter
 
 __all__ = ["CapexOptions", "CapexResult", "run_capex"]
@@ -267,45 +268,6 @@ def _cells(
     )
 
 
-def _placebo(
-    design: pl.DataFrame, options: CapexOptions, fitted: Mapping[tuple[str, str], CellResult]
-) -> pl.DataFrame:
-    rows = []
-    for (o, t), cell in fitted.items():
-        main = cell.rows.filter(pl.col("term") == lag_terms(t, options.lags)[0])
-        rows.append(main.with_columns(test=pl.lit("main (lag 1)")))
-        for label, kw in (
-            ("future treatment (leads)", {"leads": 2}),
-            ("outcome a year earlier", {"y": f"{OUTCOMES[o].column}_year_before"}),
-        ):
-            try:
-                pc = fit_cell(
-                    design,
-                    outcome=o,
-                    treatment=t,
-                    lags=options.lags,
-                    controls=options.controls,
-                    seed=options.seed,
-                    wild=False,
-                    exposure=universes.exposure_available(options.universe),
-                    **kw,
-                )
-            except EstimationError as exc:  # listed, with the reason, never dropped
-                rows.append(
-                    pl.DataFrame(
-                        {"outcome": [o], "treatment": [t], "test": [label], "note": [str(exc)]}
-                    )
-                )
-                continue
-            keep = pc.rows if "leads" in kw else pc.rows.filter(pl.col("term") == main["term"][0])
-            if "leads" in kw:
-                keep = keep.filter(pl.col("term").str.contains("_lead"))
-            rows.append(keep.with_columns(test=pl.lit(label)))
-    if not rows:
-        return pl.DataFrame()
-    return pl.concat(rows, how="diagonal_relaxed").select("test", pl.exclude("test"))
-
-
 def _adjust(
     main: pl.DataFrame, fitted: Mapping[tuple[str, str], CellResult], options: CapexOptions
 ) -> pl.DataFrame:
@@ -437,7 +399,14 @@ def run_capex(
             p_few=pl.col("p_crv3"),
             few_method=pl.lit("CRV3 jackknife, t(G−1)"),
         ).join(ri, on=["outcome", "treatment", "term"], how="left", maintain_order="left")
-        placebo = _placebo(design, options, fitted)
+        placebo = placebo_rows(
+            design,
+            fitted,
+            lags=options.lags,
+            controls=options.controls,
+            seed=options.seed,
+            universe=options.universe,
+        )
         adjusted = _adjust(main, fitted, options)
         events, events_error, honest = _events(design, options)
     for w in caught:
