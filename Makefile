@@ -56,10 +56,12 @@ manifest: setup ## Rewrite data/raw/MANIFEST after a deliberate change to a raw 
 # (importing the package alone takes ~2 s). REPORT_ARGS passes options and always runs the
 # builder, e.g. make report REPORT_ARGS="--only 01_layoffs_overview -j 1" (or "--force").
 # DATA=external runs the report on the files `layofflab fetch` downloaded into data/external
-# (LAYOFFLAB_DATA=external for the builder and its kernels): the data stage also builds the
-# warn-public universe panel into data/processed/external, the capex study runs on it, and the
-# report goes to reports/external/ (its index says which data each run read). DATA=default
-# (the default) is the shipped data/raw.
+# (LAYOFFLAB_DATA=external for the builder and its kernels): the data stage also builds, into
+# data/processed/external, the warn-public universe panel (the capex study runs on it) and
+# every table fetched files exist for (WARN register, tracker exports, SEC company facts),
+# which every notebook then reads instead of the shipped one; the report goes to
+# reports/external/ (its index says, per run, which tables were fetched and which shipped).
+# DATA=default (the default) is the shipped data/raw.
 DATA ?= default
 ifeq ($(filter $(DATA),default external),)
 $(error DATA=$(DATA): expected default or external)

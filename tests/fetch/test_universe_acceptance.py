@@ -252,7 +252,10 @@ def test_report_on_data_external_builds_the_capex_run_on_the_fetched_data(fetche
     assert result.index == fetched / "reports" / "external" / "index.html"
     index = result.index.read_text()
     assert "Data: the fetched data (data/external" in index
-    assert "fetched: data/external (the warn-public universe panel" in index
+    assert (
+        "fetched (data/external, built into data/processed/external): panel (the warn-public universe)"
+        in index
+    )
     record = json.loads(
         next((fetched / "reports" / "external" / "runs").glob("*.json")).read_text()
     )

@@ -16,7 +16,7 @@ Examples
 >>> "&lt;T&gt;" in html and "<T>" not in html and "1 failed" in html
 True
 >>> data_used({"inputs": [{"table": "panel", "files": [{"path": "/p/data/processed/external/panel.parquet"}]}]})
-'fetched: data/external (the warn-public universe panel, data/processed/external)'
+'fetched (data/external, built into data/processed/external): panel (the warn-public universe)'
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ __all__ = ["DATA_LABELS", "Entry", "data_used", "render_index"]
 #: What the index says of the data a whole build ran on (``LAYOFFLAB_DATA``).
 DATA_LABELS = {
     "default": "the shipped default data (data/raw)",
-    "external": "the fetched data (data/external; make report DATA=external): the capex "
-    "study on the warn-public universe, the other notebooks on the shipped tables they read",
+    "external": "the fetched data (data/external; make report DATA=external): every table "
+    "`layofflab fetch` downloaded files for (WARN register, tracker exports, SEC company "
+    "facts) is read from them, the capex study runs on the warn-public universe, and a table "
+    "no fetch provides (or not fetched) is the shipped one; each run lists which",
 }
 
 _INDEX_CSS = """
@@ -88,27 +90,52 @@ def _status(entry: Entry) -> str:
     )
 
 
+def _origin(files: Sequence[Mapping[str, Any]]) -> str:
+    paths = [Path(f["path"]) for f in files]
+    if paths and all(
+        p.parent.name == "external" and p.parent.parent.name == "processed" for p in paths
+    ):
+        return "fetched"
+    if paths and all(p.parent.name == "processed" for p in paths):
+        return "shipped"
+    return "given"
+
+
+#: How :func:`data_used` names each origin of a table a run read.
+_ORIGINS = {
+    "fetched": "fetched (data/external, built into data/processed/external)",
+    "shipped": "shipped default (data/raw, processed in data/processed)",
+    "given": "files given to the run",
+}
+
+
 def data_used(rec: Mapping[str, Any]) -> str:
-    """Which data a run read, from the tables its record lists (``inputs``).
+    """Which data a run read, table by table, from the tables its record lists (``inputs``).
+
+    A table read from ``data/processed/external`` is *fetched*, one from ``data/processed``
+    *shipped*; files passed to the run (e.g. ``tracker_paths``) are *given*.
 
     Examples
     --------
     >>> data_used({"inputs": [{"table": "layoffs", "files": [{"path": "/p/data/processed/layoffs.parquet"}]}]})
-    'shipped default: data/raw (processed in data/processed)'
+    'shipped default (data/raw, processed in data/processed): layoffs'
+    >>> data_used({"inputs": [
+    ...     {"table": "warn", "files": [{"path": "/p/data/processed/external/warn.parquet"}]},
+    ...     {"table": "job_titles", "files": [{"path": "/p/data/processed/job_titles.parquet"}]}]})
+    'fetched (data/external, built into data/processed/external): warn; shipped default (data/raw, processed in data/processed): job_titles'
     >>> data_used({})
     'not recorded (the run read no table)'
     """
-    paths = [Path(f["path"]) for i in rec.get("inputs", []) for f in i.get("files", [])]
-    if not paths:
-        return "not recorded (the run read no table)"
-    external = [
-        p for p in paths if p.parent.name == "external" and p.parent.parent.name == "processed"
-    ]
-    if external and len(external) == len(paths):
-        return "fetched: data/external (the warn-public universe panel, data/processed/external)"
-    if external:
-        return "fetched: data/external (the warn-public universe panel) and shipped default tables"
-    return "shipped default: data/raw (processed in data/processed)"
+    by_origin: dict[str, list[str]] = {k: [] for k in _ORIGINS}
+    for item in rec.get("inputs", []):
+        name = str(item.get("table", "?"))
+        origin = _origin(item.get("files", []))
+        if name == "panel" and origin == "fetched":
+            name = "panel (the warn-public universe)"
+        if name not in by_origin[origin]:
+            by_origin[origin].append(name)
+    parts = [f"{_ORIGINS[k]}: {', '.join(v)}" for k, v in by_origin.items() if v]
+    return "; ".join(parts) if parts else "not recorded (the run read no table)"
 
 
 def _files(rec: Mapping[str, Any]) -> str:

@@ -118,10 +118,15 @@ def _record_warning(
     )
 
 
-def _processed() -> Path:
+def _processed(attr: str, given: dict[str, Any]) -> Path:
+    """The folder a load without ``processed_dir`` reads (what :mod:`layofflab.tables` picks)."""
     from layofflab import config
+    from layofflab.tables.external import source_dir
 
-    return config.DATA_PROCESSED
+    if attr == "load_panel":
+        external = given.get("universe") == "warn-public"
+        return config.DATA_PROCESSED_EXTERNAL if external else config.DATA_PROCESSED
+    return source_dir(given.get("name", ""))
 
 
 def _record_loads(module: Any) -> None:
@@ -147,7 +152,9 @@ def _record(module: Any, attr: str) -> None:
                 "event": "load",
                 "table": given.get("name", "panel"),
                 "paths": [str(Path(p).resolve()) for p in given.get("paths") or ()],
-                "processed_dir": str(Path(given.get("processed_dir") or _processed()).resolve()),
+                "processed_dir": str(
+                    Path(given.get("processed_dir") or _processed(attr, given)).resolve()
+                ),
                 "cell": _cell(),
             }
         )

@@ -7,8 +7,9 @@ A notebook declares the frozen options dataclass its parameters feed in its meta
 Its ``parameters`` cell (read with papermill's own parser, so ``papermill --help-notebook``
 sees the same thing) gives the names and the notebook's defaults, written with a type
 annotation and a comment: ``top_n: int = 12  # companies ranked``. The dataclass gives
-each parameter's type and, from its numpydoc ``Attributes`` section, its description.
-A notebook without the metadata is typed by its annotations alone.
+each parameter's type and, from its numpydoc ``Attributes`` section, its description; a
+default of None for a field that takes no None is the dataclass's own default, which may
+follow the environment. A notebook without the metadata is typed by its annotations alone.
 
 :func:`resolve` turns command-line text (``-p top_n 5``) or typed values (a YAML or TOML
 file) into the parameters papermill injects, and builds the options dataclass from them,
@@ -109,8 +110,6 @@ def _type_name(tp: Any) -> str:
 
 def _expected(tp: Any) -> str:
     origin = typing.get_origin(tp)
-    if origin is typing.Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
     if origin in (tuple, list):
         args = [a for a in typing.get_args(tp) if a is not Ellipsis]
         inner = _type_name(args[0]) if args else "str"
@@ -255,9 +254,7 @@ def notebook_spec(path: str | Path) -> NotebookSpec:
         raise InputFileError(
             path.name, "exactly one cell tagged 'parameters'", found=str(len(cells))
         )
-    source = (
-        "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
-    )
+    source = "".join(cells[0]["source"])  # a list of lines or one string
     options_path = nb.get("metadata", {}).get("layofflab", {}).get("options")
     cls = _load_options(options_path, Path(path.name)) if options_path else None
     hints = typing.get_type_hints(cls) if cls else {}
@@ -275,6 +272,9 @@ def notebook_spec(path: str | Path) -> NotebookSpec:
                 path.name, f"parameters that are fields of {options_path}", value=p.name
             )
         tp = hints.get(p.name) or eval(p.inferred_type_name, {"__builtins__": {}}, _ANNOTATIONS)
+        if default is None and cls is not None and type(None) not in typing.get_args(tp):
+            field = {f.name: f for f in dataclasses.fields(cls)}[p.name]  # None: the options' own
+            default = field.default_factory() if callable(field.default_factory) else field.default
         description = described.get(p.name) or p.help
         params[p.name] = Parameter(p.name, tp, default, description)
     return NotebookSpec(path, params, options_path, cls)

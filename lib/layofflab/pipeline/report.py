@@ -216,21 +216,27 @@ def build_reports(
     data : bool
         Build the data stage (``layofflab data``) first; with ``LAYOFFLAB_DATA=external``
         (``make report DATA=external``) also the ``warn-public`` universe panel from
-        ``data/external`` (:func:`layofflab.tables.universe.build_universe`).
+        ``data/external`` (:func:`layofflab.tables.universe.build_universe`) and every
+        table fetched files exist for (:func:`layofflab.tables.external.build_fetched`).
 
     With ``LAYOFFLAB_DATA=external`` the report goes to ``reports/external/`` (unless
-    ``report_dir`` is given), so the two builds never overwrite each other, and the
-    capex study's runs use the fetched universe (``CapexOptions.universe``).
+    ``report_dir`` is given), so the two builds never overwrite each other, the capex
+    study's runs use the fetched universe (``CapexOptions.universe``), and every run reads
+    the fetched tables where they exist (:mod:`layofflab.tables.external`).
     """
     require_lab("build the reports")
     external = config.data_choice() == "external"
     if data:
         from layofflab.tables import build
+        from layofflab.tables.external import FETCHED, build_fetched, is_fetched
         from layofflab.tables.universe import build_universe
 
         build()
         if external:
-            build_universe()
+            build_universe()  # builds the fetched WARN table too
+            for name in FETCHED:
+                if is_fetched(name):
+                    build_fetched(name)
     run_list = runs if isinstance(runs, runlist.RunList) else runlist.read_run_list(runs)
     default_dir = config.REPORTS_EXTERNAL if external else config.REPORTS
     report_dir = Path(report_dir) if report_dir is not None else default_dir

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from layofflab import tables
+from layofflab import config, tables
 from layofflab.checks import check_sequence
 from layofflab.errors import InvalidArgumentError
 from layofflab.roles import engineering_share
@@ -61,7 +61,9 @@ class ClaimsOptions:
     ----------
     tracker_paths : tuple of str
         A full layoffs-tracker export (every company) for the industry-wide totals; empty:
-        those claims are listed as not checkable from the shipped data (13 firms only).
+        the tracker export ``layofflab fetch tracker`` downloaded under
+        ``LAYOFFLAB_DATA=external``, else those claims are listed as not checkable from the
+        shipped data (13 firms only).
     """
 
     tracker_paths: tuple[str, ...] = ()
@@ -244,8 +246,9 @@ def _warn_claims(by_state: pl.DataFrame, titles: pl.DataFrame | None) -> list[di
     return rows
 
 
-def _tech_totals(paths: tuple[str, ...]) -> list[dict[str, str]]:
-    if not paths:
+def _tech_totals(paths: tuple[str, ...], fetched: pl.DataFrame | None) -> list[dict[str, str]]:
+    """Industry totals per year from ``paths``, else from a fetched tracker export."""
+    if not paths and fetched is None:
         return [
             _row(
                 "more than 100,000 tech layoffs in 2025",
@@ -256,7 +259,8 @@ def _tech_totals(paths: tuple[str, ...]) -> list[dict[str, str]]:
                 "at a full tracker export",
             )
         ]
-    events = tables.load("layoffs", paths=paths).data
+    events = tables.load("layoffs", paths=paths).data if paths else fetched
+    assert events is not None
     years = (
         events.group_by(pl.col("date").dt.year().alias("year"))
         .agg(
@@ -316,7 +320,9 @@ def run_claims(options: ClaimsOptions = ClaimsOptions()) -> ClaimsResult:
     by_state = _warn(warn)
     growth = _capex(tables.load("capex").data)
     rows = _layoff_claims(layoffs)[:1] + _warn_claims(by_state, titles)
-    rows += _layoff_claims(layoffs)[1:] + _tech_totals(options.tracker_paths)
+    # under LAYOFFLAB_DATA=external a fetched tracker export stands for the whole industry
+    fetched = layoffs if tables.source_dir("layoffs") != config.DATA_PROCESSED else None
+    rows += _layoff_claims(layoffs)[1:] + _tech_totals(options.tracker_paths, fetched)
     done = growth.filter(pl.col("growth").is_not_null())
     rows.append(
         _row(

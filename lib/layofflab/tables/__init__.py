@@ -13,7 +13,9 @@ knows it by. The same registry serves
   written atomically;
 * :func:`load` — what studies and notebooks read: the processed table, or the files given
   (CSV, JSON, or a Parquet written by ``layofflab clean``) cleaned by the same reader;
-* ``layofflab clean <source> FILES --out DIR``, which writes ``DIR/<source>.parquet``.
+* ``layofflab clean <source> FILES --out DIR``, which writes ``DIR/<source>.parquet``;
+* :func:`build_fetched` / :func:`source_dir` — under ``LAYOFFLAB_DATA=external``, the tables
+  of :data:`FETCHED` built from ``layofflab fetch``'s downloads (:mod:`.external`).
 
 Examples
 --------
@@ -29,6 +31,7 @@ Examples
 from __future__ import annotations
 
 from layofflab.tables.build import build, build_derived, build_table, is_stale, write_cleaned
+from layofflab.tables.external import FETCHED, build_fetched, source_dir
 from layofflab.tables.load import describe, load, load_panel, read_cleaned_parquet
 from layofflab.tables.registry import (
     PIPELINE_CODE,
@@ -43,6 +46,7 @@ from layofflab.tables.registry import (
 )
 
 __all__ = [
+    "FETCHED",
     "PIPELINE_CODE",
     "SHARED_INPUTS",
     "TABLES",
@@ -52,6 +56,7 @@ __all__ = [
     "Table",
     "build",
     "build_derived",
+    "build_fetched",
     "build_table",
     "describe",
     "get_table",
@@ -59,6 +64,7 @@ __all__ = [
     "load",
     "load_panel",
     "read_cleaned_parquet",
+    "source_dir",
     "table_for_source",
     "write_cleaned",
 ]

@@ -21,6 +21,7 @@ from layofflab.errors import InputFileError, InvalidArgumentError
 from layofflab.panel import Panel
 from layofflab.sources._base import REJECTS_SCHEMA, Cleaned
 from layofflab.tables.build import build, is_stale
+from layofflab.tables.external import build_fetched, source_dir
 from layofflab.tables.registry import TABLE_KEY, TABLES, DerivedTable, Table, get_table
 
 __all__ = ["describe", "load", "load_panel", "read_cleaned_parquet"]
@@ -112,7 +113,10 @@ def load(
     paths : sequence of path, optional
         Empty: the processed table ``processed_dir/<name>.parquet``, (re)built from
         ``data/raw`` first when it is missing or was built from other inputs or code (as
-        ``make data`` would); when its raw inputs are gone it is read as it is. Otherwise
+        ``make data`` would); when its raw inputs are gone it is read as it is. Under
+        ``LAYOFFLAB_DATA=external`` with no ``processed_dir``, a table whose files
+        ``layofflab fetch`` downloaded is built from them alone into
+        ``data/processed/external`` and read from there (:mod:`.external`). Otherwise
         the given files cleaned by the table's reader — raw files (CSV, JSON) or Parquet files written by ``layofflab clean`` or
         ``make data`` (a folder stands for the Parquet inside it); not both kinds at once.
 
@@ -143,6 +147,9 @@ def load(
         raise InvalidArgumentError(
             "paths", [], expected=f"files to read: table {name!r} has no shipped default"
         )
+    if not paths and processed_dir is None and source_dir(table.name) != config.DATA_PROCESSED:
+        build_fetched(table.name)  # LAYOFFLAB_DATA=external and its files fetched
+        return read_cleaned_parquet(source_dir(table.name) / f"{table.name}.parquet", table)
     if not paths:
         processed_dir = config.DATA_PROCESSED if processed_dir is None else Path(processed_dir)
         raw = config.DATA_RAW if raw_dir is None else Path(raw_dir)

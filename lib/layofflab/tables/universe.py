@@ -6,7 +6,8 @@ such firm's company facts in ``data/external/sec/companyfacts/CIK##########.json
 :func:`build_universe` turns them into ``data/processed/external/``:
 
 * ``warn.parquet`` and ``warn.rejects.parquet`` — the register cleaned by the WARN table's
-  reader (:func:`layofflab.sources.warn.read`), every raw row in one or the other;
+  reader (:func:`layofflab.sources.warn.read`), every raw row in one or the other: the
+  WARN table of ``LAYOFFLAB_DATA=external`` (:func:`layofflab.tables.external.build_fetched`);
 * ``sec/<file>.parquet`` and ``sec/<file>.rejects.parquet`` — each company-facts file of
   a CIK with a WARN row, derived into discrete quarters by
   :func:`layofflab.tables.quarters.derive_quarters` (the SEC reader, in parallel
@@ -43,10 +44,11 @@ from layofflab.io import remove_stale_temps, write_parquet_atomic, write_text_at
 from layofflab.manifest import sha256_file
 from layofflab.panel import Panel
 from layofflab.panel.universe import build_universe_panel
-from layofflab.tables.build import _code_fingerprint, write_cleaned
+from layofflab.tables.build import _code_fingerprint
 from layofflab.tables.derived import PANEL_START
+from layofflab.tables.external import build_fetched
 from layofflab.tables.quarters import derive_quarters
-from layofflab.tables.registry import TABLE_KEY, BuildReport, Table, get_table
+from layofflab.tables.registry import TABLE_KEY, BuildReport
 
 __all__ = [
     "COMPANYFACTS_DIR",
@@ -216,11 +218,8 @@ def build_universe(
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     stamp.unlink(missing_ok=True)  # a build that dies from here on leaves no valid stamp
-    table = get_table("warn")
-    assert isinstance(table, Table)
-    cleaned = table.reader(register)
-    write_cleaned(cleaned, table, out_dir, stem="warn")
-    warn = cleaned.data
+    build_fetched("warn", external_dir=external_dir, out_dir=out_dir, force=force)
+    warn = pl.read_parquet(out_dir / "warn.parquet")  # the WARN table of LAYOFFLAB_DATA=external
     ciks = set(
         warn.select(pl.coalesce(pl.col("register_cik").str.zfill(10), pl.col("cik")).alias("c"))[
             "c"
