@@ -127,6 +127,43 @@ def test_financials_prefer_sec_xbrl_and_say_where_they_came_from():
     assert d["capex_intensity"][0] is None  # no earlier assets
 
 
+def test_a_52_53_week_quarter_lands_in_the_calendar_quarter_it_covers():
+    # Apple's fiscal 2023: quarters ending 2023-04-01 and 2023-07-01 cover January-March and
+    # April-June; the quarter their end date falls in (Q2, Q3) would shift them and make the
+    # one ending 2023-09-30 collide with the one ending 2023-07-01
+    ends = [D(2023, 4, 1), D(2023, 7, 1), D(2023, 9, 30), D(2023, 12, 30)]
+    sec = pl.DataFrame(
+        {
+            "company_id": ["AAA"] * 4,
+            "concept": ["capex"] * 4,
+            "period_end": ends,
+            "calendar_year": [2023] * 4,
+            "calendar_quarter": pl.Series([1, 2, 3, 4], dtype=pl.Int8),
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    d = _panel(sec=sec, start="2023-01-01").data.filter(pl.col("company_id") == "AAA")
+    assert d.filter(pl.col("year") == 2023)["capex_usd"].to_list() == [1.0, 2.0, 3.0, 4.0]
+
+
+@given(st.permutations(range(4)))
+@settings(max_examples=24, deadline=None)
+def test_ties_in_a_quarter_are_broken_by_a_total_order_not_row_order(order):
+    sec = pl.DataFrame(
+        {
+            "company_id": ["AAA"] * 4,
+            "concept": ["capex"] * 4,
+            "period_end": [D(2024, 3, 31), D(2024, 3, 31), D(2024, 3, 30), D(2024, 3, 31)],
+            "filed": [D(2024, 5, 1), D(2025, 5, 1), D(2026, 1, 1), D(2024, 5, 1)],
+            "value": [1.0, 2.0, 3.0, 4.0],
+            "source_kind": ["sec_xbrl", "sec_xbrl", "sec_xbrl", "press"],
+        }
+    )[list(order)]
+    d = _panel(sec=sec).data.filter(pl.col("company_id") == "AAA")
+    # sec_xbrl before press, then the latest period end, then the latest filing
+    assert d["capex_usd"][0] == 2.0
+
+
 def test_headcount_is_the_latest_fiscal_year_end_never_a_future_one():
     hc = pl.DataFrame(
         {

@@ -42,7 +42,7 @@ from layofflab.panel.events import period_index
 from layofflab.panel.features import add_capex_features, add_firm_ratios
 from layofflab.panel.panel import Panel, assign_rows
 
-__all__ = ["FINANCIAL_CONCEPTS", "SOURCES", "build_firm_panel"]
+__all__ = ["FINANCIAL_CONCEPTS", "SOURCES", "build_firm_panel", "sec_quarter"]
 
 _EVERY = {"quarter": "1q", "month": "1mo"}
 #: SEC concepts carried into the quarterly panel → column names.
@@ -105,6 +105,35 @@ def _zero_or_null(columns: list[str], covered: str) -> list[pl.Expr]:
     ]
 
 
+def sec_quarter(columns: list[str] | tuple[str, ...]) -> pl.Expr:
+    """The calendar quarter (its first day) a fiscal quarter of the SEC table stands for.
+
+    The reader's ``calendar_year`` / ``calendar_quarter`` (the quarter of the month end
+    nearest the period's end) where the frame has them, else the quarter ``period_end``
+    falls in. A 52/53-week quarter ending on 2023-07-01 (Apple's fiscal Q3 of 2023, April to
+    June) is calendar 2023Q2, not Q3.
+
+    Examples
+    --------
+    >>> d = pl.DataFrame({"period_end": [dt.date(2023, 7, 1), dt.date(2023, 9, 30)],
+    ...                   "calendar_year": [2023, 2023], "calendar_quarter": [2, 3]})
+    >>> d.select(q=sec_quarter(d.columns))["q"].to_list()
+    [datetime.date(2023, 4, 1), datetime.date(2023, 7, 1)]
+    >>> d.drop("calendar_year").select(q=sec_quarter(["period_end"]))["q"].to_list()
+    [datetime.date(2023, 7, 1), datetime.date(2023, 7, 1)]
+    """
+    by_end = pl.col("period_end").dt.truncate(_EVERY["quarter"])
+    if "calendar_year" not in columns or "calendar_quarter" not in columns:
+        return by_end
+    month = (pl.col("calendar_quarter").cast(pl.Int32) - 1) * 3 + 1
+    return pl.coalesce(pl.date(pl.col("calendar_year"), month, 1), by_end)
+
+
+#: Ties within a firm × concept × quarter broken by a total order: best source kind, then
+#: the latest period end, the latest filing, the last row (never by the frame's row order).
+_PICK = ("_rank", "period_end", "filed", "source_file", "source_row")
+
+
 def _financials(sec: pl.DataFrame, freq: str) -> pl.DataFrame:
     check_columns(sec, ["company_id", "concept", "period_end", "value"], name="sec")
     rows = sec.filter(pl.col("concept").is_in(list(FINANCIAL_CONCEPTS)))
@@ -112,9 +141,12 @@ def _financials(sec: pl.DataFrame, freq: str) -> pl.DataFrame:
     rows = rows.with_columns(
         _kind=kind,
         _rank=kind.replace_strict(_KIND_ORDER, default=9, return_dtype=pl.Int8),
-        period=pl.col("period_end").dt.truncate(_EVERY["quarter"]),
+        period=sec_quarter(rows.columns),
     )
-    best = rows.sort("_rank").unique(["company_id", "concept", "period"], keep="first")
+    order = [c for c in _PICK if c in rows.columns]
+    best = rows.sort(
+        order, descending=[c != "_rank" for c in order], nulls_last=True, maintain_order=True
+    ).unique(["company_id", "concept", "period"], keep="first", maintain_order=True)
     wide = best.pivot(
         on="concept", index=["company_id", "period"], values="value", aggregate_function="first"
     ).rename({k: v for k, v in FINANCIAL_CONCEPTS.items()}, strict=False)

@@ -58,7 +58,7 @@ import polars as pl
 
 from layofflab.checks import check_columns, check_date, check_scalar
 from layofflab.panel.features import add_capex_features, add_firm_ratios
-from layofflab.panel.firm_panel import FINANCIAL_CONCEPTS, _financials, _grid
+from layofflab.panel.firm_panel import FINANCIAL_CONCEPTS, _financials, _grid, sec_quarter
 from layofflab.panel.panel import Panel, assign_rows
 
 __all__ = ["FIRM_COLUMNS", "NULL_SOURCES", "build_universe_panel", "firm_cik"]
@@ -240,7 +240,7 @@ def build_universe_panel(
     )
 
     quarters = sec.filter(pl.col("concept").is_in(list(FINANCIAL_CONCEPTS))).with_columns(
-        company_id=pl.col("cik"), date=pl.col("period_end")
+        company_id=pl.col("cik"), date=sec_quarter(sec.columns)
     )
     funnel.append(("sec", "concept not in the panel", sec.height - quarters.height))
     # one row per firm × concept × calendar quarter, chosen by a total order (the latest
@@ -250,7 +250,7 @@ def build_universe_panel(
     ]
     n = quarters.height
     quarters = quarters.sort(order, descending=True, nulls_last=True, maintain_order=True).unique(
-        ["company_id", "concept", pl.col("period_end").dt.truncate("1q")],
+        ["company_id", "concept", "date"],
         keep="first",
         maintain_order=True,
     )
