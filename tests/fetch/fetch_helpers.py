@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from werkzeug import Request, Response
 
@@ -57,3 +60,26 @@ def timestamps(
         return timed
 
     return wrap
+
+
+def make_project(folder: Path) -> Path:
+    """A minimal project: a layofflab pyproject.toml and a copy of the shipped data/raw."""
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text('[project]\nname = "layofflab"\nversion = "0"\n')
+    shutil.copytree(config.DATA_RAW, folder / "data" / "raw")
+    return folder
+
+
+def build_report(run_list: str, *, jobs: int):
+    """Build the runs of ``run_list`` (TOML text naming the repository's notebooks), quietly."""
+    from layofflab.pipeline.executor import Progress
+    from layofflab.pipeline.report import build_reports
+    from layofflab.pipeline.runlist import RunList, Settings, parse_run_list
+
+    notebooks = config.PACKAGE_DIR.parents[1] / "notebooks"
+    parsed = parse_run_list(run_list, source="runs.toml", notebook_dir=notebooks)
+    return build_reports(
+        runs=RunList(parsed, Settings()),
+        jobs=jobs,
+        progress=Progress([], live=False, stream=io.StringIO()),
+    )

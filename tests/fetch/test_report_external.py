@@ -17,11 +17,11 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
+from fetch_helpers import build_report, make_project
 from werkzeug import Request, Response
 
 from layofflab import config, tables
@@ -102,10 +102,7 @@ def _serve(server) -> None:
 def fetched(server, tmp_path, monkeypatch):
     """A temporary project whose data/external was filled by `layofflab fetch` from the server."""
     _serve(server)
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    (proj / "pyproject.toml").write_text('[project]\nname = "layofflab"\nversion = "0"\n')
-    shutil.copytree(config.DATA_RAW, proj / "data" / "raw")
+    proj = make_project(tmp_path / "proj")
     monkeypatch.setenv("LAYOFFLAB_SEC_BASE_URL", server.url_for("/"))
     monkeypatch.setenv("LAYOFFLAB_WARN_BASE_URL", server.url_for("/register"))
     monkeypatch.delenv(config.DATA_ENV, raising=False)
@@ -146,10 +143,6 @@ def test_tables_read_the_fetched_files_under_data_external(fetched, monkeypatch)
 
 
 def test_every_report_builds_on_the_fetched_data(fetched, monkeypatch):
-    from layofflab.pipeline.executor import Progress
-    from layofflab.pipeline.report import build_reports
-    from layofflab.pipeline.runlist import RunList, Settings, parse_run_list
-
     monkeypatch.setenv(config.DATA_ENV, "external")
     monkeypatch.setenv(config.PROJECT_ENV, str(fetched))  # the kernels find the same project
     text = (
@@ -160,11 +153,7 @@ def test_every_report_builds_on_the_fetched_data(fetched, monkeypatch):
         '[[run]]\nnotebook = "04_power"\nparameters = { reps = 10, wild_reps = 99 }\n'
         '[[run]]\nnotebook = "05_article_claims"\n'
     )
-    notebooks = config.PACKAGE_DIR.parents[1] / "notebooks"
-    runs = RunList(parse_run_list(text, source="runs.toml", notebook_dir=notebooks), Settings())
-    result = build_reports(
-        runs=runs, jobs=2, progress=Progress([], live=False, stream=io.StringIO())
-    )
+    result = build_report(text, jobs=2)
     assert [o.status for o in result.outcomes] == ["ok"] * 5, result.outcomes
     assert result.index == fetched / "reports" / "external" / "index.html"
     records = {}

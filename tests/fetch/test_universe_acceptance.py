@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import io
 import json
 import re
-import shutil
-from pathlib import Path
 
 import polars as pl
 import pytest
+from fetch_helpers import build_report, make_project
 from polars.testing import assert_frame_equal
 from werkzeug import Request, Response
 
@@ -63,19 +61,11 @@ def _serve(server) -> None:
     server.expect_request(STATE).respond_with_handler(register)
 
 
-def _project(folder: Path) -> Path:
-    """A minimal project: a layofflab pyproject.toml and a copy of the shipped data/raw."""
-    folder.mkdir(parents=True)
-    (folder / "pyproject.toml").write_text('[project]\nname = "layofflab"\nversion = "0"\n')
-    shutil.copytree(config.DATA_RAW, folder / "data" / "raw")
-    return folder
-
-
 @pytest.fixture
 def fetched(server, tmp_path, monkeypatch):
     """A temporary project whose data/external was filled by `layofflab fetch` from the server."""
     _serve(server)
-    proj = _project(tmp_path / "proj")
+    proj = make_project(tmp_path / "proj")
     monkeypatch.setenv("LAYOFFLAB_SEC_BASE_URL", server.url_for("/"))
     monkeypatch.setenv("LAYOFFLAB_WARN_BASE_URL", server.url_for("/register"))
     monkeypatch.delenv(config.DATA_ENV, raising=False)
@@ -233,21 +223,13 @@ def test_capex_study_runs_on_the_universe(fetched):
 
 
 def test_report_on_data_external_builds_the_capex_run_on_the_fetched_data(fetched, monkeypatch):
-    from layofflab.pipeline.executor import Progress
-    from layofflab.pipeline.report import build_reports
-    from layofflab.pipeline.runlist import RunList, Settings, parse_run_list
-
     monkeypatch.setenv(config.DATA_ENV, "external")
     monkeypatch.setenv(config.PROJECT_ENV, str(fetched))  # the kernels find the same project
     text = (
         '[[run]]\nnotebook = "02_ai_capex_and_layoffs"\n'
         "parameters = { bootstrap_reps = 99, ri_reps = 99, power_reps = 10 }\n"
     )
-    notebooks = config.PACKAGE_DIR.parents[1] / "notebooks"
-    runs = RunList(parse_run_list(text, source="runs.toml", notebook_dir=notebooks), Settings())
-    result = build_reports(
-        runs=runs, jobs=1, progress=Progress([], live=False, stream=io.StringIO())
-    )
+    result = build_report(text, jobs=1)
     assert [o.status for o in result.outcomes] == ["ok"], result.outcomes
     assert result.index == fetched / "reports" / "external" / "index.html"
     index = result.index.read_text()

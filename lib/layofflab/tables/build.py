@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -31,7 +32,7 @@ from layofflab.tables.registry import (
     get_table,
 )
 
-__all__ = ["build", "build_derived", "build_table", "is_stale", "write_cleaned"]
+__all__ = ["build", "build_derived", "build_table", "is_current", "is_stale", "write_cleaned"]
 
 
 def _code_fingerprint() -> str:
@@ -45,6 +46,24 @@ def _code_fingerprint() -> str:
             digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def is_current(stamp: Path, outputs: Sequence[Path], fingerprint: Mapping[str, Any]) -> bool:
+    """Whether every output exists and ``stamp`` records exactly ``fingerprint`` (nothing to build).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "t.build.json").write_text('{"code": "x"}')
+    >>> is_current(d / "t.build.json", [], {"code": "x"}), is_current(d / "t.build.json", [d / "t.parquet"], {"code": "x"})
+    (True, False)
+    """
+    return (
+        stamp.is_file()
+        and all(p.is_file() for p in outputs)
+        and json.loads(stamp.read_text()) == fingerprint
+    )
 
 
 def write_cleaned(cleaned: Cleaned, table: Table, out_dir: Path, *, stem: str) -> list[Path]:
@@ -105,13 +124,7 @@ def build_table(
     stamp = out_dir / f"{table.name}.build.json"
     outputs = [out_dir / f"{table.name}.parquet", out_dir / f"{table.name}.rejects.parquet"]
     summary_path = out_dir / f"{table.name}.summary.json"
-    if (
-        not force
-        and stamp.is_file()
-        and summary_path.is_file()
-        and all(p.is_file() for p in outputs)
-        and json.loads(stamp.read_text()) == fingerprint
-    ):
+    if not force and is_current(stamp, [*outputs, summary_path], fingerprint):
         summary = pl.DataFrame(json.loads(summary_path.read_text()))
         return BuildReport(table.name, "up to date", summary)
     cleaned = table.reader(inputs)
@@ -174,12 +187,7 @@ def build_derived(
     fingerprint = _derived_fingerprint(table, out_dir)
     stamp = out_dir / f"{table.name}.build.json"
     outputs = [out_dir / f"{table.name}.parquet", out_dir / f"{table.name}.funnel.parquet"]
-    if (
-        not force
-        and stamp.is_file()
-        and all(p.is_file() for p in outputs)
-        and json.loads(stamp.read_text()) == fingerprint
-    ):
+    if not force and is_current(stamp, outputs, fingerprint):
         return BuildReport(table.name, "up to date", pl.read_parquet(outputs[1]))
     panel = table.derive(deps)
     schemas.validate(panel.data, schemas.PANEL, table=table.name)

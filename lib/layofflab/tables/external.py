@@ -43,7 +43,7 @@ from layofflab import config
 from layofflab.errors import InvalidArgumentError
 from layofflab.io import remove_stale_temps, write_text_atomic
 from layofflab.manifest import sha256_file
-from layofflab.tables.build import _code_fingerprint, write_cleaned
+from layofflab.tables.build import _code_fingerprint, is_current, write_cleaned
 from layofflab.tables.registry import SHARED_INPUTS, BuildReport, Table, get_table
 
 __all__ = ["FETCHED", "Fetched", "build_fetched", "fetched_files", "is_fetched", "source_dir"]
@@ -215,12 +215,7 @@ def build_fetched(
     stamp = out_dir / f"{name}.build.json"
     summary_path = out_dir / f"{name}.summary.json"
     outputs = [out_dir / f"{name}.parquet", out_dir / f"{name}.rejects.parquet", summary_path]
-    if (
-        not force
-        and stamp.is_file()
-        and all(p.is_file() for p in outputs)
-        and json.loads(stamp.read_text()) == fingerprint
-    ):
+    if not force and is_current(stamp, outputs, fingerprint):
         return BuildReport(name, "up to date", pl.DataFrame(json.loads(summary_path.read_text())))
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)

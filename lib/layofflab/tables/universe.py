@@ -44,7 +44,7 @@ from layofflab.io import remove_stale_temps, write_parquet_atomic, write_text_at
 from layofflab.manifest import sha256_file
 from layofflab.panel import Panel
 from layofflab.panel.universe import build_universe_panel
-from layofflab.tables.build import _code_fingerprint
+from layofflab.tables.build import _code_fingerprint, is_current
 from layofflab.tables.derived import PANEL_START
 from layofflab.tables.external import build_fetched
 from layofflab.tables.quarters import derive_quarters
@@ -208,12 +208,7 @@ def build_universe(
     register, facts = universe_inputs(external_dir)
     fingerprint = _fingerprint(external_dir, register, facts)
     stamp = out_dir / "panel.build.json"
-    if (
-        not force
-        and stamp.is_file()
-        and all(p.is_file() for p in _outputs(out_dir))
-        and json.loads(stamp.read_text()) == fingerprint
-    ):
+    if not force and is_current(stamp, _outputs(out_dir), fingerprint):
         return BuildReport("panel", "up to date", pl.read_parquet(out_dir / "panel.funnel.parquet"))
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
