@@ -141,3 +141,25 @@ def test_the_index_names_each_table_and_where_it_came_from():
         "shipped default (data/raw, processed in data/processed): job_titles; "
         "files given to the run: layoffs"
     )
+
+
+def test_the_bigtech_study_reads_the_events_its_panel_was_built_from(project, monkeypatch):
+    from layofflab.studies import capex
+
+    _put(project, "tracker/layoffs.csv", FIXTURES / "tracker" / "layoffs_2026_format.csv")
+    shipped = tables.load("layoffs").data
+    monkeypatch.setenv(config.DATA_ENV, "external")
+    seen: list[pl.DataFrame] = []
+
+    class Stop(Exception):
+        pass
+
+    def capture(layoffs: pl.DataFrame, announcements: pl.DataFrame) -> None:
+        seen.append(layoffs)
+        raise Stop
+
+    monkeypatch.setattr(capex, "order_within_quarter", capture)
+    with pytest.raises(Stop):
+        capex.run_capex(capex.CapexOptions(universe="bigtech"))
+    assert seen[0].equals(shipped)  # not the fetched export, which has 7 rows
+    assert tables.load("layoffs").data.height == 7

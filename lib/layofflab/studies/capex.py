@@ -368,7 +368,10 @@ def run_capex(
         ).data
     if panel is None:
         panel = tables.load_panel("panel").data
-        layoffs, ann = tables.load("layoffs").data, tables.load("announcements").data
+        # the events the bigtech panel was built from, also under LAYOFFLAB_DATA=external
+        shipped = config.DATA_PROCESSED
+        layoffs = tables.load("layoffs", processed_dir=shipped).data
+        ann = tables.load("announcements", processed_dir=shipped).data
         timing = order_within_quarter(layoffs, ann)
         monthly = monthly_window(tables.load_panel("panel_month").data, ann)
     panel = panel.filter(pl.col("period") >= check_date(options.start, "start"))
