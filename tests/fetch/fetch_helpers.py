@@ -16,6 +16,7 @@ from layofflab import config
 
 FIXTURES = config.FIXTURES / "fetch"
 RETRIEVED = "2026-12-01T09:30:00Z"
+AGENT = "Test Runner test@example.org"
 
 
 def companyfacts(cik: int | str) -> bytes:
@@ -83,3 +84,27 @@ def build_report(run_list: str, *, jobs: int):
         jobs=jobs,
         progress=Progress([], live=False, stream=io.StringIO()),
     )
+
+
+def fetch_into(
+    proj: Path,
+    server,
+    monkeypatch,
+    *,
+    universes: tuple[str, ...] = ("warn-public",),
+    tracker: str | None = None,
+) -> None:
+    """``layofflab --project proj fetch`` from the local server: WA and NY, then SEC, then a tracker."""
+    from layofflab.pipeline.cli import main
+
+    monkeypatch.setenv("LAYOFFLAB_SEC_BASE_URL", server.url_for("/"))
+    monkeypatch.setenv("LAYOFFLAB_WARN_BASE_URL", server.url_for("/register"))
+    monkeypatch.delenv(config.DATA_ENV, raising=False)
+    common = ["--project", str(proj), "fetch"]
+    opts = ["--no-progress", "--rate", "10"]
+    assert main([*common, "warn", "--state", "WA", "--state", "NY", *opts]) == 0
+    for universe in universes:
+        sec = [*common, "sec", "--universe", universe, "--user-agent", AGENT, *opts]
+        assert main(sec) == 0
+    if tracker is not None:
+        assert main([*common, "tracker", server.url_for(tracker), *opts]) == 0

@@ -21,18 +21,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from fetch_helpers import build_report, make_project
+from fetch_helpers import build_report, fetch_into, make_project
 from werkzeug import Request, Response
 
 from layofflab import config, tables
-from layofflab.pipeline.cli import main
 
 pytestmark = pytest.mark.slow  # fetches, builds and runs five notebooks (~2-4 min)
 
 FIXTURES = config.FIXTURES
 FACTS = re.compile(r"/api/xbrl/companyfacts/CIK(\d{10})\.json")
 STATE = re.compile(r"/register/([a-z]{2})\.csv")
-AGENT = "Test Runner test@example.org"
 #: companyfacts fixtures of two bigtech firms (invented values under their real CIKs)
 BIGTECH_FACTS = {
     "0001018724": FIXTURES / "sec" / "calendar_companyfacts.json",
@@ -103,16 +101,13 @@ def fetched(server, tmp_path, monkeypatch):
     """A temporary project whose data/external was filled by `layofflab fetch` from the server."""
     _serve(server)
     proj = make_project(tmp_path / "proj")
-    monkeypatch.setenv("LAYOFFLAB_SEC_BASE_URL", server.url_for("/"))
-    monkeypatch.setenv("LAYOFFLAB_WARN_BASE_URL", server.url_for("/register"))
-    monkeypatch.delenv(config.DATA_ENV, raising=False)
-    common = ["--project", str(proj), "fetch"]
-    opts = ["--no-progress", "--rate", "10"]
-    assert main([*common, "warn", "--state", "WA", "--state", "NY", *opts]) == 0
-    for universe in ("warn-public", "bigtech"):
-        sec = [*common, "sec", "--universe", universe, "--user-agent", AGENT, *opts]
-        assert main(sec) == 0
-    assert main([*common, "tracker", server.url_for("/exports/layoffs.csv"), *opts]) == 0
+    fetch_into(
+        proj,
+        server,
+        monkeypatch,
+        universes=("warn-public", "bigtech"),
+        tracker="/exports/layoffs.csv",
+    )
     with config.project(proj):
         yield proj
 

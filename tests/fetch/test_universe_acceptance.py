@@ -18,13 +18,12 @@ import re
 
 import polars as pl
 import pytest
-from fetch_helpers import build_report, make_project
+from fetch_helpers import build_report, fetch_into, make_project
 from polars.testing import assert_frame_equal
 from werkzeug import Request, Response
 
 from layofflab import CapexOptions, config, run_capex, tables
 from layofflab.errors import InvalidArgumentError
-from layofflab.pipeline.cli import main
 from layofflab.tables.universe import build_universe, read_universe_firms
 
 pytestmark = pytest.mark.slow  # each test fetches into a fresh project and builds (~15 s)
@@ -32,7 +31,6 @@ pytestmark = pytest.mark.slow  # each test fetches into a fresh project and buil
 FIXTURES = config.FIXTURES / "universe"
 FACTS = re.compile(r"/api/xbrl/companyfacts/CIK(\d{10})\.json")
 STATE = re.compile(r"/register/([a-z]{2})\.csv")
-AGENT = "Test Runner test@example.org"
 ALDER, BIRCH, CEDAR, DOGWOOD = "0009100001", "0009100002", "0009100003", "0009100004"
 
 
@@ -66,14 +64,7 @@ def fetched(server, tmp_path, monkeypatch):
     """A temporary project whose data/external was filled by `layofflab fetch` from the server."""
     _serve(server)
     proj = make_project(tmp_path / "proj")
-    monkeypatch.setenv("LAYOFFLAB_SEC_BASE_URL", server.url_for("/"))
-    monkeypatch.setenv("LAYOFFLAB_WARN_BASE_URL", server.url_for("/register"))
-    monkeypatch.delenv(config.DATA_ENV, raising=False)
-    common = ["--project", str(proj), "fetch"]
-    opts = ["--no-progress", "--rate", "10"]
-    assert main([*common, "warn", "--state", "WA", "--state", "NY", *opts]) == 0
-    sec = [*common, "sec", "--universe", "warn-public", "--user-agent", AGENT, *opts]
-    assert main(sec) == 0
+    fetch_into(proj, server, monkeypatch)
     with config.project(proj):
         yield proj
 

@@ -120,12 +120,10 @@ def _record_warning(
 
 def _processed(attr: str, given: dict[str, Any]) -> Path:
     """The folder a load without ``processed_dir`` reads (what :mod:`layofflab.tables` picks)."""
-    from layofflab import config
     from layofflab.tables.external import source_dir
 
     if attr == "load_panel":
-        external = given.get("universe") == "warn-public"
-        return config.DATA_PROCESSED_EXTERNAL if external else config.DATA_PROCESSED
+        return source_dir(given.get("name", "panel"), universe=given.get("universe", "bigtech"))
     return source_dir(given.get("name", ""))
 
 

@@ -362,10 +362,7 @@ def run_capex(
     """Run every design of the study on the options' universe panel (or ``panel``)."""
     timing = monthly = None
     if panel is None and options.universe == "warn-public":
-        # the folder is named so that a report run records the universe's build stamp
-        panel = tables.load_panel(
-            "panel", universe="warn-public", processed_dir=config.DATA_PROCESSED_EXTERNAL
-        ).data
+        panel = tables.load_panel("panel", universe="warn-public").data
     if panel is None:
         panel = tables.load_panel("panel").data
         # the events the bigtech panel was built from, also under LAYOFFLAB_DATA=external

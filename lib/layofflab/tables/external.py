@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -128,19 +128,22 @@ def is_fetched(name: str, *, external_dir: Path | None = None) -> bool:
     return name in FETCHED and bool(fetched_files(name, external_dir=external_dir))
 
 
-def source_dir(name: str) -> Path:
-    """Where :func:`layofflab.tables.load` reads table ``name`` from when no folder is given.
+def source_dir(name: str, *, universe: Literal["bigtech", "warn-public"] = "bigtech") -> Path:
+    """Where :mod:`layofflab.tables` reads table ``name`` from when no folder is given.
 
-    ``data/processed/external`` under ``LAYOFFLAB_DATA=external`` when the table's files
-    have been fetched; ``data/processed`` otherwise.
+    ``data/processed/external`` for the ``warn-public`` universe panel, and under
+    ``LAYOFFLAB_DATA=external`` for a table whose files have been fetched;
+    ``data/processed`` otherwise. The report kernel records the same folder.
 
     Examples
     --------
     >>> import os
     >>> os.environ.get("LAYOFFLAB_DATA", "default") != "default" or source_dir("warn") == config.DATA_PROCESSED
     True
+    >>> source_dir("panel", universe="warn-public") == config.DATA_PROCESSED_EXTERNAL
+    True
     """
-    if config.data_choice() == "external" and is_fetched(name):
+    if universe == "warn-public" or (config.data_choice() == "external" and is_fetched(name)):
         return config.DATA_PROCESSED_EXTERNAL
     return config.DATA_PROCESSED
 

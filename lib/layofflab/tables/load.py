@@ -147,9 +147,10 @@ def load(
         raise InvalidArgumentError(
             "paths", [], expected=f"files to read: table {name!r} has no shipped default"
         )
-    if not paths and processed_dir is None and source_dir(table.name) != config.DATA_PROCESSED:
+    fetched = source_dir(table.name) if not paths and processed_dir is None else None
+    if fetched is not None and fetched != config.DATA_PROCESSED:
         build_fetched(table.name)  # LAYOFFLAB_DATA=external and its files fetched
-        return read_cleaned_parquet(source_dir(table.name) / f"{table.name}.parquet", table)
+        return read_cleaned_parquet(fetched / f"{table.name}.parquet", table)
     if not paths:
         processed_dir = config.DATA_PROCESSED if processed_dir is None else Path(processed_dir)
         raw = config.DATA_RAW if raw_dir is None else Path(raw_dir)
@@ -229,7 +230,7 @@ def load_panel(
             raise InvalidArgumentError(
                 "name", name, expected="'panel' (the warn-public universe is quarterly only)"
             )
-        out = config.DATA_PROCESSED_EXTERNAL if processed_dir is None else Path(processed_dir)
+        out = source_dir(name, universe=universe) if processed_dir is None else Path(processed_dir)
         build_universe(external_dir=external_dir, out_dir=out)
         return read_universe_panel(out)
     processed_dir = config.DATA_PROCESSED if processed_dir is None else Path(processed_dir)
