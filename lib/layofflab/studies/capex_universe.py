@@ -31,6 +31,7 @@ from typing import Literal
 
 from layofflab import config
 from layofflab.studies.capex_design import OUTCOMES, TREATMENTS
+from layofflab.tables.universe import UNIVERSES as TABLE_UNIVERSES
 
 __all__ = [
     "SOURCES",
@@ -41,8 +42,8 @@ __all__ = [
     "unavailable",
 ]
 
-#: The universes of the study (those of :func:`layofflab.tables.load_panel`).
-UNIVERSES: tuple[str, ...] = ("bigtech", "warn-public")
+#: The universes of the study: those of :func:`layofflab.tables.load_panel`, declared there.
+UNIVERSES: tuple[str, ...] = TABLE_UNIVERSES
 #: The sources each universe's panel carries.
 SOURCES: dict[str, tuple[str, ...]] = {
     "bigtech": ("tracker", "warn", "announcements", "capex"),
